@@ -1,0 +1,94 @@
+# ocibox - one hand-written Makefile. `make`, `make check`, `make demo`, `make STATIC=1`.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+B       := build
+PKGS    := jansson libcap libseccomp libnl-3.0 libnl-route-3.0
+VERSION := 0.1.0
+COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+CFLAGS  ?= -O2 -g
+OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
+	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
+	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS)) \
+	-DOB_VERSION='"$(VERSION)"' -DOB_COMMIT='"$(COMMIT)"'
+OB_LDFLAGS := -Wl,--gc-sections
+ifeq ($(STATIC),1)
+OB_LDFLAGS += -static
+LIBS := $(shell pkg-config --static --libs $(PKGS))
+else
+LIBS := $(shell pkg-config --libs $(PKGS))
+endif
+
+APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
+APPLET_SRCS  := $(wildcard applets/*.c)
+CORE_SRCS    := $(wildcard core/*.c)
+NET_SRCS     := $(wildcard netutil/*.c)
+CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
+NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
+APPLET_OBJS  := $(APPLET_SRCS:%.c=$(B)/%.o)
+LINKS        := $(APPLET_NAMES:%=$(B)/bin/%)
+
+.PHONY: all check test demo install uninstall deps size clean bench format
+
+all: $(B)/ocibox $(LINKS)
+
+# The one list generates the dispatch table; the list and applets/ must agree.
+$(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
+	@mkdir -p $(@D)
+	@for a in $(APPLET_NAMES); do [ -f applets/$$a.c ] || { echo "applets.list names $$a but applets/$$a.c is missing" >&2; exit 1; }; done
+	@for f in $(APPLET_SRCS); do n=$$(basename $$f .c); echo " $(APPLET_NAMES) " | grep -q " $$n " || { echo "$$f is not listed in applets.list" >&2; exit 1; }; done
+	@awk -F'\t+| {2,}' '!/^[[:space:]]*(#|$$)/ { c=$$1; gsub("-","_",c); \
+		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
+
+$(B)/%.o: %.c $(B)/gen/applets.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
+
+$(B)/bin/%: | $(B)/ocibox
+	@mkdir -p $(@D)
+	@ln -sf ../ocibox $@
+
+check: all
+	@test/run $(TESTS)
+
+test: check
+
+demo: deps all
+	@packaging/demo.sh
+
+deps:
+	@packaging/install-deps.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/ocibox $(DESTDIR)$(BINDIR)/ocibox
+	@for a in $(APPLET_NAMES); do ln -sf ocibox $(DESTDIR)$(BINDIR)/$$a; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ocibox
+	@for a in $(APPLET_NAMES); do rm -f $(DESTDIR)$(BINDIR)/$$a; done
+
+size: $(B)/ocibox
+	@size $(B)/ocibox
+	@ls -l $(B)/ocibox
+
+bench: all
+	@bench/run
+
+format:
+	clang-format -i main.c applets/*.[ch] core/*.[ch] netutil/*.[ch]
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

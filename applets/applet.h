@@ -1,0 +1,48 @@
+/* applet.h - what every applet sees: the global options and small CLI helpers.
+ *
+ * The dispatcher (main.c) parses the global options (runc's spellings) before the applet
+ * runs; applets read them from ob_opts.
+ */
+#ifndef OB_APPLET_H
+#define OB_APPLET_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../core/util.h"
+
+#define OB_DEFAULT_ROOT "/run/ocibox"
+
+struct ob_global_opts {
+	const char *root;           /* --root, default /run/ocibox ($XDG_RUNTIME_DIR/ocibox when not root) */
+	const char *log;            /* --log FILE */
+	enum ob_log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	const char *cgroup_manager; /* cgroupfs|systemd|disabled */
+	const char *rootless;       /* true|false|auto; NULL = auto */
+	const char *applet;         /* the applet name being run */
+};
+extern struct ob_global_opts ob_opts;
+
+/* Usage error: "APPLET: <msg>" + "Try 'APPLET --help'." on stderr; returns 2. */
+int ob_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the applet's usage text (stdout) and return 0. */
+int ob_print_usage(void);
+
+#define OB_EXIT_OK 0
+#define OB_EXIT_FAIL 1
+#define OB_EXIT_USAGE 2
+#define OB_EXIT_CANNOT_RUN 126
+#define OB_EXIT_NOT_FOUND 127
+
+/* Prototypes and usage strings of every applet, generated from applets.list. */
+#define APPLET(cname, name, alias, flags, summary)                                                 \
+	int cname##_main(int argc, char **argv);                                                   \
+	extern const char cname##_usage[];
+#include "applets.h"
+#undef APPLET
+
+#endif

@@ -1,0 +1,25 @@
+#!/bin/sh
+# install-deps.sh - apt-get installs what a fresh Debian 12 machine lacks to build ocibox
+# and run its tests; installs nothing when everything is there.
+set -eu
+BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
+TEST="bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
+# For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
+EXTRA="runc crun hyperfine podman containernetworking-plugins"
+missing=""
+for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all dependencies are installed"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

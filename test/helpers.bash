@@ -1,0 +1,119 @@
+# test/helpers.bash - loaded by every .bats file.
+#
+# Gives each test: $OCIBOX (the built binary), build/bin on PATH (the applet symlinks),
+# a private state root $OB_ROOT (`ob VERB ...` runs ocibox with it), bundles made from
+# Debian's busybox-static under $BATS_TEST_TMPDIR (make_bundle), update_config (jq),
+# `requires root|cgroup1|cgroup2|netns|userns|tool NAME`, and a teardown that removes
+# the containers, cgroups, mounts, veths and netns the test registered with `defer`.
+
+bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load
+bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+OCIBOX="$TOP/build/ocibox"
+PATH="$TOP/build/bin:$PATH"
+FIXTURES="$TOP/test/fixtures"
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+export OCIBOX PATH FIXTURES
+
+# ob ARGS... : ocibox with this test's private state root.
+ob() {
+	"$OCIBOX" --root "$OB_ROOT" "$@"
+}
+
+requires() {
+	for need in "$@"; do
+		case "$need" in
+		root) [ "$(id -u)" -eq 0 ] || skip "needs root" ;;
+		cgroup1) [ -d /sys/fs/cgroup/memory ] && [ -f /sys/fs/cgroup/memory/cgroup.procs ] || skip "needs cgroup v1 controllers" ;;
+		cgroup2) grep -q ' cgroup2 ' /proc/self/mountinfo || skip "needs a cgroup2 mount" ;;
+		netns) ip netns list >/dev/null 2>&1 || skip "needs ip netns" ;;
+		userns) [ -e /proc/self/ns/user ] && unshare -U true 2>/dev/null || skip "needs user namespaces" ;;
+		tool) shift; command -v "$1" >/dev/null || skip "needs $1"; return 0 ;;
+		*) command -v "$need" >/dev/null || skip "needs $need" ;;
+		esac
+	done
+}
+
+# defer CMD... : run CMD at teardown (last registered runs first). Failures are ignored.
+defer() {
+	printf '%s\n' "$*" >>"$BATS_TEST_TMPDIR/.deferred"
+}
+
+# make_rootfs DIR: a busybox-static root filesystem.
+make_rootfs() {
+	local r=$1
+	mkdir -p "$r"/{bin,sbin,etc,proc,sys,dev,tmp,root,var,run,usr/bin,usr/sbin,home}
+	cp "$BUSYBOX" "$r/bin/busybox"
+	local a
+	for a in $("$BUSYBOX" --list); do
+		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+	done
+	cat >"$r/etc/passwd" <<-PW
+	root:x:0:0:root:/root:/bin/sh
+	daemon:x:1:1:daemon:/usr/sbin:/bin/false
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	tester:x:1000:1000:tester:/home:/bin/sh
+	PW
+	cat >"$r/etc/group" <<-GR
+	root:x:0:
+	daemon:x:1:
+	audio:x:29:tester
+	video:x:44:tester
+	users:x:100:
+	nogroup:x:65534:
+	tester:x:1000:
+	GR
+	chmod 1777 "$r/tmp"
+}
+
+# make_bundle [DIR]: a bundle with a busybox rootfs and ocibox's default config.json;
+# sets $BUNDLE. The process runs /bin/true unless the test changes it.
+make_bundle() {
+	BUNDLE=${1:-$BATS_TEST_TMPDIR/bundle}
+	mkdir -p "$BUNDLE"
+	make_rootfs "$BUNDLE/rootfs"
+	"$OCIBOX" oci-spec -b "$BUNDLE"
+	update_config '.process.terminal = false | .process.args = ["/bin/true"]'
+}
+
+# update_config JQ_FILTER [BUNDLE]: edit config.json in place.
+update_config() {
+	local b=${2:-$BUNDLE}
+	jq "$1" "$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
+}
+
+# A unique short name for ids, veths, cgroups made by this test.
+uniq_name() {
+	echo "ob${1:-t}$$${BATS_TEST_NUMBER:-0}"
+}
+
+common_setup() {
+	OB_ROOT="$BATS_TEST_TMPDIR/state"
+	export OB_ROOT
+	: >"$BATS_TEST_TMPDIR/.deferred"
+}
+
+common_teardown() {
+	# Containers this test left: force-delete them.
+	if [ -d "$OB_ROOT" ]; then
+		local id
+		for id in $(ls "$OB_ROOT" 2>/dev/null); do
+			"$OCIBOX" --root "$OB_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	if [ -s "$BATS_TEST_TMPDIR/.deferred" ]; then
+		local cmd
+		tac "$BATS_TEST_TMPDIR/.deferred" | while IFS= read -r cmd; do
+			eval "$cmd" >/dev/null 2>&1 || true
+		done
+	fi
+	# Mounts under this test's tmpdir (a failed test may leave one).
+	local m
+	for m in $(awk -v d="$BATS_TEST_TMPDIR" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+}
+
+setup() { common_setup; }
+teardown() { common_teardown; }
