@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "ns.h"
 
 struct ob_kv {
 	char *key;
@@ -123,17 +124,6 @@ struct ob_process {
 	struct ob_exec_cpu_affinity exec_cpu_affinity;
 };
 
-enum ob_ns_type {
-	OB_NS_PID,
-	OB_NS_NETWORK,
-	OB_NS_MOUNT,
-	OB_NS_IPC,
-	OB_NS_UTS,
-	OB_NS_USER,
-	OB_NS_CGROUP,
-	OB_NS_TIME,
-	OB_NS_COUNT
-};
 
 struct ob_namespace {
 	enum ob_ns_type type;
@@ -353,10 +343,6 @@ void ob_spec_free(struct ob_spec *spec);
 void ob_process_free(struct ob_process *p);
 void ob_resources_free(struct ob_resources *r);
 
-const char *ob_ns_type_name(enum ob_ns_type t);    /* "pid", "network", ... (spec spelling) */
-int ob_ns_type_from_name(const char *name);         /* -EINVAL when unknown */
-int ob_ns_clone_flag(enum ob_ns_type t);            /* CLONE_NEWPID, ... */
-const char *ob_ns_proc_name(enum ob_ns_type t);     /* "pid", "net", "mnt", ... (/proc/PID/ns) */
 const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns_type t);
 
 #endif
