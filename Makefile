@@ -29,6 +29,8 @@ CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
 APPLET_OBJS  := $(APPLET_SRCS:%.c=$(B)/%.o)
 LINKS        := $(APPLET_NAMES:%=$(B)/bin/%)
+# Small C programs the tests use (a console-socket receiver, ...): test/tools/*.c
+TEST_TOOLS   := $(patsubst test/tools/%.c,$(B)/test/%,$(wildcard test/tools/*.c))
 
 .PHONY: all check test demo install uninstall deps size clean bench format
 
@@ -58,7 +60,11 @@ $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-check: all
+$(B)/test/%: test/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+
+check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
 
 test: check

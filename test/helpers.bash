@@ -13,8 +13,9 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 OCIBOX="$TOP/build/ocibox"
 PATH="$TOP/build/bin:$PATH"
 FIXTURES="$TOP/test/fixtures"
+TOOLS="$TOP/build/test"   # test/tools/*.c built by make check
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-export OCIBOX PATH FIXTURES
+export OCIBOX PATH FIXTURES TOOLS
 
 # ob ARGS... : ocibox with this test's private state root.
 ob() {
