@@ -268,7 +268,8 @@ struct ob_intel_rdt {
 	char *l3_cache_schema;
 	char *mem_bw_schema;
 	char **schemata;
-	bool enable_cmt, enable_mbm;
+	bool enable_monitoring;      /* runtime-spec 1.3 */
+	bool enable_cmt, enable_mbm; /* 1.1 - 1.2, still read */
 };
 
 struct ob_memory_policy {
@@ -344,5 +345,17 @@ void ob_process_free(struct ob_process *p);
 void ob_resources_free(struct ob_resources *r);
 
 const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns_type t);
+
+/* Check a whole config.json and report every problem found, not just the first: returns
+ * the number of problems (0 = valid) and sets *ret_problems to a NULL-terminated vector of
+ * messages in the same form as ob_spec_parse's (free with ob_strv_free). */
+int ob_spec_validate(const char *text, size_t len, const char *name, char ***ret_problems);
+
+/* Helpers the runtime shares with the parser. */
+/* Fill the parsed fields (flags, propagation, MOUNT_ATTR_*, bind, idmap, data) of m from m->options. */
+void ob_mount_parse_options(struct ob_mount *m);
+int ob_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -EINVAL */
+int ob_cap_from_name(const char *name);    /* "CAP_KILL" -> CAP_KILL (libcap); -EINVAL */
+bool ob_ifname_valid(const char *name);    /* kernel's dev_valid_name(); "%d" allowed */
 
 #endif
