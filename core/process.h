@@ -20,9 +20,8 @@ struct ob_proc_ctx {
 	struct ob_caps caps;     /* prepared capability sets (libcap) */
 	bool has_caps;
 	char **env;              /* the process env (spec env + HOME when missing, set later) */
-	int preserve_fds;        /* fds 3 .. 3+N-1 kept open */
-	int keep_fds[8];         /* extra fds kept until exec (closed on exec: CLOEXEC) */
-	int n_keep_fds;
+	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
+				  * the caller raises it to --preserve-fds */
 	/* filled by ob_process_setup */
 	char exec_path[4096];    /* args[0] resolved in the container's PATH */
 };
@@ -32,11 +31,11 @@ int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, stru
 void ob_process_ctx_free(struct ob_proc_ctx *ctx);
 
 /* Child side, inside the container (after pivot_root): rlimits, oomScoreAdj,
- * personality?, scheduler, ioPriority, execCPUAffinity(initial), user (uid, gid,
+ * scheduler, ioPriority, execCPUAffinity(initial), user (uid, gid,
  * additionalGids read with the container's /etc/passwd and /etc/group, umask, HOME),
  * cwd (checked inside the root after chdir), capabilities, no_new_privs, seccomp (last),
- * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then closes every fd but stdio,
- * preserve_fds and keep_fds. Returns -errno with err filled. */
+ * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then marks every fd but stdio
+ * and preserve_fds close-on-exec (ours stay usable until execve). Returns -errno with err filled. */
 int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err);
 
 /* execve(exec_path, args, env) (+ execCPUAffinity final). Returns only on failure. */
