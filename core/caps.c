@@ -86,7 +86,8 @@ int ob_caps_apply(const struct ob_caps *c, struct ob_err *err)
 	for (int v = 0; v <= last; v++) {
 		if (!(c->ambient & (1ULL << v)))
 			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
+		/* a cap missing from inheritable cannot be ambient: skipped, as runc does */
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0 && errno != EPERM)
 			return ob_error(err, errno, "raise ambient capability %d", v);
 	}
 	return 0;

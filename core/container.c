@@ -54,6 +54,7 @@ struct init_args {
 	struct ob_proc_ctx proc;
 	int sync_fd;
 	int fifo_fd;
+	int lock_fd;      /* the state lock: the init must not hold it (flock is per file) */
 	int console_fd;   /* connected --console-socket, -1 */
 	int user_ns_fd;   /* spec user namespace by path, -1 */
 	int mount_ns_fd;  /* spec mount namespace by path, -1 */
@@ -123,6 +124,7 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	struct ob_err err = {0};
 	int r;
 
+	close(a->lock_fd);
 	/* If oci-create dies before the container is complete, so do we. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->user_ns_fd >= 0) {
@@ -363,6 +365,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
+	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
 	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
 	if (mkfifo(fifo, 0600) < 0) {
