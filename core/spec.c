@@ -1671,8 +1671,11 @@ static int parse_spec(struct pc *c, const json_t *o, struct ob_spec *s)
 		if (major < 0)
 			T(bad(c, "ociVersion", "\"%s\" is not a SemVer 2.0.0 version",
 			      s->oci_version));
-		else if (major != 1)
-			T(bad(c, "ociVersion", "unsupported version \"%s\" (major version must be 1)",
+		/* 1.x is what we implement; 0.x drafts (the spec's own example says
+		 * "0.5.0-dev") are read as 1.x; a later major is a different format. */
+		else if (major > 1)
+			T(bad(c, "ociVersion",
+			      "unsupported version \"%s\" (this runtime implements 1.x)",
 			      s->oci_version));
 	}
 
