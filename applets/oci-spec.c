@@ -217,7 +217,8 @@ int oci_spec_main(int argc, char **argv)
 	size_t n_edits = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+b:fo:i:", longopts, NULL)) != -1) {
+	opterr = 0; /* our own one-line usage errors */
+	while ((c = getopt_long(argc, argv, "+:b:fo:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;
@@ -238,8 +239,12 @@ int oci_spec_main(int argc, char **argv)
 			do_validate = true;
 			validate_path = optarg;
 			break;
+		case ':':
+			return ob_usage_error("option `%s` needs a value", argv[optind - 1]);
 		case '?':
-			return OB_EXIT_USAGE; /* getopt printed the reason */
+			if (optopt)
+				return ob_usage_error("unknown option `-%c`", optopt);
+			return ob_usage_error("unknown option `%s`", argv[optind - 1]);
 		default:
 			edits[n_edits++] = (struct edit){c, opt_name(c), optarg};
 			break;
