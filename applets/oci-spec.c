@@ -12,41 +12,41 @@
 #include "../core/spec_edit.h"
 
 const char oci_spec_usage[] =
-	"Usage: oci-spec [OPTIONS] [EDITS] [-- ARGS...]\n"
-	"       oci-spec --validate [FILE|-]\n"
-	"Write a default OCI runtime-spec config.json, or edit one, or check one.\n"
-	"\n"
-	"Without -i and edits it writes BUNDLE/config.json (as runc spec); with -i or edits\n"
-	"the result goes to stdout unless -o is given.\n"
-	"\n"
-	"  -b, --bundle DIR        bundle directory (default .)\n"
-	"      --rootless          the rootless variant (user namespace, no network namespace)\n"
-	"  -f, --force             overwrite an existing output file\n"
-	"  -o, --output FILE|-     where to write (- is stdout); written atomically\n"
-	"  -i, --input FILE|-      a spec to edit instead of the default\n"
-	"      --validate [FILE|-] check a spec (default BUNDLE/config.json); prints every\n"
-	"                          problem on one line each, exit 1 when any\n"
-	"Edits:\n"
-	"      --args 'A B C'      process args, split on blanks, or a JSON array '[\"a\",\"b c\"]'\n"
-	"      -- ARGS...          process args, as given\n"
-	"      --env K=V           set an environment variable (replaces K)\n"
-	"      --cwd DIR           working directory (absolute)\n"
-	"      --hostname NAME\n"
-	"      --terminal, --no-terminal\n"
-	"      --rootfs PATH       root.path\n"
-	"      --readonly, --no-readonly   root.readonly\n"
-	"      --bind SRC:DST[:ro|rw]      add a bind mount (replaces one at DST)\n"
-	"      --tmpfs DST[:OPTS]  add a tmpfs (OPTS comma-separated; default nosuid,nodev,mode=1777)\n"
-	"      --ns TYPE[=PATH]    create (or join PATH) a namespace of TYPE\n"
-	"      --no-ns TYPE        remove the namespace of TYPE\n"
-	"      --uid-map C:H:N, --gid-map C:H:N   id mappings (first one replaces; adds a user ns)\n"
-	"      --memory SIZE       memory limit (64M, 1G, -1)\n"
-	"      --pids-limit N\n"
-	"      --cpus N.N          CPU quota (period 100000)\n"
-	"      --cap-add CAP, --cap-drop CAP   in every capability set (CAP_X, X or ALL)\n"
-	"      --annotation K=V\n"
-	"      --hook STAGE:PATH[:ARG...]   prestart|createRuntime|createContainer|\n"
-	"                          startContainer|poststart|poststop\n";
+    "Usage: oci-spec [OPTIONS] [EDITS] [-- ARGS...]\n"
+    "       oci-spec --validate [FILE|-]\n"
+    "Write a default OCI runtime-spec config.json, or edit one, or check one.\n"
+    "\n"
+    "Without -i and edits it writes BUNDLE/config.json (as runc spec); with -i or edits\n"
+    "the result goes to stdout unless -o is given.\n"
+    "\n"
+    "  -b, --bundle DIR        bundle directory (default .)\n"
+    "      --rootless          the rootless variant (user namespace, no network namespace)\n"
+    "  -f, --force             overwrite an existing output file\n"
+    "  -o, --output FILE|-     where to write (- is stdout); written atomically\n"
+    "  -i, --input FILE|-      a spec to edit instead of the default\n"
+    "      --validate [FILE|-] check a spec (default BUNDLE/config.json); prints every\n"
+    "                          problem on one line each, exit 1 when any\n"
+    "Edits:\n"
+    "      --args 'A B C'      process args, split on blanks, or a JSON array '[\"a\",\"b c\"]'\n"
+    "      -- ARGS...          process args, as given\n"
+    "      --env K=V           set an environment variable (replaces K)\n"
+    "      --cwd DIR           working directory (absolute)\n"
+    "      --hostname NAME\n"
+    "      --terminal, --no-terminal\n"
+    "      --rootfs PATH       root.path\n"
+    "      --readonly, --no-readonly   root.readonly\n"
+    "      --bind SRC:DST[:ro|rw]      add a bind mount (replaces one at DST)\n"
+    "      --tmpfs DST[:OPTS]  add a tmpfs (OPTS comma-separated; default nosuid,nodev,mode=1777)\n"
+    "      --ns TYPE[=PATH]    create (or join PATH) a namespace of TYPE\n"
+    "      --no-ns TYPE        remove the namespace of TYPE\n"
+    "      --uid-map C:H:N, --gid-map C:H:N   id mappings (first one replaces; adds a user ns)\n"
+    "      --memory SIZE       memory limit (64M, 1G, -1)\n"
+    "      --pids-limit N\n"
+    "      --cpus N.N          CPU quota (period 100000)\n"
+    "      --cap-add CAP, --cap-drop CAP   in every capability set (CAP_X, X or ALL)\n"
+    "      --annotation K=V\n"
+    "      --hook STAGE:PATH[:ARG...]   prestart|createRuntime|createContainer|\n"
+    "                          startContainer|poststart|poststop\n";
 
 enum {
 	OPT_ROOTLESS = 0x100,
@@ -76,35 +76,35 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"rootless", no_argument, NULL, OPT_ROOTLESS},
-	{"force", no_argument, NULL, 'f'},
-	{"output", required_argument, NULL, 'o'},
-	{"input", required_argument, NULL, 'i'},
-	{"validate", optional_argument, NULL, OPT_VALIDATE},
-	{"args", required_argument, NULL, OPT_ARGS},
-	{"env", required_argument, NULL, OPT_ENV},
-	{"cwd", required_argument, NULL, OPT_CWD},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"terminal", no_argument, NULL, OPT_TERMINAL},
-	{"no-terminal", no_argument, NULL, OPT_NO_TERMINAL},
-	{"rootfs", required_argument, NULL, OPT_ROOTFS},
-	{"readonly", no_argument, NULL, OPT_READONLY},
-	{"no-readonly", no_argument, NULL, OPT_NO_READONLY},
-	{"bind", required_argument, NULL, OPT_BIND},
-	{"tmpfs", required_argument, NULL, OPT_TMPFS},
-	{"ns", required_argument, NULL, OPT_NS},
-	{"no-ns", required_argument, NULL, OPT_NO_NS},
-	{"uid-map", required_argument, NULL, OPT_UID_MAP},
-	{"gid-map", required_argument, NULL, OPT_GID_MAP},
-	{"memory", required_argument, NULL, OPT_MEMORY},
-	{"pids-limit", required_argument, NULL, OPT_PIDS},
-	{"cpus", required_argument, NULL, OPT_CPUS},
-	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"annotation", required_argument, NULL, OPT_ANNOTATION},
-	{"hook", required_argument, NULL, OPT_HOOK},
-	{NULL, 0, NULL, 0},
+    {"bundle", required_argument, NULL, 'b'},
+    {"rootless", no_argument, NULL, OPT_ROOTLESS},
+    {"force", no_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"input", required_argument, NULL, 'i'},
+    {"validate", optional_argument, NULL, OPT_VALIDATE},
+    {"args", required_argument, NULL, OPT_ARGS},
+    {"env", required_argument, NULL, OPT_ENV},
+    {"cwd", required_argument, NULL, OPT_CWD},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"terminal", no_argument, NULL, OPT_TERMINAL},
+    {"no-terminal", no_argument, NULL, OPT_NO_TERMINAL},
+    {"rootfs", required_argument, NULL, OPT_ROOTFS},
+    {"readonly", no_argument, NULL, OPT_READONLY},
+    {"no-readonly", no_argument, NULL, OPT_NO_READONLY},
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"ns", required_argument, NULL, OPT_NS},
+    {"no-ns", required_argument, NULL, OPT_NO_NS},
+    {"uid-map", required_argument, NULL, OPT_UID_MAP},
+    {"gid-map", required_argument, NULL, OPT_GID_MAP},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"pids-limit", required_argument, NULL, OPT_PIDS},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"annotation", required_argument, NULL, OPT_ANNOTATION},
+    {"hook", required_argument, NULL, OPT_HOOK},
+    {NULL, 0, NULL, 0},
 };
 
 /* Edits are applied in command-line order, after the input is read. */
@@ -123,7 +123,10 @@ static int read_input(const char *path, char **ret, size_t *ret_len, struct ob_e
 	return ob_read_file(path, ret, ret_len, err);
 }
 
-static const char *display_name(const char *path) { return streq(path, "-") ? "<stdin>" : path; }
+static const char *display_name(const char *path)
+{
+	return streq(path, "-") ? "<stdin>" : path;
+}
 
 static int validate(const char *path)
 {

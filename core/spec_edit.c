@@ -19,53 +19,53 @@ struct ob_spec_doc {
 /* `runc spec` of runc 1.1.5, field by field (hostname and ociVersion ours; the cgroup
  * namespace is what runc 1.2 adds). Key order is kept in the output. */
 static const char default_spec[] =
-	"{"
-	"\"ociVersion\": \"1.3.0\","
-	"\"process\": {"
-	"  \"terminal\": true,"
-	"  \"user\": {\"uid\": 0, \"gid\": 0},"
-	"  \"args\": [\"sh\"],"
-	"  \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
-	"           \"TERM=xterm\"],"
-	"  \"cwd\": \"/\","
-	"  \"capabilities\": {"
-	"    \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-	"    \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-	"    \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-	"    \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]"
-	"  },"
-	"  \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],"
-	"  \"noNewPrivileges\": true"
-	"},"
-	"\"root\": {\"path\": \"rootfs\", \"readonly\": true},"
-	"\"hostname\": \"ocibox\","
-	"\"mounts\": ["
-	"  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
-	"  {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
-	"   \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
-	"  {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
-	"   \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\","
-	"                \"gid=5\"]},"
-	"  {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\","
-	"   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},"
-	"  {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\","
-	"   \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},"
-	"  {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\","
-	"   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},"
-	"  {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\","
-	"   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"]}"
-	"],"
-	"\"linux\": {"
-	"  \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
-	"  \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
-	"                 {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}],"
-	"  \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\","
-	"                  \"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\","
-	"                  \"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"],"
-	"  \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\","
-	"                    \"/proc/sysrq-trigger\"]"
-	"}"
-	"}";
+    "{"
+    "\"ociVersion\": \"1.3.0\","
+    "\"process\": {"
+    "  \"terminal\": true,"
+    "  \"user\": {\"uid\": 0, \"gid\": 0},"
+    "  \"args\": [\"sh\"],"
+    "  \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
+    "           \"TERM=xterm\"],"
+    "  \"cwd\": \"/\","
+    "  \"capabilities\": {"
+    "    \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+    "    \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+    "    \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+    "    \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]"
+    "  },"
+    "  \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],"
+    "  \"noNewPrivileges\": true"
+    "},"
+    "\"root\": {\"path\": \"rootfs\", \"readonly\": true},"
+    "\"hostname\": \"ocibox\","
+    "\"mounts\": ["
+    "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+    "  {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+    "   \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
+    "  {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+    "   \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\","
+    "                \"gid=5\"]},"
+    "  {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\","
+    "   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},"
+    "  {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\","
+    "   \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},"
+    "  {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\","
+    "   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},"
+    "  {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\","
+    "   \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"]}"
+    "],"
+    "\"linux\": {"
+    "  \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
+    "  \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
+    "                 {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}],"
+    "  \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\","
+    "                  \"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\","
+    "                  \"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"],"
+    "  \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\","
+    "                    \"/proc/sysrq-trigger\"]"
+    "}"
+    "}";
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -103,7 +103,10 @@ static json_t *process(struct ob_spec_doc *d)
 	return p;
 }
 
-static json_t *linux_(struct ob_spec_doc *d) { return obj(d->root, "linux"); }
+static json_t *linux_(struct ob_spec_doc *d)
+{
+	return obj(d->root, "linux");
+}
 
 static json_t *strv_json(char *const *v)
 {
@@ -113,7 +116,10 @@ static json_t *strv_json(char *const *v)
 	return a;
 }
 
-static bool is_abs(const char *p) { return p && p[0] == '/'; }
+static bool is_abs(const char *p)
+{
+	return p && p[0] == '/';
+}
 
 /* ---------------------------------------------------------------- document */
 
@@ -135,7 +141,8 @@ struct ob_spec_doc *ob_spec_doc_default(bool rootless)
 	json_t *ns = arr(l, "namespaces");
 	size_t i;
 	json_t *e;
-	json_array_foreach(ns, i, e) {
+	json_array_foreach(ns, i, e)
+	{
 		if (streq(json_string_value(json_object_get(e, "type")) ?: "", "network")) {
 			json_array_remove(ns, i);
 			break;
@@ -150,18 +157,21 @@ struct ob_spec_doc *ob_spec_doc_default(bool rootless)
 			    json_pack("[{s:i,s:I,s:i}]", "containerID", 0, "hostID",
 				      (json_int_t)getegid(), "size", 1));
 	json_t *mounts = json_object_get(d->root, "mounts");
-	json_array_foreach(mounts, i, e) {
+	json_array_foreach(mounts, i, e)
+	{
 		const char *dst = json_string_value(json_object_get(e, "destination"));
 		if (streq(dst, "/sys")) {
 			json_object_set_new(e, "type", json_string("none"));
 			json_object_set_new(e, "source", json_string("/sys"));
-			json_object_set_new(e, "options", json_pack("[sssss]", "rbind", "nosuid",
-								    "noexec", "nodev", "ro"));
+			json_object_set_new(
+			    e, "options",
+			    json_pack("[sssss]", "rbind", "nosuid", "noexec", "nodev", "ro"));
 		} else if (streq(dst, "/dev/pts")) {
 			json_t *opts = json_object_get(e, "options");
 			size_t j;
 			json_t *o;
-			json_array_foreach(opts, j, o) {
+			json_array_foreach(opts, j, o)
+			{
 				if (streq(json_string_value(o), "gid=5")) {
 					json_array_remove(opts, j);
 					break;
@@ -254,7 +264,8 @@ int ob_spec_doc_set_args_string(struct ob_spec_doc *d, const char *s, struct ob_
 					    a ? "" : ": ", a ? "" : je.text);
 		}
 		v = ob_xcalloc(1, sizeof(char *));
-		json_array_foreach(a, i, e) {
+		json_array_foreach(a, i, e)
+		{
 			if (!json_is_string(e)) {
 				json_decref(a);
 				return ob_error_msg(err, EINVAL,
@@ -266,11 +277,13 @@ int ob_spec_doc_set_args_string(struct ob_spec_doc *d, const char *s, struct ob_
 	} else {
 		_cleanup_free_ char *copy = ob_xstrdup(s);
 		char *save = NULL;
-		for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+		for (char *t = strtok_r(copy, " \t\n", &save); t;
+		     t = strtok_r(NULL, " \t\n", &save))
 			v = ob_strv_push(v, t);
 	}
 	if (!v || !v[0])
-		return ob_error_msg(err, EINVAL, "`%s`: the process needs at least one argument", s);
+		return ob_error_msg(err, EINVAL, "`%s`: the process needs at least one argument",
+				    s);
 	return ob_spec_doc_set_args(d, v, err);
 }
 
@@ -283,7 +296,8 @@ int ob_spec_doc_set_env(struct ob_spec_doc *d, const char *kv, struct ob_err *er
 	json_t *env = arr(process(d), "env");
 	size_t i;
 	json_t *e;
-	json_array_foreach(env, i, e) {
+	json_array_foreach(env, i, e)
+	{
 		const char *s = json_string_value(e);
 		if (s && strneq(s, kv, klen)) {
 			json_array_set_new(env, i, json_string(kv));
@@ -311,8 +325,9 @@ int ob_spec_doc_set_terminal(struct ob_spec_doc *d, bool on, struct ob_err *err)
 /* Canonical "CAP_X" from "x", "X", "cap_x", "CAP_X"; NULL when libcap does not know it. */
 static char *cap_canon(const char *name)
 {
-	char *c = startswith(name, "CAP_") || startswith(name, "cap_") ? ob_xstrdup(name)
-								      : ob_xasprintf("CAP_%s", name);
+	char *c = startswith(name, "CAP_") || startswith(name, "cap_")
+		      ? ob_xstrdup(name)
+		      : ob_xasprintf("CAP_%s", name);
 	for (char *p = c; *p; p++)
 		*p = toupper((unsigned char)*p);
 	if (ob_cap_from_name(c) < 0) {
@@ -412,7 +427,8 @@ static void put_mount(struct ob_spec_doc *d, json_t *m)
 	const char *dst = json_string_value(json_object_get(m, "destination"));
 	size_t i;
 	json_t *e;
-	json_array_foreach(mounts, i, e) {
+	json_array_foreach(mounts, i, e)
+	{
 		const char *x = json_string_value(json_object_get(e, "destination"));
 		if (x && streq(x, dst)) {
 			json_array_set_new(mounts, i, m);
@@ -465,8 +481,8 @@ int ob_spec_doc_add_tmpfs(struct ob_spec_doc *d, const char *spec, struct ob_err
 		json_array_append_new(o, json_string("nodev"));
 		json_array_append_new(o, json_string("mode=1777"));
 	}
-	put_mount(d, json_pack("{s:s,s:s,s:s,s:o}", "destination", copy, "type", "tmpfs",
-			       "source", "tmpfs", "options", o));
+	put_mount(d, json_pack("{s:s,s:s,s:s,s:o}", "destination", copy, "type", "tmpfs", "source",
+			       "tmpfs", "options", o));
 	return 0;
 }
 
@@ -474,7 +490,8 @@ static int ns_find(json_t *ns, const char *type)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(ns, i, e) {
+	json_array_foreach(ns, i, e)
+	{
 		const char *t = json_string_value(json_object_get(e, "type"));
 		if (t && streq(t, type))
 			return (int)i;
@@ -534,24 +551,27 @@ int ob_spec_doc_add_idmap(struct ob_spec_doc *d, bool gid, const char *spec, boo
 		return ob_error_msg(err, EINVAL, "`%s`: expected CONTAINER:HOST:SIZE", spec);
 	for (size_t i = 0; i < 3; i++)
 		if (ob_parse_uint32(f[i], &v[i]) < 0)
-			return ob_error_msg(err, EINVAL, "`%s`: `%s` is not a number (0 - 4294967295)",
-					    spec, f[i]);
+			return ob_error_msg(
+			    err, EINVAL, "`%s`: `%s` is not a number (0 - 4294967295)", spec, f[i]);
 	if (v[2] == 0)
 		return ob_error_msg(err, EINVAL, "`%s`: the size must not be 0", spec);
 	json_t *l = linux_(d);
 	const char *key = gid ? "gidMappings" : "uidMappings";
 	if (replace)
 		json_object_del(l, key);
-	json_array_append_new(arr(l, key), json_pack("{s:I,s:I,s:I}", "containerID",
-						     (json_int_t)v[0], "hostID", (json_int_t)v[1],
-						     "size", (json_int_t)v[2]));
+	json_array_append_new(arr(l, key),
+			      json_pack("{s:I,s:I,s:I}", "containerID", (json_int_t)v[0], "hostID",
+					(json_int_t)v[1], "size", (json_int_t)v[2]));
 	json_t *ns = arr(l, "namespaces");
 	if (ns_find(ns, "user") < 0)
 		json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
 	return 0;
 }
 
-static json_t *resources(struct ob_spec_doc *d) { return obj(linux_(d), "resources"); }
+static json_t *resources(struct ob_spec_doc *d)
+{
+	return obj(linux_(d), "resources");
+}
 
 int ob_spec_doc_set_memory(struct ob_spec_doc *d, const char *size, struct ob_err *err)
 {
@@ -603,7 +623,7 @@ int ob_spec_doc_set_annotation(struct ob_spec_doc *d, const char *kv, struct ob_
 int ob_spec_doc_add_hook(struct ob_spec_doc *d, const char *spec, struct ob_err *err)
 {
 	static const char *const stages[] = {"prestart",       "createRuntime", "createContainer",
-					     "startContainer", "poststart",     "poststop"};
+					     "startContainer", "poststart",	"poststop"};
 	_cleanup_free_ char *copy = ob_xstrdup(spec);
 	char *path = strchr(copy, ':');
 	if (!path)
@@ -622,8 +642,8 @@ int ob_spec_doc_add_hook(struct ob_spec_doc *d, const char *spec, struct ob_err 
 	if (args)
 		*args++ = 0;
 	if (!is_abs(path))
-		return ob_error_msg(err, EINVAL, "`%s`: hook path `%s` is not an absolute path", spec,
-				    path);
+		return ob_error_msg(err, EINVAL, "`%s`: hook path `%s` is not an absolute path",
+				    spec, path);
 	/* args is the hook's whole argv, argv[0] included (config.md, hooks). */
 	json_t *a = json_pack("[s]", path);
 	while (args) {

@@ -265,10 +265,11 @@ runc_spec() { # DIR [--rootless]
 @test "oci-spec: usage errors exit 2" {
 	run oci-spec --bogus
 	assert_failure 2
-	assert_line --index 0 "oci-spec: unknown option \`--bogus\`"
+	assert_output --partial "oci-spec: unknown option \`--bogus\`"
+	assert_equal "${#lines[@]}" 1
 	run oci-spec --hostname
 	assert_failure 2
-	assert_line --index 0 "oci-spec: option \`--hostname\` needs a value"
+	assert_output --partial "oci-spec: option \`--hostname\` needs a value"
 	run oci-spec stray
 	assert_failure 2
 	run oci-spec --hostname x --
