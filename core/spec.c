@@ -701,6 +701,11 @@ static int mount_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	T(get_idmaps(c, o, "uidMappings", path, &m->uid_mappings, &m->n_uid_mappings));
 	T(get_idmaps(c, o, "gidMappings", path, &m->gid_mappings, &m->n_gid_mappings));
 	ob_mount_parse_options(m);
+	/* type "bind" alone means a bind mount too, as runc reads it */
+	if (m->type && streq(m->type, "bind") && !m->bind) {
+		m->bind = true;
+		m->flags |= MS_BIND;
+	}
 	return res;
 }
 

@@ -451,3 +451,75 @@ runc_spec() { # DIR [--rootless]
 	run oci-spec --validate t.json
 	assert_success
 }
+
+# The typed structs themselves: a small program linked against build/libocibox.a prints
+# what ob_spec_load / ob_spec_parse_process / ob_spec_parse_resources produced.
+build_probe() {
+	PROBE="$BATS_TEST_TMPDIR/probe"
+	cc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$TOP" "$SPEC_FIX/probe.c" \
+		"$TOP/build/libocibox.a" \
+		$(pkg-config --libs jansson libcap libseccomp libnl-3.0 libnl-route-3.0) -o "$PROBE"
+}
+
+@test "ob_spec_load: mount options into MS_* flags, propagation, MOUNT_ATTR_*, data" {
+	requires tool cc
+	build_probe
+	run "$PROBE" spec "$SPEC_FIX/good-extra/mount-options.json"
+	assert_success
+	assert_line "mount /a flags=MS_BIND|MS_REC clear=0 prop=MS_REC|MS_SLAVE attr_set=RDONLY|NOSUID|NOATIME attr_clr=_ATIME rec=1 bind=1 idmap=0 ridmap=0 data=-"
+	assert_line "mount /b flags=MS_NODEV|MS_NOEXEC|MS_STRICTATIME clear=MS_RDONLY|MS_NOSUID prop=0 attr_set=0 attr_clr=0 rec=0 bind=0 idmap=0 ridmap=0 data=mode=755,size=1m"
+	assert_line "mount /c flags=MS_BIND clear=0 prop=MS_PRIVATE attr_set=0 attr_clr=_ATIME|RDONLY|NOEXEC rec=1 bind=1 idmap=1 ridmap=0 data=-"
+	assert_line "mount /d flags=MS_BIND clear=0 prop=0 attr_set=0 attr_clr=0 rec=0 bind=1 idmap=0 ridmap=0 data=-"
+	assert_line "rootfsPropagation rslave flags=MS_REC|MS_SLAVE"
+	assert_line "ns network /var/run/netns/x"
+	assert_line "network ns: yes"
+	# the default spec as oci-create reads it
+	oci-spec -o "$BATS_TEST_TMPDIR/config.json"
+	run "$PROBE" spec "$BATS_TEST_TMPDIR/config.json"
+	assert_success
+	assert_line "mount /dev flags=MS_NOSUID|MS_STRICTATIME clear=0 prop=0 attr_set=0 attr_clr=0 rec=0 bind=0 idmap=0 ridmap=0 data=mode=755,size=65536k"
+	assert_line "mount /sys/fs/cgroup flags=MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_RELATIME clear=0 prop=0 attr_set=0 attr_clr=0 rec=0 bind=0 idmap=0 ridmap=0 data=-"
+	assert_line "rlimit RLIMIT_NOFILE =RLIMIT_NOFILE 1024 1024"
+	assert_line "bounding: CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE"
+	assert_line "device deny a rwm"
+	# uint64 beyond INT64_MAX
+	run "$PROBE" spec "$SPEC_FIX/good-extra/big-uint.json"
+	assert_success
+	assert_line "rlimit RLIMIT_CORE =RLIMIT_CORE 18446744073709551615 18446744073709551615"
+	oci-spec --rootless -o "$BATS_TEST_TMPDIR/rl.json"
+	run "$PROBE" spec "$BATS_TEST_TMPDIR/rl.json"
+	assert_line "network ns: no"
+	assert_line "mount /sys flags=MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_BIND|MS_REC clear=0 prop=0 attr_set=0 attr_clr=0 rec=0 bind=1 idmap=0 ridmap=0 data=-"
+}
+
+@test "ob_spec_parse_process and ob_spec_parse_resources: bare objects (exec --process, update --resources)" {
+	requires tool cc
+	build_probe
+	jq .process "$SPEC_FIX/good/spec-example.json" >"$BATS_TEST_TMPDIR/process.json"
+	run "$PROBE" process "$BATS_TEST_TMPDIR/process.json"
+	assert_success
+	assert_line "user 1:1 umask=unset:0 gids=2"
+	assert_line "args: sh"
+	assert_line "ambient: CAP_NET_BIND_SERVICE"
+	assert_line "rlimit RLIMIT_CORE =RLIMIT_CORE 1024 1024"
+	jq '.capabilities.bounding += ["CAP_TEST"]' "$BATS_TEST_TMPDIR/process.json" >"$BATS_TEST_TMPDIR/bad.json"
+	run "$PROBE" process "$BATS_TEST_TMPDIR/bad.json"
+	assert_failure 1
+	assert_output 'process.json: capabilities.bounding[3]: unknown capability "CAP_TEST"'
+	jq .linux.resources "$SPEC_FIX/good/spec-example.json" >"$BATS_TEST_TMPDIR/res.json"
+	run "$PROBE" resources "$BATS_TEST_TMPDIR/res.json"
+	assert_success
+	assert_line "device allow c rw"
+	assert_line "memory.limit 536870912"
+	assert_line "cpu.quota 1000000"
+	assert_line "cpu.cpus 2-3"
+	assert_line "pids.limit 32771"
+	echo '{"memory": {"limit": "1G"}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run "$PROBE" resources "$BATS_TEST_TMPDIR/bad.json"
+	assert_failure 1
+	assert_output 'resources.json: memory.limit: expected integer, got string'
+	printf '{\n "pids": {"limit": 5},,\n}\n' >"$BATS_TEST_TMPDIR/bad.json"
+	run "$PROBE" resources "$BATS_TEST_TMPDIR/bad.json"
+	assert_failure 1
+	assert_output "resources.json:2:23: string or '}' expected near ','"
+}
