@@ -37,6 +37,8 @@ const char oci_spec_usage[] =
     "      --readonly, --no-readonly   root.readonly\n"
     "      --bind SRC:DST[:ro|rw]      add a bind mount (replaces one at DST)\n"
     "      --tmpfs DST[:OPTS]  add a tmpfs (OPTS comma-separated; default nosuid,nodev,mode=1777)\n"
+    "      --mount TYPE:SRC:DST[:OPTS]  add a mount (replaces one at DST)\n"
+    "      --no-mount DST      remove the mount at DST\n"
     "      --ns TYPE[=PATH]    create (or join PATH) a namespace of TYPE\n"
     "      --no-ns TYPE        remove the namespace of TYPE\n"
     "      --uid-map C:H:N, --gid-map C:H:N   id mappings (first one replaces; adds a user ns)\n"
@@ -62,6 +64,8 @@ enum {
 	OPT_NO_READONLY,
 	OPT_BIND,
 	OPT_TMPFS,
+	OPT_MOUNT,
+	OPT_NO_MOUNT,
 	OPT_NS,
 	OPT_NO_NS,
 	OPT_UID_MAP,
@@ -93,6 +97,8 @@ static const struct option longopts[] = {
     {"no-readonly", no_argument, NULL, OPT_NO_READONLY},
     {"bind", required_argument, NULL, OPT_BIND},
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"mount", required_argument, NULL, OPT_MOUNT},
+    {"no-mount", required_argument, NULL, OPT_NO_MOUNT},
     {"ns", required_argument, NULL, OPT_NS},
     {"no-ns", required_argument, NULL, OPT_NO_NS},
     {"uid-map", required_argument, NULL, OPT_UID_MAP},
@@ -172,6 +178,10 @@ static int apply(struct ob_spec_doc *d, const struct edit *e, bool *uid_seen, bo
 		return ob_spec_doc_add_bind(d, v, err);
 	case OPT_TMPFS:
 		return ob_spec_doc_add_tmpfs(d, v, err);
+	case OPT_MOUNT:
+		return ob_spec_doc_add_mount(d, v, err);
+	case OPT_NO_MOUNT:
+		return ob_spec_doc_remove_mount(d, v, err);
 	case OPT_NS:
 		return ob_spec_doc_set_ns(d, v, err);
 	case OPT_NO_NS:

@@ -486,6 +486,47 @@ int ob_spec_doc_add_tmpfs(struct ob_spec_doc *d, const char *spec, struct ob_err
 	return 0;
 }
 
+int ob_spec_doc_add_mount(struct ob_spec_doc *d, const char *spec, struct ob_err *err)
+{
+	_cleanup_free_ char *copy = ob_xstrdup(spec);
+	char *f[4] = {NULL, NULL, NULL, NULL}, *p = copy;
+	for (int i = 0; i < 4 && p; i++) {
+		f[i] = p;
+		p = i < 3 ? strchr(p, ':') : NULL;
+		if (p)
+			*p++ = 0;
+	}
+	if (!f[2] || !*f[0] || !*f[1])
+		return ob_error_msg(err, EINVAL, "`%s`: expected TYPE:SRC:DST[:OPT,OPT...]", spec);
+	if (!is_abs(f[2]))
+		return ob_error_msg(err, EINVAL, "`%s`: destination `%s` is not an absolute path",
+				    spec, f[2]);
+	json_t *m = json_pack("{s:s,s:s,s:s}", "destination", f[2], "type", f[0], "source", f[1]);
+	if (f[3] && *f[3]) {
+		json_t *o = json_array();
+		char *save = NULL;
+		for (char *t = strtok_r(f[3], ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(o, json_string(t));
+		json_object_set_new(m, "options", o);
+	}
+	put_mount(d, m);
+	return 0;
+}
+
+int ob_spec_doc_remove_mount(struct ob_spec_doc *d, const char *dst, struct ob_err *err)
+{
+	json_t *mounts = json_object_get(d->root, "mounts");
+	for (size_t i = 0; i < json_array_size(mounts);) {
+		const char *x =
+		    json_string_value(json_object_get(json_array_get(mounts, i), "destination"));
+		if (x && streq(x, dst))
+			json_array_remove(mounts, i);
+		else
+			i++;
+	}
+	return 0;
+}
+
 static int ns_find(json_t *ns, const char *type)
 {
 	size_t i;

@@ -39,6 +39,10 @@ int ob_spec_doc_set_rootfs(struct ob_spec_doc *d, const char *path, struct ob_er
 int ob_spec_doc_set_readonly(struct ob_spec_doc *d, bool on, struct ob_err *err);
 int ob_spec_doc_add_bind(struct ob_spec_doc *d, const char *spec, struct ob_err *err);
 int ob_spec_doc_add_tmpfs(struct ob_spec_doc *d, const char *spec, struct ob_err *err);
+/* "TYPE:SRC:DST[:OPT,OPT...]" (replaces a mount at DST) */
+int ob_spec_doc_add_mount(struct ob_spec_doc *d, const char *spec, struct ob_err *err);
+/* Remove every mount at DST (none there is fine). */
+int ob_spec_doc_remove_mount(struct ob_spec_doc *d, const char *dst, struct ob_err *err);
 int ob_spec_doc_set_ns(struct ob_spec_doc *d, const char *spec, struct ob_err *err);
 int ob_spec_doc_remove_ns(struct ob_spec_doc *d, const char *type, struct ob_err *err);
 /* "C:H:N"; replace drops the existing mappings first. Adds a user namespace if absent. */

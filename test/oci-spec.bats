@@ -194,6 +194,13 @@ runc_spec() { # DIR [--rootless]
 	assert_equal "$(jq -c '.mounts[3]' <<<"$j")" \
 		'{"destination":"/dev/shm","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev","mode=1777"]}'
 	assert_equal "$(jq -c .annotations <<<"$j")" '{"a.b":"c=d"}'
+	run oci-spec --mount proc:proc:/proc:nosuid,ro --mount overlay:ov:/x --no-mount /sys/fs/cgroup
+	assert_success
+	assert_equal "$(jq -c '.mounts[0]' <<<"$output")" \
+		'{"destination":"/proc","type":"proc","source":"proc","options":["nosuid","ro"]}'
+	assert_equal "$(jq -c '.mounts[-1]' <<<"$output")" '{"destination":"/x","type":"overlay","source":"ov"}'
+	assert_equal "$(jq -c '[.mounts[].destination]' <<<"$output")" \
+		'["/proc","/dev","/dev/pts","/dev/shm","/dev/mqueue","/sys","/x"]'
 	assert_equal "$(jq -c .hooks <<<"$j")" \
 		'{"prestart":[{"path":"/bin/echo","args":["/bin/echo","one","two"]}],"poststop":[{"path":"/bin/true","args":["/bin/true"]}]}'
 }
@@ -229,6 +236,8 @@ runc_spec() { # DIR [--rootless]
 		"--bind|x|\`x\`: expected SRC:DST[:ro|rw]"
 		"--bind|/a:rel|destination \`rel\` is not an absolute path"
 		"--bind|/a:/b:rx|unknown mode \`rx\`"
+		"--mount|tmpfs:x|expected TYPE:SRC:DST[:OPT,OPT...]"
+		"--mount|tmpfs:x:rel|destination \`rel\` is not an absolute path"
 		"--tmpfs|rel|destination \`rel\` is not an absolute path"
 		"--ns|nett|unknown namespace \`nett\`"
 		"--ns|net=/x|unknown namespace \`net\`"
