@@ -1068,8 +1068,10 @@ static int device_elem(struct pc *c, const json_t *o, const char *path, size_t i
 	T(r);
 	if (r == 0 && d->type && d->type != 'p')
 		T(missing(c, path, "minor"));
+	/* The schema says 0 - 0777; engines built on Go's os.FileMode send type bits too, so
+	 * any uint32 is read and the runtime keeps the permission bits. */
 	int64_t mode;
-	r = get_int(c, o, "fileMode", path, 0, 07777, &mode);
+	r = get_int(c, o, "fileMode", path, 0, UINT32_MAX, &mode);
 	T(r);
 	if (r > 0) {
 		d->has_file_mode = true;
@@ -1239,8 +1241,9 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		m->has_kernel_tcp = r > 0;
 		r = get_u64(c, x, "swappiness", q, &m->swappiness);
 		T(r);
-		m->has_swappiness = r > 0;
-		if (r > 0 && m->swappiness > 100) {
+		/* uint64 -1 is how Go engines say "not set" (runc reads it so) */
+		m->has_swappiness = r > 0 && m->swappiness != UINT64_MAX;
+		if (m->has_swappiness && m->swappiness > 100) {
 			char q2[P];
 			T(bad(c, jp(q2, q, "swappiness"), "%" PRIu64 " out of range [0, 100]",
 			      m->swappiness));

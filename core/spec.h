@@ -135,7 +135,7 @@ struct ob_device {
 	char type; /* 'c', 'b', 'u', 'p' */
 	int64_t major, minor;
 	bool has_file_mode;
-	uint32_t file_mode;
+	uint32_t file_mode; /* as written: may carry S_IFMT/Go type bits; use & 07777 */
 	bool has_uid, has_gid;
 	uint32_t uid, gid;
 };
