@@ -491,6 +491,14 @@ build_probe() {
 	assert_line "rlimit RLIMIT_NOFILE =RLIMIT_NOFILE 1024 1024"
 	assert_line "bounding: CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE"
 	assert_line "device deny a rwm"
+	# what podman 4.3 sends (captured with a fake --runtime that copies the bundle)
+	run "$PROBE" spec "$SPEC_FIX/good-extra/podman-4.3.json"
+	assert_success
+	assert_line "mount /etc/hosts flags=MS_BIND clear=0 prop=MS_REC|MS_PRIVATE attr_set=0 attr_clr=0 rec=0 bind=1 idmap=0 ridmap=0 data=-"
+	assert_line "mount /dev/shm flags=MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_BIND clear=0 prop=MS_REC|MS_PRIVATE attr_set=0 attr_clr=0 rec=0 bind=1 idmap=0 ridmap=0 data=-"
+	assert_line "rlimit RLIMIT_NOFILE =RLIMIT_NOFILE 1048576 1048576"
+	assert_line "user 0:0 umask=22 gids=0"
+	assert_line --regexp '^ns network /run/netns/netns-'
 	# uint64 beyond INT64_MAX
 	run "$PROBE" spec "$SPEC_FIX/good-extra/big-uint.json"
 	assert_success
