@@ -334,6 +334,10 @@ int oci_spec_main(int argc, char **argv)
 		}
 	} else {
 		struct stat st;
+		if (dest == default_path && stat(bundle, &st) < 0) {
+			ob_log_error("bundle `%s`: %s", bundle, strerror(errno));
+			goto out;
+		}
 		if (!force && lstat(dest, &st) == 0) {
 			ob_log_error("`%s` exists; remove it first or use --force", dest);
 			goto out;
