@@ -129,7 +129,8 @@ char *ob_spec_mark_big_ints(const char *text, size_t len, size_t *ret_len)
 				in_str = false;
 		} else if (ch == '"') {
 			in_str = true;
-		} else if (isdigit((unsigned char)ch) && (i == 0 || !strchr("-.eE+", text[i - 1]) ) &&
+		} else if (isdigit((unsigned char)ch) &&
+			   (i == 0 || !strchr("-.eE+", text[i - 1])) &&
 			   !(i > 0 && isalnum((unsigned char)text[i - 1]))) {
 			size_t j = i;
 			while (j < len && isdigit((unsigned char)text[j]))
@@ -209,8 +210,7 @@ static int missing(struct pc *c, const char *parent, const char *key)
 	return bad(c, jp(p, parent, key), "required property is missing");
 }
 
-static int get_obj(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   json_t **ret)
+static int get_obj(struct pc *c, const json_t *o, const char *key, const char *parent, json_t **ret)
 {
 	char p[P];
 	json_t *v = get(o, key);
@@ -223,8 +223,7 @@ static int get_obj(struct pc *c, const json_t *o, const char *key, const char *p
 	return 1;
 }
 
-static int get_arr(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   json_t **ret)
+static int get_arr(struct pc *c, const json_t *o, const char *key, const char *parent, json_t **ret)
 {
 	char p[P];
 	json_t *v = get(o, key);
@@ -237,8 +236,7 @@ static int get_arr(struct pc *c, const json_t *o, const char *key, const char *p
 	return 1;
 }
 
-static int get_str(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   char **ret)
+static int get_str(struct pc *c, const json_t *o, const char *key, const char *parent, char **ret)
 {
 	char p[P];
 	json_t *v = get(o, key);
@@ -260,8 +258,7 @@ static int get_str_req(struct pc *c, const json_t *o, const char *key, const cha
 	return r;
 }
 
-static int get_bool(struct pc *c, const json_t *o, const char *key, const char *parent,
-		    bool *ret)
+static int get_bool(struct pc *c, const json_t *o, const char *key, const char *parent, bool *ret)
 {
 	char p[P];
 	json_t *v = get(o, key);
@@ -281,8 +278,8 @@ static int int_value(struct pc *c, const json_t *v, const char *path, int64_t mi
 		return bad_type(c, path, "integer", v);
 	json_int_t n = json_integer_value(v);
 	if (n < min || n > max)
-		return bad(c, path, "%lld out of range [%" PRId64 ", %" PRId64 "]", (long long)n, min,
-			   max);
+		return bad(c, path, "%lld out of range [%" PRId64 ", %" PRId64 "]", (long long)n,
+			   min, max);
 	*ret = n;
 	return 1;
 }
@@ -302,8 +299,8 @@ static int uint64_value(struct pc *c, const json_t *v, const char *path, uint64_
 	return 1;
 }
 
-static int get_int(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   int64_t min, int64_t max, int64_t *ret)
+static int get_int(struct pc *c, const json_t *o, const char *key, const char *parent, int64_t min,
+		   int64_t max, int64_t *ret)
 {
 	char p[P];
 	json_t *v = get(o, key);
@@ -312,8 +309,7 @@ static int get_int(struct pc *c, const json_t *o, const char *key, const char *p
 	return int_value(c, v, jp(p, parent, key), min, max, ret);
 }
 
-static int get_i64(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   int64_t *ret)
+static int get_i64(struct pc *c, const json_t *o, const char *key, const char *parent, int64_t *ret)
 {
 	return get_int(c, o, key, parent, INT64_MIN, INT64_MAX, ret);
 }
@@ -345,8 +341,7 @@ static int get_u32_req(struct pc *c, const json_t *o, const char *key, const cha
 	return r == 0 ? missing(c, parent, key) : r;
 }
 
-static int get_i32(struct pc *c, const json_t *o, const char *key, const char *parent,
-		   int32_t *ret)
+static int get_i32(struct pc *c, const json_t *o, const char *key, const char *parent, int32_t *ret)
 {
 	int64_t v;
 	int r = get_int(c, o, key, parent, INT32_MIN, INT32_MAX, &v);
@@ -366,8 +361,7 @@ static int get_u16(struct pc *c, const json_t *o, const char *key, const char *p
 }
 
 /* Array of strings into a NULL-terminated vector (an empty array gives an empty vector). */
-static int get_strv(struct pc *c, const json_t *o, const char *key, const char *parent,
-		    char ***ret)
+static int get_strv(struct pc *c, const json_t *o, const char *key, const char *parent, char ***ret)
 {
 	char p[P], pi[P];
 	json_t *a;
@@ -379,7 +373,8 @@ static int get_strv(struct pc *c, const json_t *o, const char *key, const char *
 	size_t i;
 	json_t *e;
 	int res = 1;
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		if (!json_is_string(e) || ob_spec_is_big_uint(e)) {
 			res = bad_type(c, ji(pi, p, i), "string", e);
 			if (!c->collect)
@@ -408,7 +403,8 @@ static int get_map(struct pc *c, const json_t *o, const char *key, const char *p
 	const char *k;
 	json_t *v;
 	int res = 1;
-	json_object_foreach(m, k, v) {
+	json_object_foreach(m, k, v)
+	{
 		if (!*k) {
 			res = bad(c, p, "empty key");
 		} else if (!json_is_string(v) || ob_spec_is_big_uint(v)) {
@@ -478,7 +474,8 @@ static int each_obj(struct pc *c, const json_t *a, const char *path, elem_fn fn,
 	size_t i;
 	json_t *e;
 	int res = 0;
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		int r;
 		if (!json_is_object(e))
 			r = bad_type(c, ji(pi, path, i), "object", e);
@@ -538,81 +535,101 @@ static int get_idmaps(struct pc *c, const json_t *o, const char *key, const char
 
 /* ---------------------------------------------------------------- mounts */
 
-enum mopt_kind { MO_SET, MO_CLR, MO_PROP, MO_ATTR_SET, MO_ATTR_CLR, MO_ATIME, MO_IGNORE, MO_BIND,
-		 MO_IDMAP, MO_RIDMAP };
+enum mopt_kind {
+	MO_SET,
+	MO_CLR,
+	MO_PROP,
+	MO_ATTR_SET,
+	MO_ATTR_CLR,
+	MO_ATIME,
+	MO_IGNORE,
+	MO_UNIMPL, /* recognised and ignored, not advertised by oci-features */
+	MO_BIND,
+	MO_IDMAP,
+	MO_RIDMAP
+};
 
 static const struct {
 	const char *name;
 	enum mopt_kind kind;
 	unsigned long v;
 } mount_opts[] = {
-	{"defaults", MO_IGNORE, 0},
-	{"ro", MO_SET, MS_RDONLY},
-	{"rw", MO_CLR, MS_RDONLY},
-	{"nosuid", MO_SET, MS_NOSUID},
-	{"suid", MO_CLR, MS_NOSUID},
-	{"nodev", MO_SET, MS_NODEV},
-	{"dev", MO_CLR, MS_NODEV},
-	{"noexec", MO_SET, MS_NOEXEC},
-	{"exec", MO_CLR, MS_NOEXEC},
-	{"sync", MO_SET, MS_SYNCHRONOUS},
-	{"async", MO_CLR, MS_SYNCHRONOUS},
-	{"dirsync", MO_SET, MS_DIRSYNC},
-	{"remount", MO_SET, MS_REMOUNT},
-	{"mand", MO_SET, MS_MANDLOCK},
-	{"nomand", MO_CLR, MS_MANDLOCK},
-	{"atime", MO_CLR, MS_NOATIME},
-	{"noatime", MO_SET, MS_NOATIME},
-	{"relatime", MO_SET, MS_RELATIME},
-	{"norelatime", MO_CLR, MS_RELATIME},
-	{"strictatime", MO_SET, MS_STRICTATIME},
-	{"nostrictatime", MO_CLR, MS_STRICTATIME},
-	{"nodiratime", MO_SET, MS_NODIRATIME},
-	{"diratime", MO_CLR, MS_NODIRATIME},
-	{"acl", MO_SET, MS_POSIXACL},
-	{"noacl", MO_CLR, MS_POSIXACL},
-	{"iversion", MO_SET, MS_I_VERSION},
-	{"noiversion", MO_CLR, MS_I_VERSION},
-	{"lazytime", MO_SET, MS_LAZYTIME},
-	{"nolazytime", MO_CLR, MS_LAZYTIME},
-	{"silent", MO_SET, MS_SILENT},
-	{"loud", MO_CLR, MS_SILENT},
-	{"nosymfollow", MO_SET, MS_NOSYMFOLLOW},
-	{"symfollow", MO_CLR, MS_NOSYMFOLLOW},
-	{"bind", MO_BIND, MS_BIND},
-	{"rbind", MO_BIND, MS_BIND | MS_REC},
-	{"private", MO_PROP, MS_PRIVATE},
-	{"rprivate", MO_PROP, MS_PRIVATE | MS_REC},
-	{"shared", MO_PROP, MS_SHARED},
-	{"rshared", MO_PROP, MS_SHARED | MS_REC},
-	{"slave", MO_PROP, MS_SLAVE},
-	{"rslave", MO_PROP, MS_SLAVE | MS_REC},
-	{"unbindable", MO_PROP, MS_UNBINDABLE},
-	{"runbindable", MO_PROP, MS_UNBINDABLE | MS_REC},
-	/* recursive attributes: mount_setattr(2) with AT_RECURSIVE */
-	{"rro", MO_ATTR_SET, MOUNT_ATTR_RDONLY},
-	{"rrw", MO_ATTR_CLR, MOUNT_ATTR_RDONLY},
-	{"rnosuid", MO_ATTR_SET, MOUNT_ATTR_NOSUID},
-	{"rsuid", MO_ATTR_CLR, MOUNT_ATTR_NOSUID},
-	{"rnodev", MO_ATTR_SET, MOUNT_ATTR_NODEV},
-	{"rdev", MO_ATTR_CLR, MOUNT_ATTR_NODEV},
-	{"rnoexec", MO_ATTR_SET, MOUNT_ATTR_NOEXEC},
-	{"rexec", MO_ATTR_CLR, MOUNT_ATTR_NOEXEC},
-	{"rnodiratime", MO_ATTR_SET, MOUNT_ATTR_NODIRATIME},
-	{"rdiratime", MO_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
-	{"rnosymfollow", MO_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
-	{"rsymfollow", MO_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
-	/* atime modes: clear the whole MOUNT_ATTR__ATIME field, set one mode */
-	{"rnoatime", MO_ATIME, MOUNT_ATTR_NOATIME},
-	{"rrelatime", MO_ATIME, MOUNT_ATTR_RELATIME},
-	{"rstrictatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
-	{"ratime", MO_ATIME, MOUNT_ATTR_RELATIME},
-	{"rnorelatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
-	{"idmap", MO_IDMAP, 0},
-	{"ridmap", MO_RIDMAP, 0},
-	/* crun's extension: copy the image's files into a tmpfs; not done, not an fs option */
-	{"tmpcopyup", MO_IGNORE, 0},
+    {"defaults", MO_IGNORE, 0},
+    {"ro", MO_SET, MS_RDONLY},
+    {"rw", MO_CLR, MS_RDONLY},
+    {"nosuid", MO_SET, MS_NOSUID},
+    {"suid", MO_CLR, MS_NOSUID},
+    {"nodev", MO_SET, MS_NODEV},
+    {"dev", MO_CLR, MS_NODEV},
+    {"noexec", MO_SET, MS_NOEXEC},
+    {"exec", MO_CLR, MS_NOEXEC},
+    {"sync", MO_SET, MS_SYNCHRONOUS},
+    {"async", MO_CLR, MS_SYNCHRONOUS},
+    {"dirsync", MO_SET, MS_DIRSYNC},
+    {"remount", MO_SET, MS_REMOUNT},
+    {"mand", MO_SET, MS_MANDLOCK},
+    {"nomand", MO_CLR, MS_MANDLOCK},
+    {"atime", MO_CLR, MS_NOATIME},
+    {"noatime", MO_SET, MS_NOATIME},
+    {"relatime", MO_SET, MS_RELATIME},
+    {"norelatime", MO_CLR, MS_RELATIME},
+    {"strictatime", MO_SET, MS_STRICTATIME},
+    {"nostrictatime", MO_CLR, MS_STRICTATIME},
+    {"nodiratime", MO_SET, MS_NODIRATIME},
+    {"diratime", MO_CLR, MS_NODIRATIME},
+    {"acl", MO_SET, MS_POSIXACL},
+    {"noacl", MO_CLR, MS_POSIXACL},
+    {"iversion", MO_SET, MS_I_VERSION},
+    {"noiversion", MO_CLR, MS_I_VERSION},
+    {"lazytime", MO_SET, MS_LAZYTIME},
+    {"nolazytime", MO_CLR, MS_LAZYTIME},
+    {"silent", MO_SET, MS_SILENT},
+    {"loud", MO_CLR, MS_SILENT},
+    {"nosymfollow", MO_SET, MS_NOSYMFOLLOW},
+    {"symfollow", MO_CLR, MS_NOSYMFOLLOW},
+    {"bind", MO_BIND, MS_BIND},
+    {"rbind", MO_BIND, MS_BIND | MS_REC},
+    {"private", MO_PROP, MS_PRIVATE},
+    {"rprivate", MO_PROP, MS_PRIVATE | MS_REC},
+    {"shared", MO_PROP, MS_SHARED},
+    {"rshared", MO_PROP, MS_SHARED | MS_REC},
+    {"slave", MO_PROP, MS_SLAVE},
+    {"rslave", MO_PROP, MS_SLAVE | MS_REC},
+    {"unbindable", MO_PROP, MS_UNBINDABLE},
+    {"runbindable", MO_PROP, MS_UNBINDABLE | MS_REC},
+    /* recursive attributes: mount_setattr(2) with AT_RECURSIVE */
+    {"rro", MO_ATTR_SET, MOUNT_ATTR_RDONLY},
+    {"rrw", MO_ATTR_CLR, MOUNT_ATTR_RDONLY},
+    {"rnosuid", MO_ATTR_SET, MOUNT_ATTR_NOSUID},
+    {"rsuid", MO_ATTR_CLR, MOUNT_ATTR_NOSUID},
+    {"rnodev", MO_ATTR_SET, MOUNT_ATTR_NODEV},
+    {"rdev", MO_ATTR_CLR, MOUNT_ATTR_NODEV},
+    {"rnoexec", MO_ATTR_SET, MOUNT_ATTR_NOEXEC},
+    {"rexec", MO_ATTR_CLR, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", MO_ATTR_SET, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", MO_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", MO_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", MO_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
+    /* atime modes: clear the whole MOUNT_ATTR__ATIME field, set one mode */
+    {"rnoatime", MO_ATIME, MOUNT_ATTR_NOATIME},
+    {"rrelatime", MO_ATIME, MOUNT_ATTR_RELATIME},
+    {"rstrictatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"ratime", MO_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", MO_ATIME, MOUNT_ATTR_RELATIME},
+    {"idmap", MO_IDMAP, 0},
+    {"ridmap", MO_RIDMAP, 0},
+    /* crun's extension: copy the image's files into a tmpfs; not done, not an fs option */
+    {"tmpcopyup", MO_UNIMPL, 0},
 };
+
+const char *ob_spec_mount_option(size_t i)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(mount_opts); k++)
+		if (mount_opts[k].kind != MO_UNIMPL && i-- == 0)
+			return mount_opts[k].name;
+	return NULL;
+}
 
 void ob_mount_parse_options(struct ob_mount *m)
 {
@@ -671,6 +688,7 @@ void ob_mount_parse_options(struct ob_mount *m)
 			m->ridmap = true;
 			break;
 		case MO_IGNORE:
+		case MO_UNIMPL:
 			break;
 		}
 	}
@@ -694,20 +712,37 @@ static int mount_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	T(get_idmaps(c, o, "uidMappings", path, &m->uid_mappings, &m->n_uid_mappings));
 	T(get_idmaps(c, o, "gidMappings", path, &m->gid_mappings, &m->n_gid_mappings));
 	ob_mount_parse_options(m);
+	/* type "bind" alone means a bind mount too, as runc reads it */
+	if (m->type && streq(m->type, "bind") && !m->bind) {
+		m->bind = true;
+		m->flags |= MS_BIND;
+	}
 	return res;
 }
 
 /* ---------------------------------------------------------------- process */
 
-static const char *const rlimit_names[] = {
-	"RLIMIT_CPU",    "RLIMIT_FSIZE",  "RLIMIT_DATA",  "RLIMIT_STACK",      "RLIMIT_CORE",
-	"RLIMIT_RSS",    "RLIMIT_NPROC",  "RLIMIT_NOFILE", "RLIMIT_MEMLOCK",   "RLIMIT_AS",
-	"RLIMIT_LOCKS",  "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO",
-	"RLIMIT_RTTIME", NULL};
-static const int rlimit_values[] = {
-	RLIMIT_CPU,  RLIMIT_FSIZE, RLIMIT_DATA,   RLIMIT_STACK,   RLIMIT_CORE,       RLIMIT_RSS,
-	RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS,   RLIMIT_LOCKS,      RLIMIT_SIGPENDING,
-	RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME};
+static const char *const rlimit_names[] = {"RLIMIT_CPU",
+					   "RLIMIT_FSIZE",
+					   "RLIMIT_DATA",
+					   "RLIMIT_STACK",
+					   "RLIMIT_CORE",
+					   "RLIMIT_RSS",
+					   "RLIMIT_NPROC",
+					   "RLIMIT_NOFILE",
+					   "RLIMIT_MEMLOCK",
+					   "RLIMIT_AS",
+					   "RLIMIT_LOCKS",
+					   "RLIMIT_SIGPENDING",
+					   "RLIMIT_MSGQUEUE",
+					   "RLIMIT_NICE",
+					   "RLIMIT_RTPRIO",
+					   "RLIMIT_RTTIME",
+					   NULL};
+static const int rlimit_values[] = {RLIMIT_CPU,	     RLIMIT_FSIZE, RLIMIT_DATA,	  RLIMIT_STACK,
+				    RLIMIT_CORE,     RLIMIT_RSS,   RLIMIT_NPROC,  RLIMIT_NOFILE,
+				    RLIMIT_MEMLOCK,  RLIMIT_AS,	   RLIMIT_LOCKS,  RLIMIT_SIGPENDING,
+				    RLIMIT_MSGQUEUE, RLIMIT_NICE,  RLIMIT_RTPRIO, RLIMIT_RTTIME};
 
 int ob_rlimit_from_name(const char *name)
 {
@@ -753,8 +788,7 @@ int ob_cap_from_name(const char *name)
 	return v;
 }
 
-static int get_caps(struct pc *c, const json_t *o, const char *key, const char *parent,
-		    char ***ret)
+static int get_caps(struct pc *c, const json_t *o, const char *key, const char *parent, char ***ret)
 {
 	char p[P], pi[P];
 	int r = get_strv(c, o, key, parent, ret);
@@ -771,12 +805,12 @@ static int get_caps(struct pc *c, const json_t *o, const char *key, const char *
 	return res;
 }
 
-static const char *const sched_policies[] = {"SCHED_OTHER", "SCHED_FIFO",  "SCHED_RR",
-					     "SCHED_BATCH", "SCHED_ISO",   "SCHED_IDLE",
+static const char *const sched_policies[] = {"SCHED_OTHER",    "SCHED_FIFO", "SCHED_RR",
+					     "SCHED_BATCH",    "SCHED_ISO",  "SCHED_IDLE",
 					     "SCHED_DEADLINE", NULL};
-static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
-					  "SCHED_FLAG_DL_OVERRUN",    "SCHED_FLAG_KEEP_POLICY",
-					  "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
+static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+					  "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
+					  "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
 					  "SCHED_FLAG_UTIL_CLAMP_MAX", NULL};
 static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
 					     "IOPRIO_CLASS_IDLE", NULL};
@@ -817,17 +851,19 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		T(r);
 		p->user.has_umask = r > 0;
 		if (p->user.has_umask && p->user.umask > 0777)
-			T(bad(c, jp(q2, q, "umask"), "%u is not a file mode creation mask (0 - 511)",
-			      p->user.umask));
+			T(bad(c, jp(q2, q, "umask"),
+			      "%u is not a file mode creation mask (0 - 511)", p->user.umask));
 		r = get_arr(c, x, "additionalGids", q, &a);
 		T(r);
 		if (r > 0) {
 			jp(q2, q, "additionalGids");
 			p->user.n_additional_gids = json_array_size(a);
-			p->user.additional_gids = ob_xcalloc(p->user.n_additional_gids + 1, sizeof(uint32_t));
+			p->user.additional_gids =
+			    ob_xcalloc(p->user.n_additional_gids + 1, sizeof(uint32_t));
 			size_t i;
 			json_t *e;
-			json_array_foreach(a, i, e) {
+			json_array_foreach(a, i, e)
+			{
 				int64_t v = 0;
 				char qi[P];
 				T(int_value(c, e, ji(qi, q2, i), 0, UINT32_MAX, &v));
@@ -901,8 +937,8 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		r = get_strv(c, x, "flags", q, &p->scheduler.flags);
 		T(r);
 		if (r > 0)
-			T(check_enum_strv(c, jp(q2, q, "flags"), "scheduler flag", p->scheduler.flags,
-					  sched_flags));
+			T(check_enum_strv(c, jp(q2, q, "flags"), "scheduler flag",
+					  p->scheduler.flags, sched_flags));
 		T(get_u64(c, x, "runtime", q, &p->scheduler.runtime));
 		T(get_u64(c, x, "deadline", q, &p->scheduler.deadline));
 		T(get_u64(c, x, "period", q, &p->scheduler.period));
@@ -1000,7 +1036,8 @@ static int ns_elem(struct pc *c, const json_t *o, const char *path, size_t i, vo
 			for (size_t j = 0; j < i; j++)
 				if (l->namespaces[j].type == (enum ob_ns_type)t) {
 					T(bad(c, jp(p, path, "type"),
-					      "duplicate namespace \"%s\" (also at [%zu])", type, j));
+					      "duplicate namespace \"%s\" (also at [%zu])", type,
+					      j));
 					t = -1;
 					break;
 				}
@@ -1042,8 +1079,10 @@ static int device_elem(struct pc *c, const json_t *o, const char *path, size_t i
 	T(r);
 	if (r == 0 && d->type && d->type != 'p')
 		T(missing(c, path, "minor"));
+	/* The schema says 0 - 0777; engines built on Go's os.FileMode send type bits too, so
+	 * any uint32 is read and the runtime keeps the permission bits. */
 	int64_t mode;
-	r = get_int(c, o, "fileMode", path, 0, 07777, &mode);
+	r = get_int(c, o, "fileMode", path, 0, UINT32_MAX, &mode);
 	T(r);
 	if (r > 0) {
 		d->has_file_mode = true;
@@ -1072,7 +1111,8 @@ static int devcg_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	T(r);
 	if (r > 0) {
 		if (strlen(type) != 1 || !strchr("abc", type[0]))
-			T(bad(c, jp(p, path, "type"), "unknown device type \"%s\" (a, c or b)", type));
+			T(bad(c, jp(p, path, "type"), "unknown device type \"%s\" (a, c or b)",
+			      type));
 		else
 			d->type = type[0];
 	}
@@ -1087,8 +1127,8 @@ static int devcg_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	if (r > 0)
 		for (const char *s = d->access; *s; s++)
 			if (!strchr("rwm", *s)) {
-				T(bad(c, jp(p, path, "access"), "\"%s\": access is made of r, w and m",
-				      d->access));
+				T(bad(c, jp(p, path, "access"),
+				      "\"%s\": access is made of r, w and m", d->access));
 				break;
 			}
 	return res;
@@ -1119,8 +1159,7 @@ static int blkio_weight_elem(struct pc *c, const json_t *o, const char *path, si
 {
 	return blkio_dev(c, o, path, &((struct ob_blkio_device *)ctx)[i], false);
 }
-static int blkio_throttle_elem(struct pc *c, const json_t *o, const char *path, size_t i,
-			       void *ctx)
+static int blkio_throttle_elem(struct pc *c, const json_t *o, const char *path, size_t i, void *ctx)
 {
 	return blkio_dev(c, o, path, &((struct ob_blkio_device *)ctx)[i], true);
 }
@@ -1135,8 +1174,8 @@ static int get_blkio_devs(struct pc *c, const json_t *o, const char *key, const 
 		return r;
 	*ret_n = json_array_size(a);
 	*ret = ob_xcalloc(*ret_n + 1, sizeof(struct ob_blkio_device));
-	return each_obj(c, a, jp(p, parent, key), throttle ? blkio_throttle_elem : blkio_weight_elem,
-			*ret);
+	return each_obj(c, a, jp(p, parent, key),
+			throttle ? blkio_throttle_elem : blkio_weight_elem, *ret);
 }
 
 static bool page_size_ok(const char *s)
@@ -1157,8 +1196,8 @@ static int hugepage_elem(struct pc *c, const json_t *o, const char *path, size_t
 	r = get_str_req(c, o, "pageSize", path, &h->page_size);
 	T(r);
 	if (r > 0 && !page_size_ok(h->page_size))
-		T(bad(c, jp(p, path, "pageSize"), "\"%s\" is not a page size like \"2MB\" or \"1GB\"",
-		      h->page_size));
+		T(bad(c, jp(p, path, "pageSize"),
+		      "\"%s\" is not a page size like \"2MB\" or \"1GB\"", h->page_size));
 	r = get_u64(c, o, "limit", path, &h->limit);
 	T(r == 0 ? missing(c, path, "limit") : r);
 	return res;
@@ -1213,8 +1252,9 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		m->has_kernel_tcp = r > 0;
 		r = get_u64(c, x, "swappiness", q, &m->swappiness);
 		T(r);
-		m->has_swappiness = r > 0;
-		if (r > 0 && m->swappiness > 100) {
+		/* uint64 -1 is how Go engines say "not set" (runc reads it so) */
+		m->has_swappiness = r > 0 && m->swappiness != UINT64_MAX;
+		if (m->has_swappiness && m->swappiness > 100) {
 			char q2[P];
 			T(bad(c, jp(q2, q, "swappiness"), "%" PRIu64 " out of range [0, 100]",
 			      m->swappiness));
@@ -1301,8 +1341,10 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 	T(r);
 	if (r > 0) {
 		rs->n_hugepage_limits = json_array_size(a);
-		rs->hugepage_limits = ob_xcalloc(rs->n_hugepage_limits + 1, sizeof(*rs->hugepage_limits));
-		T(each_obj(c, a, jp(q, path, "hugepageLimits"), hugepage_elem, rs->hugepage_limits));
+		rs->hugepage_limits =
+		    ob_xcalloc(rs->n_hugepage_limits + 1, sizeof(*rs->hugepage_limits));
+		T(each_obj(c, a, jp(q, path, "hugepageLimits"), hugepage_elem,
+			   rs->hugepage_limits));
 	}
 
 	r = get_obj(c, o, "network", path, &x);
@@ -1318,8 +1360,10 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		if (r > 0) {
 			char q2[P];
 			rs->n_net_priorities = json_array_size(a);
-			rs->net_priorities = ob_xcalloc(rs->n_net_priorities + 1, sizeof(*rs->net_priorities));
-			T(each_obj(c, a, jp(q2, q, "priorities"), netprio_elem, rs->net_priorities));
+			rs->net_priorities =
+			    ob_xcalloc(rs->n_net_priorities + 1, sizeof(*rs->net_priorities));
+			T(each_obj(c, a, jp(q2, q, "priorities"), netprio_elem,
+				   rs->net_priorities));
 		}
 	}
 
@@ -1330,7 +1374,8 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		rs->rdma = ob_xcalloc(json_object_size(x) + 1, sizeof(*rs->rdma));
 		const char *k;
 		json_t *v;
-		json_object_foreach(x, k, v) {
+		json_object_foreach(x, k, v)
+		{
 			char qk[P];
 			struct ob_rdma_limit *l = &rs->rdma[rs->n_rdma++];
 			l->device = ob_xstrdup(k);
@@ -1352,22 +1397,23 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 	return res;
 }
 
-static const char *const seccomp_actions[] = {
-	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-	"SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",        "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
-	"SCMP_ACT_NOTIFY", NULL};
+static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",	      "SCMP_ACT_KILL_PROCESS",
+					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+					      "SCMP_ACT_ERRNO",	      "SCMP_ACT_TRACE",
+					      "SCMP_ACT_ALLOW",	      "SCMP_ACT_LOG",
+					      "SCMP_ACT_NOTIFY",      NULL};
 static const char *const seccomp_arches[] = {
-	"SCMP_ARCH_X86",        "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64",    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",      "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64",     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",    "SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",        "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_S390",       "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",
-	"SCMP_ARCH_PARISC",     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64",   NULL};
+    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
+    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
 static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 					    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-static const char *const seccomp_ops[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					  "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+static const char *const seccomp_ops[] = {"SCMP_CMP_NE",	"SCMP_CMP_LT", "SCMP_CMP_LE",
+					  "SCMP_CMP_EQ",	"SCMP_CMP_GE", "SCMP_CMP_GT",
 					  "SCMP_CMP_MASKED_EQ", NULL};
 
 static int scarg_elem(struct pc *c, const json_t *o, const char *path, size_t i, void *ctx)
@@ -1433,7 +1479,8 @@ static int parse_seccomp(struct pc *c, const json_t *o, const char *path, struct
 	r = get_strv(c, o, "flags", path, &s->flags);
 	T(r);
 	if (r > 0)
-		T(check_enum_strv(c, jp(q, path, "flags"), "seccomp flag", s->flags, seccomp_flags));
+		T(check_enum_strv(c, jp(q, path, "flags"), "seccomp flag", s->flags,
+				  seccomp_flags));
 	T(get_str(c, o, "listenerPath", path, &s->listener_path));
 	T(get_str(c, o, "listenerMetadata", path, &s->listener_metadata));
 	r = get_arr(c, o, "syscalls", path, &a);
@@ -1457,17 +1504,17 @@ bool ob_ifname_valid(const char *s)
 	return true;
 }
 
-static const char *const propagations[] = {"private", "shared", "slave", "unbindable", "rprivate",
-					   "rshared", "rslave", "runbindable", NULL};
+static const char *const propagations[] = {"private",	 "shared",	"slave",
+					   "unbindable", "rprivate",	"rshared",
+					   "rslave",	 "runbindable", NULL};
 static const unsigned long propagation_flags[] = {
-	MS_PRIVATE,          MS_SHARED,          MS_SLAVE,          MS_UNBINDABLE,
-	MS_PRIVATE | MS_REC, MS_SHARED | MS_REC, MS_SLAVE | MS_REC, MS_UNBINDABLE | MS_REC};
-static const char *const mpol_modes[] = {"MPOL_DEFAULT",   "MPOL_BIND",
-					 "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
-					 "MPOL_PREFERRED", "MPOL_PREFERRED_MANY",
-					 "MPOL_LOCAL",     NULL};
-static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
-					 "MPOL_F_STATIC_NODES", NULL};
+    MS_PRIVATE,		 MS_SHARED,	     MS_SLAVE,		MS_UNBINDABLE,
+    MS_PRIVATE | MS_REC, MS_SHARED | MS_REC, MS_SLAVE | MS_REC, MS_UNBINDABLE | MS_REC};
+const char *const ob_spec_mpol_modes[] = {
+    "MPOL_DEFAULT",   "MPOL_BIND",	     "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",	NULL};
+const char *const ob_spec_mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+					  "MPOL_F_STATIC_NODES", NULL};
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
 
 static int parse_time_offset(struct pc *c, const json_t *o, const char *key, const char *parent,
@@ -1544,7 +1591,8 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		T(get_str(c, x, "l3CacheSchema", q, &rdt->l3_cache_schema));
 		r = get_str(c, x, "memBwSchema", q, &rdt->mem_bw_schema);
 		T(r);
-		if (r > 0 && (!startswith(rdt->mem_bw_schema, "MB:") || strchr(rdt->mem_bw_schema, '\n')))
+		if (r > 0 &&
+		    (!startswith(rdt->mem_bw_schema, "MB:") || strchr(rdt->mem_bw_schema, '\n')))
 			T(bad(c, jp(q2, q, "memBwSchema"), "\"%s\" does not start with \"MB:\"",
 			      rdt->mem_bw_schema));
 		T(get_strv(c, x, "schemata", q, &rdt->schemata));
@@ -1559,7 +1607,8 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		struct ob_memory_policy *mp = &l->memory_policy;
 		jp(q, path, "memoryPolicy");
 		mp->present = true;
-		r = get_enum(c, x, "mode", q, "memory policy mode", mpol_modes, &mp->mode, NULL);
+		r = get_enum(c, x, "mode", q, "memory policy mode", ob_spec_mpol_modes, &mp->mode,
+			     NULL);
 		T(r == 0 ? missing(c, q, "mode") : r);
 		T(get_str(c, x, "nodes", q, &mp->nodes));
 		if (mp->nodes && !cpu_list_ok(mp->nodes))
@@ -1568,7 +1617,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		T(r);
 		if (r > 0)
 			T(check_enum_strv(c, jp(q2, q, "flags"), "memory policy flag", mp->flags,
-					  mpol_flags));
+					  ob_spec_mpol_flags));
 	}
 
 	r = get_obj(c, o, "netDevices", path, &x);
@@ -1578,7 +1627,8 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		l->net_devices = ob_xcalloc(json_object_size(x) + 1, sizeof(*l->net_devices));
 		const char *k;
 		json_t *v;
-		json_object_foreach(x, k, v) {
+		json_object_foreach(x, k, v)
+		{
 			char qk[P];
 			struct ob_net_device *d = &l->net_devices[l->n_net_devices++];
 			d->host_name = ob_xstrdup(k);
@@ -1671,8 +1721,11 @@ static int parse_spec(struct pc *c, const json_t *o, struct ob_spec *s)
 		if (major < 0)
 			T(bad(c, "ociVersion", "\"%s\" is not a SemVer 2.0.0 version",
 			      s->oci_version));
-		else if (major != 1)
-			T(bad(c, "ociVersion", "unsupported version \"%s\" (major version must be 1)",
+		/* 1.x is what we implement; 0.x drafts (the spec's own example says
+		 * "0.5.0-dev") are read as 1.x; a later major is a different format. */
+		else if (major > 1)
+			T(bad(c, "ociVersion",
+			      "unsupported version \"%s\" (this runtime implements 1.x)",
 			      s->oci_version));
 	}
 
@@ -1710,7 +1763,8 @@ static int parse_spec(struct pc *c, const json_t *o, struct ob_spec *s)
 	if (r > 0) {
 		struct ob_hooks *h = &s->hooks;
 		T(get_hooks(c, x, "prestart", "hooks", &h->prestart, &h->n_prestart));
-		T(get_hooks(c, x, "createRuntime", "hooks", &h->create_runtime, &h->n_create_runtime));
+		T(get_hooks(c, x, "createRuntime", "hooks", &h->create_runtime,
+			    &h->n_create_runtime));
 		T(get_hooks(c, x, "createContainer", "hooks", &h->create_container,
 			    &h->n_create_container));
 		T(get_hooks(c, x, "startContainer", "hooks", &h->start_container,

@@ -33,7 +33,7 @@ struct ob_mount {
 	unsigned long propagation;    /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
 	uint64_t attr_set, attr_clr;  /* MOUNT_ATTR_* for recursive "rro", "rnosuid", ... */
 	bool recursive_attr;          /* any r* option seen */
-	bool bind;                    /* bind or rbind */
+	bool bind;                    /* bind or rbind option, or type "bind" (MS_BIND in flags) */
 	bool idmap, ridmap;
 	char *data;                   /* remaining fs-specific options joined by ',' */
 };
@@ -135,7 +135,7 @@ struct ob_device {
 	char type; /* 'c', 'b', 'u', 'p' */
 	int64_t major, minor;
 	bool has_file_mode;
-	uint32_t file_mode;
+	uint32_t file_mode; /* as written: may carry S_IFMT/Go type bits; use & 07777 */
 	bool has_uid, has_gid;
 	uint32_t uid, gid;
 };
