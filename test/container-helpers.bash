@@ -11,14 +11,15 @@ host_ns() {
 }
 
 # Container processes of this test: an init that has not exec'd yet still has the
-# ocibox command line with $OB_ROOT (it is non-dumpable: its root link is hidden), an
-# exec'd one has the rootfs as its root.
+# ocibox command line with $OB_ROOT (it is non-dumpable: its root is hidden), an exec'd
+# one has the rootfs directory (same device and inode) as its root.
 rootfs_pids() {
-	local p
+	local p want
+	want=$(stat -c %d:%i "$BUNDLE/rootfs")
 	for p in /proc/[0-9]*; do
 		[ "$p" = "/proc/$$" ] && continue
-		if [ "$(readlink "$p/root" 2>/dev/null)" = "$BUNDLE/rootfs" ] ||
-			tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "--root $OB_ROOT "; then
+		if [ "$(stat -Lc %d:%i "$p/root" 2>/dev/null)" = "$want" ] ||
+			{ tr '\0' ' ' <"$p/cmdline" | grep -qF -- "--root $OB_ROOT "; } 2>/dev/null; then
 			echo "${p#/proc/}"
 		fi
 	done
