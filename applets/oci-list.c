@@ -51,11 +51,12 @@ int oci_list_main(int argc, char **argv)
 		       "OWNER");
 		for (size_t i = 0; i < k; i++) {
 			enum ob_status s = ob_state_status(sts[i]);
-			_cleanup_free_ char *js = NULL;
-			printf("%-12s %-8d %-10s %-40s %-31s %u\n", sts[i]->id,
+			char owner[64];
+			ob_state_owner_name(sts[i], owner, sizeof(owner));
+			printf("%-12s %-8d %-10s %-40s %-31s %s\n", sts[i]->id,
 			       s == OB_STATUS_STOPPED ? 0 : (int)sts[i]->pid, ob_status_name(s),
 			       sts[i]->bundle ? sts[i]->bundle : "", sts[i]->created ? sts[i]->created : "",
-			       (unsigned)sts[i]->owner);
+			       owner);
 		}
 	}
 	for (size_t i = 0; i < k; i++)

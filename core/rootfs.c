@@ -240,7 +240,8 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 			snprintf(sub, sizeof(sub), "%s/%s", target, name);
 		}
 		if (c->cgroupns) {
-			if (mount(v2 ? "cgroup2" : "cgroup", sub, fstype, flags, v2 ? NULL : opts) < 0)
+			if (mount(v2 ? "cgroup2" : "cgroup", sub, fstype, flags | (m->flags & MS_RDONLY),
+				  v2 ? NULL : opts) < 0)
 				return ob_error(err, errno, "mount %s `%s` on `%s/%s`", fstype, opts,
 						m->destination, name);
 		} else {

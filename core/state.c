@@ -207,6 +207,11 @@ static void owner_name(uid_t uid, char *buf, size_t len)
 	}
 }
 
+void ob_state_owner_name(const struct ob_state *st, char *buf, size_t len)
+{
+	owner_name(st->owner, buf, len);
+}
+
 static json_t *kv_object(const struct ob_kv *kv, size_t n)
 {
 	json_t *o = json_object();

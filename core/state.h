@@ -90,6 +90,9 @@ char *ob_state_json(const struct ob_state *st, enum ob_status status, bool prett
 /* A JSON array of such objects (oci-list --format json). */
 char *ob_state_list_json(struct ob_state **sts, size_t n);
 
+/* The owner's user name from the host's /etc/passwd (no NSS), or the uid as digits. */
+void ob_state_owner_name(const struct ob_state *st, char *buf, size_t len);
+
 /* The ids under root, sorted; a missing root is an empty list. NULL-terminated. */
 int ob_state_list(const char *root, char ***ret_ids, struct ob_err *err);
 

@@ -27,7 +27,7 @@ l2"
 	[ "$(jq -r '.[0].pid' <<<"$output")" = "$(ob state l1 | jq -r .pid)" ]
 	run ob list
 	assert_line --index 0 --regexp '^ID +PID +STATUS +BUNDLE +CREATED +OWNER$'
-	assert_line --index 1 --regexp "^l1 +[0-9]+ +running +$BUNDLE "
+	assert_line --index 1 --regexp "^l1 +[0-9]+ +running +$BUNDLE .* $(id -un)$"
 	assert_line --index 2 --regexp "^l2 +[0-9]+ +created +$BUNDLE "
 	run ob list --format yaml
 	assert_failure 2
