@@ -130,14 +130,32 @@ setup() {
 
 @test "create: --preserve-fds passes fd 3 on; without it no fd past stdio is open" {
 	echo secret >"$BATS_TEST_TMPDIR/f"
-	# the shell is pid 1; ls runs as its child
-	set_cmd 'ls /proc/1/fd | tr "\n" " "; cat <&3'
+	update_config '.process.args = ["/bin/ls", "-l", "/proc/self/fd"]'
 	run ob run -b "$BUNDLE" --preserve-fds 1 p1 3<"$BATS_TEST_TMPDIR/f"
 	assert_success
-	assert_output "0 1 2 3 secret"
+	assert_output --regexp " 3 -> $BATS_TEST_TMPDIR/f"
 	run ob run -b "$BUNDLE" p2 3<"$BATS_TEST_TMPDIR/f" 4<"$BATS_TEST_TMPDIR/f"
-	assert_output --partial "0 1 2 "
-	refute_output --partial "0 1 2 3"
+	assert_success
+	refute_output --partial "$BATS_TEST_TMPDIR/f"
+	refute_output --partial "$BUNDLE"
+}
+
+@test "create: LISTEN_FDS is passed through (fds and LISTEN_PID=1)" {
+	echo secret >"$BATS_TEST_TMPDIR/f"
+	set_cmd 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
+	LISTEN_FDS=1 run ob run -b "$BUNDLE" lf 3<"$BATS_TEST_TMPDIR/f"
+	assert_success
+	assert_output "1 1
+secret"
+}
+
+@test "create: --no-pivot (MS_MOVE + chroot) and --no-new-keyring still give a working container" {
+	set_cmd 'ls /bin/busybox; test -e /proc/self/status && echo proc'
+	run ob run -b "$BUNDLE" --no-pivot --no-new-keyring np
+	assert_success
+	assert_output "/bin/busybox
+proc"
+	assert_nothing_left np
 }
 
 @test "create: every namespace is new; joined ones are the host's" {
