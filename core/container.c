@@ -447,6 +447,12 @@ restore:
 	}
 
 	if (a.new_userns) {
+		char sg[64];
+		snprintf(sg, sizeof(sg), "/proc/%d/setgroups", (int)pid);
+		/* user_namespaces(7): without CAP_SETGID in our own namespace, gid_map can only
+		 * be written once setgroups is denied (rootless) */
+		if (geteuid() != 0 && (r = ob_write_string(sg, "deny", err)) < 0)
+			goto fail;
 		if ((r = write_id_map(pid, "uid_map", spec->linux_.uid_mappings,
 				      spec->linux_.n_uid_mappings, err)) < 0 ||
 		    (r = write_id_map(pid, "gid_map", spec->linux_.gid_mappings,
