@@ -471,6 +471,16 @@ static int cmd_add(struct cni_req *q, const char *conf_text, char **ret_out, str
 		return cerr(e, CNI_ERR_PLUGIN, "failed to open netns", "CNI_NETNS: %s", oe.msg);
 	if (ob_nl_open(-1, &host, &oe) < 0 || ob_nl_open(nsfd, &ctr, &oe) < 0)
 		return cerr(e, CNI_ERR_PLUGIN, "netlink", "%s", oe.msg);
+	/* Before IPAM: a second ADD must fail without touching the first one's lease. */
+	int r = ob_net_link_index(ctr, q->ifname, NULL, &oe);
+	if (r > 0)
+		return cerr(e, CNI_ERR_PLUGIN, "failed to set up the veth pair",
+			    "interface `%s` already exists in the target namespace", q->ifname);
+	if (r == 0 && (r = ob_net_link_index(host, q->host_if, NULL, &oe)) > 0)
+		return cerr(e, CNI_ERR_PLUGIN, "failed to set up the veth pair",
+			    "interface `%s` already exists in the host namespace", q->host_if);
+	if (r < 0)
+		return cerr(e, CNI_ERR_PLUGIN, "netlink", "%s", oe.msg);
 	json_t *ipam_res = NULL;
 	if (q->ipam) {
 		if (ipam_exec(q, "ADD", conf_text, &ipam_res, e) < 0)
@@ -518,7 +528,7 @@ static int cmd_add(struct cni_req *q, const char *conf_text, char **ret_out, str
 				continue;
 			struct ob_net_ip g = q->ips[i].gw;
 			g.prefixlen = q->ips[i].ip.prefixlen;
-			int r = ob_net_addr_has(host, gw_if, &g, &oe);
+			r = ob_net_addr_has(host, gw_if, &g, &oe);
 			if (r == 0)
 				r = ob_net_addr_add(host, gw_if, &g, &oe);
 			if (r < 0) {
