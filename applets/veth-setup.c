@@ -2,6 +2,7 @@
  * as a CNI plugin (when CNI_COMMAND is set). All netlink work is in netutil/. */
 #include <sys/random.h>
 
+#include "../core/spec.h"
 #include "../netutil/netutil.h"
 #include "applet.h"
 
@@ -9,6 +10,7 @@ const char veth_setup_usage[] =
 	"Usage: veth-setup add (--netns PID|PATH | --container ID) [OPTIONS]\n"
 	"       veth-setup del --host-if NAME | --netns PID|PATH --if NAME\n"
 	"       veth-setup show --netns PID|PATH [--if NAME]\n"
+	"       veth-setup move --netns PID|PATH --dev DEV [--if NAME] [--back]\n"
 	"       CNI_COMMAND=ADD|DEL|CHECK|VERSION|GC|STATUS veth-setup < netconf.json\n\n"
 	"Create a veth pair with one end in a network namespace, configure both ends, and\n"
 	"print what was made as JSON. Any failure removes what was made.\n\n"
@@ -23,13 +25,16 @@ const char veth_setup_usage[] =
 	"  --mtu N             MTU of both ends\n"
 	"  --mac MAC           MAC address of the namespace end\n"
 	"  --bridge BR         attach the host end to bridge BR\n"
-	"  --bridge-create     create BR when it does not exist\n\n"
+	"  --bridge-create     create BR when it does not exist\n"
+	"  --dev DEV, --back   move: host device DEV into the namespace as NAME (default DEV,\n"
+	"                      \"%d\" lets the kernel number it) with its permanent addresses, as\n"
+	"                      linux.netDevices; --back returns NAME to the host as DEV\n\n"
 	"As an OCI hook (createRuntime): with no --netns and stdin not a terminal, the state\n"
 	"JSON on stdin gives the pid. As a CNI plugin, install a symlink named veth-setup in a\n"
 	"CNI_PATH directory and use \"type\": \"veth-setup\" (see netutil/cni.c for the fields).\n";
 
 enum { OPT_NETNS = 256, OPT_CONTAINER, OPT_HOST_IF, OPT_IF, OPT_ADDR, OPT_HOST_ADDR, OPT_GATEWAY,
-       OPT_ROUTE, OPT_MTU, OPT_MAC, OPT_BRIDGE, OPT_BRIDGE_CREATE };
+       OPT_ROUTE, OPT_MTU, OPT_MAC, OPT_BRIDGE, OPT_BRIDGE_CREATE, OPT_DEV, OPT_BACK };
 
 static const struct option longopts[] = {
 	{"netns", required_argument, NULL, OPT_NETNS},
@@ -44,12 +49,14 @@ static const struct option longopts[] = {
 	{"mac", required_argument, NULL, OPT_MAC},
 	{"bridge", required_argument, NULL, OPT_BRIDGE},
 	{"bridge-create", no_argument, NULL, OPT_BRIDGE_CREATE},
+	{"dev", required_argument, NULL, OPT_DEV},
+	{"back", no_argument, NULL, OPT_BACK},
 	{NULL, 0, NULL, 0},
 };
 
 struct args {
-	const char *netns, *container, *host_if, *ifname, *gateway, *mac, *bridge;
-	bool bridge_create;
+	const char *netns, *container, *host_if, *ifname, *gateway, *mac, *bridge, *dev;
+	bool bridge_create, back, if_given;
 	unsigned mtu;
 	struct ob_net_ip addrs[16], host_addrs[16];
 	size_t naddrs, nhost_addrs;
@@ -98,7 +105,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_NETNS: a->netns = optarg; break;
 		case OPT_CONTAINER: a->container = optarg; break;
 		case OPT_HOST_IF: a->host_if = optarg; break;
-		case OPT_IF: a->ifname = optarg; break;
+		case OPT_IF: a->ifname = optarg; a->if_given = true; break;
+		case OPT_DEV: a->dev = optarg; break;
+		case OPT_BACK: a->back = true; break;
 		case OPT_GATEWAY: a->gateway = optarg; break;
 		case OPT_MAC: a->mac = optarg; break;
 		case OPT_BRIDGE: a->bridge = optarg; break;
@@ -270,6 +279,20 @@ static int cmd_show(struct args *a, bool only_if)
 	return OB_EXIT_OK;
 }
 
+static int cmd_move(struct args *a)
+{
+	struct ob_err err = {0};
+	if (!a->dev || (!a->netns && !a->container))
+		return ob_usage_error("move needs --netns (or --container) and --dev");
+	_cleanup_close_ int nsfd = -1;
+	_cleanup_free_ char *nsname = NULL;
+	if (open_target(a, &nsfd, &nsname, &err) < 0)
+		return fail(&err);
+	struct ob_net_device d = {.host_name = (char *)a->dev, .name = a->if_given ? (char *)a->ifname : NULL};
+	int r = a->back ? ob_net_devices_move_out(nsfd, &d, 1, &err) : ob_net_devices_move_in(nsfd, &d, 1, &err);
+	return r < 0 ? fail(&err) : OB_EXIT_OK;
+}
+
 int veth_setup_main(int argc, char **argv)
 {
 	const char *cni = getenv("CNI_COMMAND");
@@ -291,10 +314,6 @@ int veth_setup_main(int argc, char **argv)
 		return ob_usage_error("missing command (add, del or show)");
 	const char *verb = argv[1];
 	struct args a = {0};
-	bool if_given = false;
-	for (int i = 2; i < argc; i++)
-		if (streq(argv[i], "--if") || startswith(argv[i], "--if="))
-			if_given = true;
 	int r = parse_args(argc - 1, argv + 1, &a);
 	if (r >= 0)
 		return r;
@@ -305,6 +324,8 @@ int veth_setup_main(int argc, char **argv)
 	if (streq(verb, "del"))
 		return cmd_del(&a);
 	if (streq(verb, "show"))
-		return cmd_show(&a, if_given);
+		return cmd_show(&a, a.if_given);
+	if (streq(verb, "move"))
+		return cmd_move(&a);
 	return ob_usage_error("unknown command `%s` (add, del or show)", verb);
 }

@@ -107,6 +107,21 @@ int ob_net_veth_add(struct ob_nl *host, struct ob_nl *peer, const struct ob_veth
 int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
 		     const char *new_name, bool up, char ret_name[IFNAMSIZ], struct ob_err *err);
 
+/* ---- linux.netDevices (runtime-spec 1.3 config-linux.md "Network Devices") ------------- */
+
+struct ob_net_device; /* core/spec.h: host_name, name (NULL: keep) */
+
+/* Move each device from the caller's namespace into ctr_nsfd, renamed to its name, with
+ * its permanent global addresses, and up. Everything is checked first (the device exists,
+ * the name is free there unless it holds "%d"); a failure moves back the ones moved. */
+int ob_net_devices_move_in(int ctr_nsfd, const struct ob_net_device *devs, size_t n,
+			   struct ob_err *err);
+/* The reverse, into the caller's namespace under the host names; devices no longer in
+ * ctr_nsfd are skipped. The spec says the runtime MUST NOT do this before the namespace
+ * is deleted (the kernel returns physical devices itself): for tools and hooks. */
+int ob_net_devices_move_out(int ctr_nsfd, const struct ob_net_device *devs, size_t n,
+			    struct ob_err *err);
+
 /* ---- addresses and routes ------------------------------------------------------------ */
 
 /* Add an address (IPv6 without DAD: a fresh veth has no one to conflict with). */

@@ -363,3 +363,36 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ "$(links_in "$CNS")" = lo ]
 	[ ! -e "$BATS_TEST_TMPDIR/ipam/obtest/10.101.0.2" ]
 }
+
+@test "veth-setup move: a device into a namespace with its permanent addresses, renamed, up; and back" {
+	in_host ip link add "$HIF" type veth peer name "${HIF}p"
+	in_host ip addr add 10.103.0.1/24 dev "$HIF"
+	in_host ip addr add fd00:103::1/64 dev "$HIF"
+	# not permanent (a lifetime): the spec keeps only IFA_F_PERMANENT global addresses
+	in_host ip addr add 10.104.0.1/24 dev "$HIF" valid_lft 300 preferred_lft 300
+	run in_host veth-setup move --netns "/run/netns/$CNS" --dev "$HIF" --if ctr0
+	assert_success
+	[ "$(links_in "$CNS")" = "ctr0 lo" ]
+	run in_ctr ip -j addr show dev ctr0
+	jq -e '.[0].flags | index("UP")' <<<"$output"
+	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.103.0.1/24","fd00:103::1/64"]' ]
+
+	# The name is taken in the container now: the next one is refused before any move.
+	in_host ip link add "${HIF}b" type veth peer name "${HIF}c"
+	run in_host veth-setup move --netns "/run/netns/$CNS" --dev "${HIF}b" --if ctr0
+	assert_failure 1
+	assert_output "veth-setup: linux.netDevices.${HIF}b: interface \`ctr0\` already exists in the container namespace"
+	# ... unless it is a template.
+	run in_host veth-setup move --netns "/run/netns/$CNS" --dev "${HIF}b" --if "ctr%d"
+	assert_success
+	[ "$(links_in "$CNS")" = "ctr0 ctr1 lo" ]
+	run in_host veth-setup move --netns "/run/netns/$CNS" --dev nosuchdev
+	assert_failure 1
+	assert_output "veth-setup: linux.netDevices.nosuchdev: interface \`nosuchdev\` does not exist"
+
+	run in_host veth-setup move --netns "/run/netns/$CNS" --dev "$HIF" --if ctr0 --back
+	assert_success
+	[ "$(links_in "$CNS")" = "ctr1 lo" ]
+	run in_host ip -j addr show dev "$HIF"
+	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.103.0.1/24","fd00:103::1/64"]' ]
+}
