@@ -218,6 +218,15 @@ links_in() { ip netns exec "$1" ip -j link show | jq -r '[.[].ifname] | sort | j
 	assert_output "veth-setup: state on stdin: pid: missing or not a positive integer"
 }
 
+remove_libpod_cgroups() {
+	local d
+	for d in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
+		[ -d "$d" ] || continue
+		rmdir "$d/conmon" 2>/dev/null || true
+		rmdir "$d" 2>/dev/null || true
+	done
+}
+
 # --- CNI ------------------------------------------------------------------------------------
 
 cni_setup() {
@@ -395,4 +404,79 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ "$(links_in "$CNS")" = "ctr1 lo" ]
 	run in_host ip -j addr show dev "$HIF"
 	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.103.0.1/24","fd00:103::1/64"]' ]
+}
+
+@test "CNI with podman 4.3: a container on a veth-setup + host-local + portmap network, reached from the host" {
+	requires podman conmon runc
+	[ -x /usr/lib/cni/portmap ] || skip "needs containernetworking-plugins"
+	command -v iptables >/dev/null || skip "needs iptables (portmap)"
+	local T=$BATS_TEST_TMPDIR/pod br=$(uniq_name b)
+	mkdir -p "$T/cni" "$T/net.d"
+	ln -s "$OCIBOX" "$T/cni/veth-setup"
+	for p in host-local portmap loopback; do ln -s "/usr/lib/cni/$p" "$T/cni/$p"; done
+	cat >"$T/containers.conf" <<-EOF
+	[containers]
+	default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	events_logfile_path = "$T/events.log"
+	tmp_dir = "$T/libpod"
+	runtime = "runc"
+	[network]
+	network_backend = "cni"
+	cni_plugin_dirs = ["$T/cni"]
+	network_config_dir = "$T/net.d"
+	EOF
+	cat >"$T/net.d/obnet.conflist" <<-EOF
+	{"cniVersion": "1.0.0", "name": "obnet", "plugins": [
+	  {"type": "veth-setup", "bridge": "$br", "isGateway": true,
+	   "ipam": {"type": "host-local", "dataDir": "$T/ipam",
+	            "ranges": [[{"subnet": "10.105.0.0/24", "gateway": "10.105.0.1"}]],
+	            "routes": [{"dst": "0.0.0.0/0"}]}},
+	  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+	EOF
+	make_rootfs "$T/rootfs"
+	tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
+	# libcni keeps its result cache in /var/lib/cni, podman's cgroupfs manager makes
+	# libpod_parent/ in every hierarchy: remove what this test creates there.
+	[ -e /var/lib/cni ] || defer "rmdir /var/lib/cni/results /var/lib/cni"
+	[ -e /sys/fs/cgroup/memory/libpod_parent ] || [ -e /sys/fs/cgroup/libpod_parent ] || defer remove_libpod_cgroups
+	# podman runs in the test's "host" namespace (network only: its netns bind mounts
+	# must stay visible to the next podman command), so the bridge, the host end and the
+	# portmap rules exist only there.
+	pod() {
+		nsenter --net="/run/netns/$HNS" env CONTAINERS_CONF="$T/containers.conf" \
+			podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/libpod" --storage-driver vfs "$@"
+	}
+	defer "nsenter --net=/run/netns/$HNS env CONTAINERS_CONF=$T/containers.conf podman --root $T/storage --runroot $T/runroot --tmpdir $T/libpod --storage-driver vfs rm -f -t 0 obweb"
+	run pod import "$T/rootfs.tar" localhost/obbusybox:latest
+	assert_success
+	run pod run -d --name obweb --network obnet -p 18080:8080 localhost/obbusybox:latest \
+		sh -c 'echo hello-ocibox > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'
+	assert_success
+	run pod inspect obweb --format '{{.NetworkSettings.Networks.obnet.IPAddress}}'
+	assert_output 10.105.0.2
+	# The veth-setup host end is on the bridge in the "host" namespace.
+	run in_host ip -j link show master "$br"
+	jq -e 'length == 1 and (.[0].ifname | startswith("veth"))' <<<"$output"
+	# Reached from the host: directly, and through portmap's DNAT on the gateway address.
+	local reply
+	for _ in $(seq 30); do
+		reply=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$HNS" busybox nc 10.105.0.2 8080 | tail -1) || true
+		[ "$reply" = hello-ocibox ] && break
+		sleep 0.2
+	done
+	[ "$reply" = hello-ocibox ]
+	reply=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$HNS" busybox nc 10.105.0.1 18080 | tail -1)
+	[ "$reply" = hello-ocibox ]
+
+	run pod rm -f -t 0 obweb
+	assert_success
+	# CNI DEL ran: no veth left, the lease released, no DNAT chain left.
+	run in_host ip -j link show master "$br"
+	assert_output "[]"
+	[ ! -e "$T/ipam/obnet/10.105.0.2" ]
+	run ip netns exec "$HNS" iptables -t nat -S
+	refute_output --partial "CNI-DN-"
 }
