@@ -93,13 +93,13 @@ int ob_net_link_set_master(struct ob_nl *nl, const char *name, const char *maste
 			return ob_error_msg(err, ENODEV, "bridge `%s` does not exist", master);
 		ob_net_link_index(nl, master, &midx, err);
 	}
-	obnl_reset(nl);
 	int idx = 0;
 	int r = ob_net_link_index(nl, name, &idx, err);
 	if (r < 0)
 		return r;
 	if (r == 0)
 		return ob_error_msg(err, ENODEV, "interface `%s` does not exist", name);
+	obnl_reset(nl);
 	r = rtnl_link_enslave_ifindex(nl->sk, midx, idx);
 	if (r < 0)
 		return obnl_fail(nl, r, err, "attach `%s` to bridge `%s`", name, master ? master : "(none)");
@@ -299,7 +299,7 @@ int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
 		obnl_reset(to);
 		if (rtnl_link_get_kernel(to->sk, ifindex, NULL, &l) < 0) {
 			r = ob_error_msg(err, ENODEV, "interface `%s` moved, but not found by index %d", name, ifindex);
-			goto fail_unmoved;
+			goto out;
 		}
 		snprintf(got, sizeof(got), "%s", rtnl_link_get_name(l));
 		rtnl_link_put(l);
@@ -323,6 +323,6 @@ fail: {
 			ob_net_addr_add(from, name, &addrs[i], &e2);
 	}
 }
-fail_unmoved:
+out:
 	return ob_error_prefix(err, r, "move interface `%s`", name);
 }
