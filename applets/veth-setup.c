@@ -311,7 +311,7 @@ int veth_setup_main(int argc, char **argv)
 		return status;
 	}
 	if (argc < 2)
-		return ob_usage_error("missing command (add, del or show)");
+		return ob_usage_error("missing command (add, del, show or move)");
 	const char *verb = argv[1];
 	struct args a = {0};
 	int r = parse_args(argc - 1, argv + 1, &a);
@@ -327,5 +327,5 @@ int veth_setup_main(int argc, char **argv)
 		return cmd_show(&a, a.if_given);
 	if (streq(verb, "move"))
 		return cmd_move(&a);
-	return ob_usage_error("unknown command `%s` (add, del or show)", verb);
+	return ob_usage_error("unknown command `%s` (add, del, show or move)", verb);
 }
