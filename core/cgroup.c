@@ -252,7 +252,7 @@ static int normalize(const char *base, const char *p, const char *orig, char **r
 		if (streq(comps[i], "..")) {
 			if (n == floor)
 				return ob_error_msg(err, EINVAL,
-						    "cgroupsPath `%s` escapes the cgroup hierarchy%s%s",
+						    "cgroup path `%s` escapes the cgroup hierarchy%s%s",
 						    orig, floor ? " parent " : "",
 						    floor ? base : "");
 			free(parts[--n]);
@@ -482,6 +482,17 @@ const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
 		    (strv_contains(cg->h[i].m->ctrls, ctrl) || (cg->fake && cg->mode == OB_CGROUP_V2)))
 			return &cg->h[i];
 	return NULL;
+}
+
+bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl)
+{
+	if (cg_find(cg, ctrl))
+		return true;
+	if (streq(ctrl, "io"))
+		return cg_find(cg, "blkio") != NULL;
+	if (streq(ctrl, "blkio"))
+		return cg_find(cg, "io") != NULL;
+	return false;
 }
 
 const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
@@ -1029,7 +1040,11 @@ int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
 {
 	const struct cg_hier *v2 = cg_v2(cg);
 	int r;
-	if (!cg->fake && sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
+	/* A fake tree's cgroup.procs holds pids written, not processes moved: never signal
+	 * them (they may long be someone else's). */
+	if (cg->fake)
+		return 0;
+	if (sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
 		r = cg_write(v2, "cgroup.kill", "1", err);
 		if (r < 0)
 			return r;

@@ -17,7 +17,8 @@
  * holding cgroup.procs is a v1 hierarchy for the comma-separated controllers <name>, and
  * DIR/unified holding cgroup.controllers makes it hybrid. When DIR is not a cgroup
  * filesystem (a prepared fake tree on tmpfs) interface files are created on write and
- * removed on destroy, and BPF device programs are not attached.
+ * removed on destroy, BPF device programs are not attached, freezing does not wait and
+ * ob_cgroup_kill signals nothing.
  */
 #ifndef OB_CGROUP_H
 #define OB_CGROUP_H
@@ -72,9 +73,12 @@ static inline void ob_cgroup_freep(struct ob_cgroup **cg)
 enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg);
 /* The cgroup path inside the hierarchies ("/ocibox/ID"); what state.json records. */
 const char *ob_cgroup_path(const struct ob_cgroup *cg);
+/* Whether one of cg's hierarchies holds controller ctrl ("memory"; "io" and "blkio" are
+ * taken as the same). */
+bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl);
 /* Whether the cgroup directory exists in every resolved hierarchy. */
 bool ob_cgroup_exists(const struct ob_cgroup *cg);
-/* An O_PATH|O_DIRECTORY fd of the cgroup in the v2 (or hybrid's unified) hierarchy, for
+/* An O_RDONLY|O_DIRECTORY fd of the cgroup in the v2 (or hybrid's unified) hierarchy, for
  * clone3(CLONE_INTO_CGROUP); -1 when there is none or it does not exist yet. Owned by cg. */
 int ob_cgroup_v2_fd(const struct ob_cgroup *cg);
 
