@@ -627,6 +627,7 @@ static void enable_controllers(const char *dir)
 		return;
 	if (ob_read_file(sp, &enabled, NULL, NULL) < 0)
 		enabled = ob_xstrdup("");
+	enabled[strcspn(enabled, "\n")] = '\0';
 	_cleanup_strv_ char **a = split_words(avail, " \n");
 	_cleanup_strv_ char **e = split_words(enabled, " \n");
 	for (size_t i = 0; a[i]; i++) {
@@ -639,12 +640,25 @@ static void enable_controllers(const char *dir)
 			_cleanup_free_ char *all = ob_xasprintf("%s%s%s", enabled, *enabled ? " " : "", a[i]);
 			free(enabled);
 			enabled = TAKE_PTR(all);
-			ob_write_file_atomic(sp, enabled, strlen(enabled), 0644, &ignored);
+			_cleanup_free_ char *line = ob_xasprintf("%s\n", enabled);
+			ob_write_file_atomic(sp, line, strlen(line), 0644, &ignored);
 			continue;
 		}
 		if (ob_write_string(sp, v, &ignored) < 0)
 			ob_log_debug("cgroup: enable %s in %s: %s", a[i], dir, ignored.msg);
 	}
+}
+
+/* A fake v2 tree: a child's cgroup.controllers is what its parent enabled (as the kernel
+ * shows it). */
+static void fake_controllers(const char *dir)
+{
+	_cleanup_free_ char *sp = ob_xasprintf("%s/../cgroup.subtree_control", dir);
+	_cleanup_free_ char *cp = ob_xasprintf("%s/cgroup.controllers", dir);
+	_cleanup_free_ char *text = NULL;
+	struct ob_err ignored = {0};
+	if (ob_read_file(sp, &text, NULL, NULL) == 0)
+		ob_write_file_atomic(cp, text, strlen(text), 0644, &ignored);
 }
 
 static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *err)
@@ -663,6 +677,8 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 		if (mkdir(cur, 0755) == 0) {
 			if (!h->created_top)
 				h->created_top = ob_xstrdup(cur);
+			if (cg_root_fake && h->m->v2)
+				fake_controllers(cur);
 		} else if (errno != EEXIST) {
 			return ob_error(err, errno, "create cgroup `%s`", cur);
 		}
