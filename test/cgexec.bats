@@ -136,10 +136,10 @@ assert_no_cgroup() {
 	assert_output "cgexec: cgroup controller \`nosuch\` is not available (hybrid host)"
 	run cgexec -g "memory:/$CG" --limit pids.max=3 true
 	assert_failure 2
-	assert_line --index 0 "cgexec: --limit needs --create"
+	assert_output "cgexec: --limit needs --create (see 'cgexec --help')"
 	run cgexec -g "memory" true
 	assert_failure 2
-	assert_line --index 0 "cgexec: -g \`memory\`: expected CONTROLLERS:PATH"
+	assert_output "cgexec: -g \`memory\`: expected CONTROLLERS:PATH (see 'cgexec --help')"
 	run cgexec true
 	assert_failure 2
 	assert_no_cgroup "$CG"
