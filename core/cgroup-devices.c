@@ -52,8 +52,10 @@ static int access_bits(const char *acc)
 	return bits;
 }
 
-/* One rule: jumps that skip to the next rule when it does not match; then return. */
-static void emit_rule(struct prog *p, const struct ob_device_cgroup *d)
+/* One rule: jumps that skip to the next rule when it does not match; then return.
+ * Returns false when the rule matches everything (what follows would be unreachable,
+ * which the verifier refuses). */
+static bool emit_rule(struct prog *p, const struct ob_device_cgroup *d)
 {
 	/* registers: r2 type, r3 access, r4 major, r5 minor; r1 scratch */
 	size_t jumps[4];
@@ -89,6 +91,7 @@ static void emit_rule(struct prog *p, const struct ob_device_cgroup *d)
 	emit(p, EXIT());
 	for (size_t k = 0; k < nj; k++)
 		p->v[jumps[k]].off = (int16_t)(p->n - jumps[k] - 1);
+	return nj > 0;
 }
 
 static int sys_bpf(int cmd, union bpf_attr *attr)
@@ -106,10 +109,13 @@ int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *ru
 	emit(&p, RSH32_IMM(3, 16));
 	emit(&p, LDX_W(4, 1, 4)); /* major */
 	emit(&p, LDX_W(5, 1, 8)); /* minor */
-	for (size_t i = n; i-- > 0;)
-		emit_rule(&p, &rules[i]);
-	emit(&p, MOV64_IMM(0, 1));
-	emit(&p, EXIT());
+	bool more = true;
+	for (size_t i = n; more && i-- > 0;)
+		more = emit_rule(&p, &rules[i]);
+	if (more) {
+		emit(&p, MOV64_IMM(0, 1));
+		emit(&p, EXIT());
+	}
 
 	char log[4096] = "";
 	union bpf_attr attr;

@@ -251,10 +251,12 @@ static int normalize(const char *base, const char *p, const char *orig, char **r
 			continue;
 		if (streq(comps[i], "..")) {
 			if (n == floor)
-				return ob_error_msg(err, EINVAL,
-						    "cgroup path `%s` escapes the cgroup hierarchy%s%s",
-						    orig, floor ? " parent " : "",
-						    floor ? base : "");
+				return floor ? ob_error_msg(err, EINVAL,
+							    "cgroup path `%s` escapes its parent cgroup %s",
+							    orig, base)
+					     : ob_error_msg(err, EINVAL,
+							    "cgroup path `%s` escapes the cgroup hierarchy",
+							    orig);
 			free(parts[--n]);
 			parts[n] = NULL;
 			continue;
@@ -505,15 +507,32 @@ const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
 
 /* ---- file access ---- */
 
+/* Files where each write adds or changes one entry of a list (per device, per pid): a
+ * fake tree keeps every write of those, one a line, so tests see them all. */
+static bool fake_keyed(const char *file)
+{
+	static const char *const keyed[] = {"io.max", "io.weight", "io.bfq.weight", "rdma.max",
+					    "cgroup.procs", "net_prio.ifpriomap", "devices.allow",
+					    "devices.deny"};
+	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++)
+		if (streq(file, keyed[i]))
+			return true;
+	size_t n = strlen(file);
+	return n > 7 && streq(file + n - 7, "_device");
+}
+
 int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err)
 {
 	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
 	int flags = O_WRONLY | O_CLOEXEC;
 	if (cg_root_fake)
-		flags |= O_CREAT | O_TRUNC;
+		flags |= O_CREAT | (fake_keyed(file) ? O_APPEND : O_TRUNC);
 	_cleanup_close_ int fd = open(p, flags, 0644);
 	if (fd < 0)
 		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
+	_cleanup_free_ char *line = NULL;
+	if (cg_root_fake && fake_keyed(file))
+		value = line = ob_xasprintf("%s\n", value);
 	size_t len = strlen(value);
 	ssize_t n = write(fd, value, len);
 	if (n < 0)
