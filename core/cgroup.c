@@ -480,8 +480,7 @@ const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
 		if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
 			return &cg->h[i];
 	for (size_t i = 0; i < cg->n; i++)
-		if (cg->h[i].m->v2 &&
-		    (strv_contains(cg->h[i].m->ctrls, ctrl) || (cg->fake && cg->mode == OB_CGROUP_V2)))
+		if (cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
 			return &cg->h[i];
 	return NULL;
 }
