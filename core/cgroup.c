@@ -70,6 +70,8 @@ void ob_cgroup_set_root(const char *root)
 
 bool cg_fake(void) { return cg_root_fake; }
 
+const char *ob_cgroup_root(void) { return cg_root; }
+
 static char **split_words(const char *s, const char *sep)
 {
 	char **v = ob_xcalloc(1, sizeof(char *));
@@ -381,7 +383,7 @@ static void cg_open_v2fd(struct ob_cgroup *cg)
 	if (cg->v2fd >= 0)
 		return;
 	const struct cg_hier *h = cg_v2(cg);
-	if (h)
+	if (h && !cg->fake) /* a fake tree's directory is no cgroup for clone3 or bpf */
 		cg->v2fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
@@ -808,7 +810,7 @@ int ob_cgroup_create(struct ob_cgroup *cg, unsigned flags, struct ob_err *err)
 			goto undo;
 	}
 	cg_open_v2fd(cg);
-	if (cg_v2(cg) && cg->v2fd < 0) {
+	if (cg_v2(cg) && !cg->fake && cg->v2fd < 0) {
 		r = ob_error(err, errno, "open cgroup `%s`", cg_v2(cg)->dir);
 		goto undo;
 	}

@@ -41,6 +41,9 @@ enum ob_cgroup_mode {
 /* Test hook (see above). NULL restores the default (mountinfo). Not thread safe; call
  * before any other ob_cgroup_* function. */
 void ob_cgroup_set_root(const char *root);
+/* The root set by ob_cgroup_set_root, or NULL (the container module records it in the
+ * state so later commands on the container use the same tree). */
+const char *ob_cgroup_root(void);
 /* The host's layout ("v1", "v2", "hybrid" from ob_cgroup_mode_name). */
 int ob_cgroup_detect(enum ob_cgroup_mode *ret_mode, struct ob_err *err);
 const char *ob_cgroup_mode_name(enum ob_cgroup_mode mode);
@@ -79,7 +82,8 @@ bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl);
 /* Whether the cgroup directory exists in every resolved hierarchy. */
 bool ob_cgroup_exists(const struct ob_cgroup *cg);
 /* An O_RDONLY|O_DIRECTORY fd of the cgroup in the v2 (or hybrid's unified) hierarchy, for
- * clone3(CLONE_INTO_CGROUP); -1 when there is none or it does not exist yet. Owned by cg. */
+ * clone3(CLONE_INTO_CGROUP); -1 when there is none, it does not exist yet, or the root is
+ * a fake tree. Owned by cg. */
 int ob_cgroup_v2_fd(const struct ob_cgroup *cg);
 
 #define OB_CGROUP_MUST_BE_EMPTY 0x1u /* refuse a cgroup that already holds processes */
