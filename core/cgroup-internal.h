@@ -26,6 +26,7 @@ struct ob_cgroup {
 	size_t n;
 	int v2fd;
 	bool fake;         /* not a cgroupfs: files are created on write */
+	char *top;         /* ob_cgroup_created_top's answer */
 };
 
 /* The hierarchy in cg holding controller ctrl ("memory"), v1 first, then v2. NULL if none. */

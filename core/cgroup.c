@@ -459,6 +459,7 @@ void ob_cgroup_free(struct ob_cgroup *cg)
 	}
 	free(cg->h);
 	free(cg->path);
+	free(cg->top);
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	free(cg);
@@ -485,6 +486,35 @@ const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
 		if (cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
 			return &cg->h[i];
 	return NULL;
+}
+
+const char *ob_cgroup_created_top(const struct ob_cgroup *cg)
+{
+	struct ob_cgroup *m = (struct ob_cgroup *)cg;
+	free(m->top);
+	m->top = NULL;
+	for (size_t i = 0; i < cg->n; i++) {
+		const char *t = cg->h[i].created_top;
+		if (!t)
+			continue;
+		const char *rel = t + strlen(cg->h[i].m->mnt);
+		if (!m->top || strlen(rel) < strlen(m->top)) {
+			free(m->top);
+			m->top = ob_xstrdup(rel);
+		}
+	}
+	return m->top;
+}
+
+void ob_cgroup_set_created_top(struct ob_cgroup *cg, const char *top)
+{
+	size_t tl = top ? strlen(top) : 0;
+	if (!tl || !startswith(cg->path, top) || (cg->path[tl] != '/' && cg->path[tl] != '\0'))
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		free(cg->h[i].created_top);
+		cg->h[i].created_top = ob_xasprintf("%s%s", cg->h[i].m->mnt, top);
+	}
 }
 
 bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl)

@@ -76,6 +76,12 @@ static inline void ob_cgroup_freep(struct ob_cgroup **cg)
 enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg);
 /* The cgroup path inside the hierarchies ("/ocibox/ID"); what state.json records. */
 const char *ob_cgroup_path(const struct ob_cgroup *cg);
+/* The topmost directory ob_cgroup_create made, as a cgroup path ("/ocibox-x" for
+ * "/ocibox-x/sub" when both were made; the shallowest over the hierarchies), or NULL.
+ * The container module records it so a later delete also removes those parents. */
+const char *ob_cgroup_created_top(const struct ob_cgroup *cg);
+/* Tell cg that the parents up to top (a prefix of its path) were made for it. */
+void ob_cgroup_set_created_top(struct ob_cgroup *cg, const char *top);
 /* Whether one of cg's hierarchies holds controller ctrl ("memory"; "io" and "blkio" are
  * taken as the same). */
 bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl);
