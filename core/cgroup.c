@@ -872,6 +872,8 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 
 int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)
 {
+	if (streq(cg->path, "/"))
+		return ob_error_msg(err, EPERM, "refusing to remove the root cgroup");
 	uint64_t deadline = ob_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
 	int r = 0;
 	for (size_t i = 0; i < cg->n; i++) {
@@ -1110,6 +1112,8 @@ int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
 	 * them (they may long be someone else's). */
 	if (cg->fake)
 		return 0;
+	if (streq(cg->path, "/"))
+		return ob_error_msg(err, EPERM, "refusing to signal every process of the root cgroup");
 	if (sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
 		r = cg_write(v2, "cgroup.kill", "1", err);
 		if (r < 0)
