@@ -25,7 +25,7 @@ cg_dirs() {
 
 # Remove a cgroup in every hierarchy at teardown (a failed test may leave one).
 cleanup_cg() {
-	defer "for d in $V1/*/$1/* $V1/*/$1; do [ -d \"\$d\" ] && rmdir \"\$d\"; done"
+	defer "find $V1/*/$1 -depth -type d -exec rmdir {} +"
 }
 
 # A process gone or a zombie (killed; its reaper has not collected it yet).

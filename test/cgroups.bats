@@ -17,8 +17,9 @@ setup() {
 	[ -x "$CGT" ] || skip "test/tools/cgtool not built (make check builds it)"
 }
 
+# Remove a cgroup (and what is under it) in every hierarchy at teardown.
 cleanup_cg() {
-	defer "for d in $V1/*$1/*/ $V1/*$1; do [ -d \"\$d\" ] && rmdir \"\$d\"; done"
+	defer "find $V1/*$1 -depth -type d -exec rmdir {} +"
 }
 
 assert_no_cgroup() {
