@@ -117,25 +117,27 @@ int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *ru
 		emit(&p, EXIT());
 	}
 
-	char log[4096] = "";
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)p.v;
 	attr.insn_cnt = (uint32_t)p.n;
 	attr.license = (uint64_t)(uintptr_t) "Apache";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
 	_cleanup_close_ int prog = sys_bpf(BPF_PROG_LOAD, &attr);
 	int saved = errno;
-	free(p.v);
-	if (prog < 0) {
-		if (log[0])
+	if (prog < 0 && ob_log_debug_enabled()) {
+		/* again with the verifier's log (a log too small for it fails with ENOSPC) */
+		_cleanup_free_ char *log = ob_xcalloc(1, 65536);
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = 65536;
+		attr.log_level = 1;
+		if (sys_bpf(BPF_PROG_LOAD, &attr) < 0)
 			ob_log_debug("bpf verifier: %s", log);
+	}
+	free(p.v);
+	if (prog < 0)
 		return ob_error(err, saved, "linux.resources.devices: load the device program "
 					    "(bpf BPF_PROG_LOAD)");
-	}
 
 	/* The programs attached before (an update replaces them, after the new one is in). */
 	uint32_t ids[64];
