@@ -543,6 +543,7 @@ enum mopt_kind {
 	MO_ATTR_CLR,
 	MO_ATIME,
 	MO_IGNORE,
+	MO_UNIMPL, /* recognised and ignored, not advertised by oci-features */
 	MO_BIND,
 	MO_IDMAP,
 	MO_RIDMAP
@@ -615,11 +616,20 @@ static const struct {
     {"rstrictatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
     {"ratime", MO_ATIME, MOUNT_ATTR_RELATIME},
     {"rnorelatime", MO_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", MO_ATIME, MOUNT_ATTR_RELATIME},
     {"idmap", MO_IDMAP, 0},
     {"ridmap", MO_RIDMAP, 0},
     /* crun's extension: copy the image's files into a tmpfs; not done, not an fs option */
-    {"tmpcopyup", MO_IGNORE, 0},
+    {"tmpcopyup", MO_UNIMPL, 0},
 };
+
+const char *ob_spec_mount_option(size_t i)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(mount_opts); k++)
+		if (mount_opts[k].kind != MO_UNIMPL && i-- == 0)
+			return mount_opts[k].name;
+	return NULL;
+}
 
 void ob_mount_parse_options(struct ob_mount *m)
 {
@@ -678,6 +688,7 @@ void ob_mount_parse_options(struct ob_mount *m)
 			m->ridmap = true;
 			break;
 		case MO_IGNORE:
+		case MO_UNIMPL:
 			break;
 		}
 	}
@@ -1499,11 +1510,11 @@ static const char *const propagations[] = {"private",	 "shared",	"slave",
 static const unsigned long propagation_flags[] = {
     MS_PRIVATE,		 MS_SHARED,	     MS_SLAVE,		MS_UNBINDABLE,
     MS_PRIVATE | MS_REC, MS_SHARED | MS_REC, MS_SLAVE | MS_REC, MS_UNBINDABLE | MS_REC};
-static const char *const mpol_modes[] = {
+const char *const ob_spec_mpol_modes[] = {
     "MPOL_DEFAULT",   "MPOL_BIND",	     "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
     "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",	NULL};
-static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
-					 "MPOL_F_STATIC_NODES", NULL};
+const char *const ob_spec_mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+					  "MPOL_F_STATIC_NODES", NULL};
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
 
 static int parse_time_offset(struct pc *c, const json_t *o, const char *key, const char *parent,
@@ -1596,7 +1607,8 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		struct ob_memory_policy *mp = &l->memory_policy;
 		jp(q, path, "memoryPolicy");
 		mp->present = true;
-		r = get_enum(c, x, "mode", q, "memory policy mode", mpol_modes, &mp->mode, NULL);
+		r = get_enum(c, x, "mode", q, "memory policy mode", ob_spec_mpol_modes, &mp->mode,
+			     NULL);
 		T(r == 0 ? missing(c, q, "mode") : r);
 		T(get_str(c, x, "nodes", q, &mp->nodes));
 		if (mp->nodes && !cpu_list_ok(mp->nodes))
@@ -1605,7 +1617,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		T(r);
 		if (r > 0)
 			T(check_enum_strv(c, jp(q2, q, "flags"), "memory policy flag", mp->flags,
-					  mpol_flags));
+					  ob_spec_mpol_flags));
 	}
 
 	r = get_obj(c, o, "netDevices", path, &x);

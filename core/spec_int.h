@@ -1,4 +1,4 @@
-/* spec_int.h - shared between core/spec.c and core/spec_edit.c only (the JSON boundary). */
+/* spec_int.h - shared between the core/spec*.c files only (the JSON boundary). */
 #ifndef OB_SPEC_INT_H
 #define OB_SPEC_INT_H
 
@@ -16,5 +16,12 @@ char *ob_spec_mark_big_ints(const char *text, size_t len, size_t *ret_len);
  * collect them all. Returns the number of problems. */
 int ob_spec_check_json(const json_t *root, const char *name, char ***ret_problems,
 		       struct ob_err *err);
+
+/* The vocabulary spec.c parses, for oci-features (core/spec_features.c): the i-th mount
+ * option ob_mount_parse_options() acts on (NULL past the end), and the memory policy
+ * modes and flags (NULL-terminated). */
+const char *ob_spec_mount_option(size_t i);
+extern const char *const ob_spec_mpol_modes[];
+extern const char *const ob_spec_mpol_flags[];
 
 #endif
