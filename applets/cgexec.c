@@ -4,11 +4,12 @@
 #include <sys/wait.h>
 
 #include "../core/cgroup.h"
+#include "../core/spec.h"
 #include "applet.h"
 
 const char cgexec_usage[] =
 	"Usage: cgexec -g CONTROLLERS:PATH [-g ...] [--sticky] [--create] [--limit KEY=VALUE]...\n"
-	"              COMMAND [ARGS...]\n"
+	"              [--resources FILE|-] COMMAND [ARGS...]\n"
 	"\n"
 	"Run COMMAND in the cgroup PATH of the hierarchies holding CONTROLLERS (a comma list,\n"
 	"or '*' for all). PATH is relative to the hierarchy root. On a cgroup v2 host any\n"
@@ -26,6 +27,8 @@ const char cgexec_usage[] =
 	"                        cpu.max=\"50000 100000\", cpu.weight (v1 cpu.shares),\n"
 	"                        cpu.max.burst, io.weight, io.max, hugetlb.2MB.max, or any\n"
 	"                        file of the controller (cpuset.cpus=0, cpu.idle=1, ...)\n"
+	"  --resources FILE|-    with --create: apply an OCI linux.resources object (JSON) to\n"
+	"                        the first -g group, as a container's cgroup gets it\n"
 	"\n"
 	"Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
 	"run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n"
@@ -91,18 +94,37 @@ static int set_limits(struct group *g, size_t n, char **limits, struct ob_err *e
 	return 0;
 }
 
+static int apply_resources(const struct ob_cgroup *cg, const char *file, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	bool in = streq(file, "-");
+	int r = in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
+	if (r < 0)
+		return r;
+	struct ob_resources res;
+	memset(&res, 0, sizeof(res));
+	r = ob_spec_parse_resources(text, len, in ? "<stdin>" : file, &res, err);
+	if (r == 0)
+		r = ob_cgroup_apply(cg, &res, err);
+	ob_resources_free(&res);
+	return r;
+}
+
 int cgexec_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"sticky", no_argument, NULL, 's'},
 		{"create", no_argument, NULL, 'C'},
 		{"limit", required_argument, NULL, 'L'},
+		{"resources", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	_cleanup_free_ struct group *g = NULL;
 	size_t n = 0;
 	_cleanup_strv_ char **limits = NULL;
 	bool create = false;
+	const char *resources = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "+g:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -120,6 +142,9 @@ int cgexec_main(int argc, char **argv)
 		case 'C':
 			create = true;
 			break;
+		case 'R':
+			resources = optarg;
+			break;
 		case 'L':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return ob_usage_error("--limit `%s`: expected KEY=VALUE", optarg);
@@ -135,6 +160,8 @@ int cgexec_main(int argc, char **argv)
 		return ob_usage_error("no COMMAND given");
 	if (limits && !create)
 		return ob_usage_error("--limit needs --create");
+	if (resources && !create)
+		return ob_usage_error("--resources needs --create");
 	char **cmd = argv + optind;
 	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 
@@ -156,6 +183,8 @@ int cgexec_main(int argc, char **argv)
 		if (r == 0)
 			g[i].made = true;
 	}
+	if (r >= 0 && resources)
+		r = apply_resources(g[0].cg, resources, &err);
 	if (r >= 0)
 		r = set_limits(g, n, limits, &err);
 	if (r < 0) {

@@ -273,3 +273,39 @@ make_fake_v2() {
 cgroup.procs
 cgroup.subtree_control"
 }
+
+@test "cgexec --resources: a linux.resources object applied (v1 files, devices felt), bad JSON leaves nothing" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	res='{"memory": {"limit": 67108864, "swap": 134217728}, "pids": {"limit": 9},
+	      "devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]}'
+	echo "$res" >"$BATS_TEST_TMPDIR/res.json"
+	run cgexec -g "*:/$CG" --create --resources "$BATS_TEST_TMPDIR/res.json" \
+		sh -c "cd $V1; cat memory/$CG/memory.memsw.limit_in_bytes pids/$CG/pids.max devices/$CG/devices.list; echo >/dev/null && echo null-ok; head -c 1 /dev/zero || echo zero-denied"
+	assert_success
+	assert_line --index 0 $((128 << 20))
+	assert_line --index 1 9
+	assert_line --index 2 "c 1:3 rwm"
+	assert_line null-ok
+	assert_line "head: cannot open '/dev/zero' for reading: Operation not permitted"
+	assert_line zero-denied
+	assert_no_cgroup "$CG"
+	run cgexec -g "*:/$CG" --create --resources - true <<<'{"pids": {"limit": "x"}}'
+	assert_failure 1
+	assert_output "cgexec: <stdin>: pids.limit: expected integer, got string"
+	assert_no_cgroup "$CG"
+	run cgexec -g "*:/$CG" --resources - true <<<'{}'
+	assert_failure 2
+}
+
+@test "cgexec --resources on the cgroup2 mount alone: the v2 device program is felt inside" {
+	requires root cgroup2
+	cleanup_cg "$CG"
+	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "*:/$CG" --create --resources - \
+		sh -c "echo >/dev/null && echo null-ok; head -c 1 /dev/zero || echo zero-denied" \
+		<<<'{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]}'
+	assert_success
+	assert_line null-ok
+	assert_line zero-denied
+	[ ! -d "$V2/$CG" ]
+}
