@@ -121,3 +121,14 @@ int ob_ns_join(struct ob_ns_set *s, struct ob_err *err)
 	}
 	return 0;
 }
+
+int ob_ns_join_one(struct ob_ns_set *s, enum ob_ns_type t, struct ob_err *err)
+{
+	if (s->fd[t] < 0)
+		return 0;
+	if (setns(s->fd[t], ns_types[t].flag) < 0)
+		return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed", ns_types[t].proc);
+	close(s->fd[t]);
+	s->fd[t] = -1;
+	return 0;
+}

@@ -47,6 +47,10 @@ void ob_ns_set_close(struct ob_ns_set *s);
  * fd naming the caller's own is skipped. Entering a pid namespace only affects children
  * (setns(2)): the caller forks. Error: "reassociate to namespace 'ns/net' failed: ...". */
 int ob_ns_join(struct ob_ns_set *s, struct ob_err *err);
+/* setns(2) into the set's namespace of type t alone, then close and forget that fd
+ * (nothing to do when it is -1). oci-exec enters the pid namespace in the parent this
+ * way, so the child it forks is born there. */
+int ob_ns_join_one(struct ob_ns_set *s, enum ob_ns_type t, struct ob_err *err);
 /* true when /proc/self/ns/<t> and fd name the same namespace. */
 bool ob_ns_is_current(int fd, enum ob_ns_type t);
 
