@@ -15,7 +15,8 @@ start_target() {
 	local opts=()
 	while [ "$1" != "--" ]; do opts+=("$1"); shift; done
 	shift
-	unshare --fork --kill-child "${opts[@]}" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	${AS_USER:+setpriv --reuid "$AS_USER" --regid "$AS_USER" --clear-groups} \
+		unshare --fork --kill-child "${opts[@]}" "$@" </dev/null >/dev/null 2>&1 3>&- &
 	local up=$!
 	disown "$up"
 	defer "kill -9 $up"
@@ -197,6 +198,27 @@ $net"
 	assert_output "nsenter: setuid failed: Invalid argument"
 	run "$UL" -t "$TARGET" -U -S 1000 true
 	assert_output "nsenter: setuid failed: Invalid argument"
+}
+
+@test "nsenter: an unprivileged caller enters its user namespace first, then the ones it owns" {
+	requires userns
+	AS_USER=1000 start_target -U --map-root-user -n -u -- sleep "$SLEEP"
+	local as_user="setpriv --reuid 1000 --regid 1000 --clear-groups"
+	# util-linux's first pass (net, uts) fails with EPERM, the user namespace grants the
+	# rights, the second pass enters them.
+	run $as_user nsenter -t "$TARGET" -U -n -u --preserve-credentials sh -c 'readlink /proc/self/ns/user /proc/self/ns/net /proc/self/ns/uts; id -u'
+	assert_success
+	assert_output "$(readlink /proc/$TARGET/ns/user /proc/$TARGET/ns/net /proc/$TARGET/ns/uts)
+0"
+	local ours=$output
+	run $as_user "$UL" -t "$TARGET" -U -n -u --preserve-credentials sh -c 'readlink /proc/self/ns/user /proc/self/ns/net /proc/self/ns/uts; id -u'
+	assert_output "$ours"
+	# without the user namespace it has no rights there
+	run $as_user nsenter -t "$TARGET" -n true
+	assert_failure 1
+	assert_output "nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted"
+	run $as_user "$UL" -t "$TARGET" -n true
+	assert_output "nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted"
 }
 
 @test "nsenter: -a skips the target's user namespace when it is ours" {
