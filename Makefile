@@ -89,7 +89,8 @@ size: $(B)/ocibox
 	@ls -l $(B)/ocibox
 
 bench: all
-	@bench/run
+	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
+	@bench/run $(N)
 
 format:
 	clang-format -i main.c applets/*.[ch] core/*.[ch] netutil/*.[ch]
@@ -97,4 +98,4 @@ format:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/static -prune -o -name '*.d' -print 2>/dev/null)
