@@ -38,7 +38,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_ABORT };
+enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID };
 
 struct sync_msg {
 	int type;
@@ -125,14 +125,29 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	int r;
 
 	close(a->lock_fd);
-	/* If oci-create dies before the container is complete, so do we. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->user_ns_fd >= 0) {
+		/* Joined by path: the new namespaces must belong to that user namespace, so
+		 * they are made after setns. A new pid namespace only takes effect for a child:
+		 * clone it as our sibling (CLONE_PARENT), hand its pid over and leave. */
 		if (setns(a->user_ns_fd, CLONE_NEWUSER) < 0)
 			init_fail(a, 1, (ob_error(&err, errno, "join the user namespace"), &err));
-		if (a->unshare_flags && unshare(a->unshare_flags) < 0)
+		if (a->unshare_flags & CLONE_NEWPID) {
+			/* clone3(2): exit_signal must be 0 with CLONE_PARENT (ours is inherited) */
+			struct clone_args ca = {.flags = (uint64_t)a->unshare_flags | CLONE_PARENT};
+			pid_t p2 = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+			if (p2 < 0)
+				init_fail(a, 1, (ob_error(&err, errno, "clone the container init"), &err));
+			if (p2 > 0) {
+				struct sync_msg pm = {.type = SYNC_PID, .exit_code = p2};
+				(void)!write(a->sync_fd, &pm, sizeof(pm));
+				_exit(0);
+			}
+		} else if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
 			init_fail(a, 1, (ob_error(&err, errno, "unshare namespaces"), &err));
+		}
 	}
+	/* If oci-create dies before the container is complete, so do we. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
 		init_fail(a, 1, (ob_error(&err, errno, "join the mount namespace"), &err));
 
@@ -143,7 +158,7 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	if (recv_json(a->sync_fd, &json_creating) < 0 || recv_json(a->sync_fd, &json_created) < 0)
 		_exit(1);
 
-	if (a->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	if ((a->new_userns || a->user_ns_fd >= 0) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
 	/* Non-dumpable until execve: no container process may open our /proc/PID/exe or
 	 * ptrace us (CVE-2019-5736). After the id maps, which need /proc/PID owned by us. */
@@ -333,11 +348,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	}
 	if (a.user_ns_fd >= 0) {
 		/* The new namespaces must belong to the joined user namespace: the init
-		 * unshares them after setns (a new pid namespace would need another fork). */
-		if (clone_flags & CLONE_NEWPID) {
-			r = ob_error_msg(err, EINVAL, "config.json: a new pid namespace with a user namespace joined by path is not supported");
-			goto fail;
-		}
+		 * makes them after setns (see init_main). */
 		a.unshare_flags = clone_flags & ~CLONE_NEWTIME;
 		clone_flags &= CLONE_NEWTIME;
 	}
@@ -439,6 +450,24 @@ restore:
 		goto fail;
 	close(sv[1]);
 	sv[1] = -1;
+	if (a.user_ns_fd >= 0 && (a.unshare_flags & CLONE_NEWPID)) {
+		/* the first child made the init (our child too, CLONE_PARENT) and left */
+		struct sync_msg pm;
+		ssize_t pn = read(sv[0], &pm, sizeof(pm));
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		pid = 0;
+		if (pn != sizeof(pm) || pm.type != SYNC_PID) {
+			if (pn == sizeof(pm) && pm.type == SYNC_ERROR) {
+				*err = pm.err;
+				r = -(err->code ? err->code : EIO);
+			} else {
+				r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+			}
+			goto fail;
+		}
+		pid = (pid_t)pm.exit_code;
+	}
 	close(a.fifo_fd);
 	a.fifo_fd = -1;
 	if (a.console_fd >= 0) {

@@ -202,6 +202,26 @@ proc"
 	assert_line --index 3 c
 }
 
+@test "create: a user namespace joined by path, with new pid and mount namespaces in it" {
+	requires userns
+	open_bundle_path
+	unshare -U sleep 100 &
+	upid=$!
+	defer "kill $upid"
+	for i in $(seq 50); do [ "$(readlink /proc/$upid/ns/user)" != "$(host_ns user)" ] && break; sleep 0.05; done
+	echo "0 200000 65536" >/proc/$upid/uid_map
+	echo "0 200000 65536" >/proc/$upid/gid_map
+	update_config ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$upid/ns/user\"}]"
+	set_cmd 'readlink /proc/self/ns/user; echo "pid $$"; cat /proc/self/uid_map; id -u'
+	run ob run -b "$BUNDLE" uj
+	assert_success
+	assert_line --index 0 "$(readlink /proc/$upid/ns/user)"
+	assert_line --index 1 "pid 1"
+	assert_line --index 2 --regexp '^ +0 +200000 +65536$'
+	assert_line --index 3 0
+	assert_nothing_left uj
+}
+
 @test "create: mounts as the spec gives them, seen in mountinfo" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	echo hello >"$BATS_TEST_TMPDIR/src/file"
