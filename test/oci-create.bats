@@ -182,6 +182,30 @@ proc"
 	[ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/$$/ns/net)" ]
 }
 
+@test "create: a new time namespace gets linux.timeOffsets" {
+	update_config '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 5}, "boottime": {"secs": 172800}}'
+	set_cmd 'cat /proc/self/timens_offsets'
+	run ob run -b "$BUNDLE" tn
+	assert_success
+	assert_line --regexp '^monotonic +86400 +5$'
+	assert_line --regexp '^boottime +172800 +0$'
+	# and we are back in our own
+	[ "$(readlink /proc/self/ns/time_for_children)" = "$(host_ns time)" ]
+}
+
+@test "create: recursive mount attributes (rro) reach submounts; host stdio is never chowned" {
+	mkdir -p "$BATS_TEST_TMPDIR/top/sub"
+	mount -t tmpfs sub "$BATS_TEST_TMPDIR/top/sub"
+	defer "umount $BATS_TEST_TMPDIR/top/sub"
+	update_config ".mounts += [{\"destination\": \"/top\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/top\", \"options\": [\"rbind\", \"rro\"]}] | .process.user = {\"uid\": 1000, \"gid\": 1000}"
+	set_cmd 'touch /top/sub/x 2>&1; grep " /top/sub " /proc/self/mountinfo | cut -d" " -f6'
+	before=$(stat -c '%u:%g %a' /dev/null)
+	run ob run -b "$BUNDLE" rro </dev/null
+	assert_line --index 0 --partial "Read-only file system"
+	assert_line --index 1 --regexp '^ro'
+	[ "$(stat -c '%u:%g %a' /dev/null)" = "$before" ]
+}
+
 @test "create: a new network namespace has lo up" {
 	set_cmd 'cat /sys/class/net/lo/operstate; cat /sys/class/net/lo/flags'
 	run ob run -b "$BUNDLE" lo1
