@@ -59,6 +59,7 @@ struct init_args {
 	int user_ns_fd;   /* spec user namespace by path, -1 */
 	int mount_ns_fd;  /* spec mount namespace by path, -1 */
 	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
+	int *idmap_fds;    /* per spec mount: idmapped detached mount received after GO, -1 */
 	bool new_userns, new_netns, new_uts;
 	char keyring[300];
 };
@@ -157,6 +158,12 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
 	if (recv_json(a->sync_fd, &json_creating) < 0 || recv_json(a->sync_fd, &json_created) < 0)
 		_exit(1);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		char name[32];
+		if ((s->mounts[i].idmap || s->mounts[i].ridmap) &&
+		    ob_recv_fd(a->sync_fd, &a->idmap_fds[i], name, sizeof(name)) < 0)
+			_exit(1);
+	}
 
 	if ((a->new_userns || a->user_ns_fd >= 0) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
@@ -357,6 +364,19 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	a.rootfs = (struct ob_rootfs_ctx){.spec = spec, .rootfs = rootfs, .bundle = bundle,
 					  .userns = a.new_userns || a.user_ns_fd >= 0,
 					  .cgroupns = (clone_flags | a.unshare_flags) & CLONE_NEWCGROUP};
+	a.idmap_fds = ob_xcalloc(spec->n_mounts + 1, sizeof(int));
+	bool any_idmap = false;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		a.idmap_fds[i] = -1;
+		if (spec->mounts[i].idmap || spec->mounts[i].ridmap) {
+			any_idmap = true;
+			if (!spec->mounts[i].bind) {
+				r = ob_error_msg(err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
+				goto fail;
+			}
+		}
+	}
+	a.rootfs.idmap_fds = a.idmap_fds;
 	if (!o->no_new_keyring)
 		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
 
@@ -515,6 +535,18 @@ restore:
 	/* cgroup: the parent puts the init in its cgroup here, before any user code runs */
 	/* netDevices: moved into the netns here */
 
+	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
+	if (any_idmap) {
+		_cleanup_close_ int uns = -1;
+		if (a.new_userns && (r = ob_ns_open_pid(pid, OB_NS_USER, &uns, err)) < 0)
+			goto fail;
+		for (size_t i = 0; i < spec->n_mounts; i++)
+			if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) &&
+			    (r = ob_rootfs_idmap_mount(&spec->mounts[i], bundle,
+						       uns >= 0 ? uns : a.user_ns_fd, &a.idmap_fds[i], err)) < 0)
+				goto fail;
+	}
+
 	json_creating = ob_state_json(&st, OB_STATUS_CREATING, false);
 	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
 			      json_creating, err)) < 0 ||
@@ -529,6 +561,11 @@ restore:
 		r = ob_error(err, errno ? errno : EIO, "sync with the container init");
 		goto fail;
 	}
+	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
+		if (a.idmap_fds[i] >= 0 && ob_send_fd(sv[0], a.idmap_fds[i], "idmap") < 0) {
+			r = ob_error(err, EIO, "send an idmapped mount to the container init");
+			goto fail;
+		}
 	ssize_t n = read(sv[0], &m, sizeof(m));
 	if (n != sizeof(m)) {
 		int status = 0;
@@ -587,6 +624,10 @@ out:
 		close(a.mount_ns_fd);
 	ob_ns_set_close(&join);
 	ob_ns_set_close(&own);
+	for (size_t i = 0; a.idmap_fds && i < spec->n_mounts; i++)
+		if (a.idmap_fds[i] >= 0)
+			close(a.idmap_fds[i]);
+	free(a.idmap_fds);
 	ob_process_ctx_free(&a.proc);
 	ob_spec_free(spec);
 	return r;

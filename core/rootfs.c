@@ -16,7 +16,12 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <sched.h>
+#include <linux/sched.h>
 
+#include "ns.h"
 #include "util.h"
 
 static int open_in_root(int rootfd, const char *path, int flags)
@@ -121,7 +126,7 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 			 struct ob_err *err);
 
 static int mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m,
-		     struct ob_err *err)
+		     int idmap_fd, struct ob_err *err)
 {
 	const char *type = m->type ? m->type : "";
 	if (streq(type, "cgroup"))
@@ -147,7 +152,11 @@ static int mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_
 	char target[64];
 	fd_path(fd, target, sizeof(target));
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
-	if (m->bind) {
+	if (m->bind && idmap_fd >= 0) {
+		if (move_mount(idmap_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return ob_error(err, errno, "move the idmapped mount `%s` on `%s`", source,
+					m->destination);
+	} else if (m->bind) {
 		if (mount(source, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
 			return ob_error(err, errno, "mount `%s` on `%s`", source, m->destination);
 	} else if (mount(source, target, type, flags, m->data) < 0) {
@@ -281,6 +290,77 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 	return 0;
 }
 
+/* A user namespace holding the mount's own mappings: a child made with CLONE_NEWUSER
+ * lives just long enough for us to write its maps and open its namespace. */
+static int mappings_userns(const struct ob_mount *m, int *ret_fd, struct ob_err *err)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return ob_error(err, errno, "pipe");
+	struct clone_args ca = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0) {
+		char ch;
+		close(pfd[1]);
+		(void)!read(pfd[0], &ch, 1);
+		_exit(0);
+	}
+	close(pfd[0]);
+	if (pid < 0) {
+		close(pfd[1]);
+		return ob_error(err, errno, "clone a user namespace for idmap");
+	}
+	int r = 0;
+	const char *files[] = {"uid_map", "gid_map"};
+	const struct ob_idmap *maps[] = {m->uid_mappings, m->gid_mappings};
+	size_t ns[] = {m->n_uid_mappings, m->n_gid_mappings};
+	for (int k = 0; k < 2 && r >= 0; k++) {
+		char path[64], buf[2048];
+		size_t len = 0;
+		for (size_t i = 0; i < ns[k] && len < sizeof(buf) - 40; i++)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
+						maps[k][i].container_id, maps[k][i].host_id, maps[k][i].size);
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[k]);
+		r = ob_write_string(path, buf, err);
+	}
+	if (r >= 0)
+		r = ob_ns_open_pid(pid, OB_NS_USER, ret_fd, err);
+	close(pfd[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int userns_fd,
+			  int *ret_fd, struct ob_err *err)
+{
+	char src[PATH_MAX];
+	if (m->source && m->source[0] != '/')
+		snprintf(src, sizeof(src), "%s/%s", bundle, m->source);
+	else
+		snprintf(src, sizeof(src), "%s", m->source ? m->source : "");
+	_cleanup_close_ int own_ns = -1;
+	int r;
+	if (m->n_uid_mappings || m->n_gid_mappings) {
+		if ((r = mappings_userns(m, &own_ns, err)) < 0)
+			return ob_error_prefix(err, r, "idmap mount on `%s`", m->destination);
+		userns_fd = own_ns;
+	}
+	if (userns_fd < 0)
+		return ob_error_msg(err, EINVAL, "idmap mount on `%s`: no mappings and no user namespace",
+				    m->destination);
+	bool rec = m->ridmap || (m->flags & MS_REC);
+	_cleanup_close_ int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							 (rec ? AT_RECURSIVE : 0));
+	if (fd < 0)
+		return ob_error(err, errno, "idmap mount `%s` on `%s`: open_tree", src, m->destination);
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+		return ob_error(err, errno, "idmap mount `%s` on `%s`", src, m->destination);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 /* ---- devices ---- */
 
 static int make_device(const struct ob_rootfs_ctx *c, int rootfd, const char *path, char type,
@@ -403,7 +483,8 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 		return ob_error(err, errno, "open rootfs `%s`", c->rootfs);
 	int r;
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if ((r = mount_one(c, rootfd, &s->mounts[i], err)) < 0)
+		if ((r = mount_one(c, rootfd, &s->mounts[i], c->idmap_fds ? c->idmap_fds[i] : -1,
+				   err)) < 0)
 			return r;
 	return make_devices(c, rootfd, err);
 }

@@ -246,6 +246,30 @@ proc"
 	assert_nothing_left uj
 }
 
+@test "create: idmapped bind mounts (the container's mappings, or the mount's own)" {
+	requires userns
+	open_bundle_path
+	mkdir -p "$BATS_TEST_TMPDIR/shared"
+	chmod 755 "$BATS_TEST_TMPDIR/shared"
+	touch "$BATS_TEST_TMPDIR/shared/f"
+	mkdir -p "$BUNDLE/rootfs/plain" "$BUNDLE/rootfs/mapped" "$BUNDLE/rootfs/own"
+	chown 0:0 "$BATS_TEST_TMPDIR/shared/f"
+	update_config ".linux.namespaces += [{\"type\": \"user\"}] | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}] | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+		| .mounts += [{\"destination\": \"/plain\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\"]},
+			{\"destination\": \"/mapped\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\", \"idmap\"]},
+			{\"destination\": \"/own\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\", \"idmap\"],
+			 \"uidMappings\": [{\"containerID\": 0, \"hostID\": 101000, \"size\": 10}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 101000, \"size\": 10}]}]"
+	set_cmd 'stat -c "%n %u" /plain/f /mapped/f /own/f'
+	run ob run -b "$BUNDLE" idm
+	assert_success
+	# host root is not mapped: nobody; through the idmapped mount it is the container's root;
+	# with the mount's own map (0 -> 101000) it is 101000 on the host = 1000 inside
+	assert_line "/plain/f 65534"
+	assert_line "/mapped/f 0"
+	assert_line "/own/f 1000"
+	assert_nothing_left idm
+}
+
 @test "create: mounts as the spec gives them, seen in mountinfo" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	echo hello >"$BATS_TEST_TMPDIR/src/file"
