@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../netutil/netutil.h"
 #include "hooks.h"
 #include "log.h"
 #include "process.h"
@@ -308,6 +309,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	int lock_fd = -1;
 	pid_t pid = 0;
 	bool dir_made = false;
+	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
@@ -533,7 +535,24 @@ restore:
 		ob_state_set_ext(&st, "poststart", "1");
 
 	/* cgroup: the parent puts the init in its cgroup here, before any user code runs */
-	/* netDevices: moved into the netns here */
+	/* linux.netDevices (config-linux.md "Network Devices"): into the container's netns,
+	 * renamed, permanent addresses kept, up - before the hooks, which may configure them. */
+	if (spec->linux_.n_net_devices) {
+		int nsfd = -1;
+		if ((r = ob_ns_open_pid(pid, OB_NS_NETWORK, &nsfd, err)) < 0)
+			goto fail;
+		if (ob_ns_is_current(nsfd, OB_NS_NETWORK)) {
+			close(nsfd);
+			r = ob_error_msg(err, EINVAL, "linux.netDevices: the container has no network namespace of its own");
+			goto fail;
+		}
+		if ((r = ob_net_devices_move_in(nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices,
+						  err)) < 0) {
+			close(nsfd);
+			goto fail;
+		}
+		devs_nsfd = nsfd;
+	}
 
 	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
 	if (any_idmap) {
@@ -598,6 +617,12 @@ restore:
 	goto out;
 
 fail:
+	/* Devices go back under their host names before the namespace dies (the kernel would
+	 * return only physical ones, under the container's names, and destroy virtual ones). */
+	if (devs_nsfd >= 0) {
+		struct ob_err e2;
+		ob_net_devices_move_out(devs_nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices, &e2);
+	}
 	kill_init(pid);
 	/* cgroup: removed here on a failed create */
 	if (dir_made)
@@ -608,6 +633,8 @@ out:
 		free(st.ext[i].value);
 	}
 	free(st.ext);
+	if (devs_nsfd >= 0)
+		close(devs_nsfd);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (sv[0] >= 0)

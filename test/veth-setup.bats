@@ -5,6 +5,7 @@
 # namespace ($HNS, "the host") and puts the other end into a second one ($CNS).
 
 load helpers
+load container-helpers
 
 setup() {
 	common_setup
@@ -479,4 +480,99 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ ! -e "$T/ipam/obnet/10.105.0.2" ]
 	run ip netns exec "$HNS" iptables -t nat -S
 	refute_output --partial "CNI-DN-"
+}
+
+# --- inside real ocibox containers -------------------------------------------------------------
+
+# hob ARGS...: ocibox in the test's "host" namespace (network only: mounts and cgroups are
+# the real ones), stdio on a file (a created init keeps its stdio until it execs).
+hob() {
+	nsenter --net="/run/netns/$HNS" "$OCIBOX" --root "$OB_ROOT" "$@" >"$BATS_TEST_TMPDIR/.hob" 2>&1 </dev/null
+	local s=$?
+	cat "$BATS_TEST_TMPDIR/.hob"
+	return $s
+}
+
+@test "veth-setup as a createRuntime hook of an ocibox container; --container" {
+	make_bundle
+	set_cmd 'sleep 100'
+	oci-spec -i "$BUNDLE/config.json" -o "$BUNDLE/config.json" -f \
+		--hook "createRuntime:$TOP/build/bin/veth-setup:add:--host-if:$HIF:--addr:10.106.0.2/24:--host-addr:10.106.0.1/24:--gateway:10.106.0.1"
+	run hob create -b "$BUNDLE" c1
+	assert_success
+	local pid=$(ob state c1 | jq .pid)
+	[ "$(readlink /proc/$pid/ns/net)" != "$(ip netns exec "$HNS" readlink /proc/self/ns/net)" ]
+	run nsenter -t "$pid" -n ip -j addr show dev eth0
+	assert_success
+	jq -e '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | index("10.106.0.2/24")' <<<"$output"
+	run nsenter -t "$pid" -n ip -j route show default
+	[ "$(jq -r '.[0].gateway' <<<"$output")" = 10.106.0.1 ]
+	in_host busybox ping -c 1 -W 1 10.106.0.2
+
+	# --container ID (with the global --root) finds the init's namespace.
+	run in_host veth-setup --root "$OB_ROOT" show --container c1 --if eth0
+	assert_success
+	jq -e '.links[0].addresses | map(.address) | index("10.106.0.2/24")' <<<"$output"
+	run in_host veth-setup --root "$OB_ROOT" add --container c1 --host-if "${HIF}b" --if eth1 \
+		--addr 10.108.0.2/24 --host-addr 10.108.0.1/24
+	assert_success
+	[ "$(jq -r .container.netns <<<"$output")" = "/proc/$pid/ns/net" ]
+	in_host busybox ping -c 1 -W 1 10.108.0.2
+
+	run hob delete --force c1
+	assert_success
+	# The container's namespace is gone, and the veths with it.
+	[ "$(links_in "$HNS")" = lo ]
+	run in_host veth-setup --root "$OB_ROOT" show --container c1
+	assert_failure 1
+	assert_output --partial "c1"
+	assert_nothing_left c1
+}
+
+@test "linux.netDevices: oci-create moves a device in (renamed, permanent addresses, up); a failed create gives it back" {
+	make_bundle
+	set_cmd 'sleep 100'
+	in_host ip link add "$HIF" type veth peer name "${HIF}p"
+	in_host ip addr add 10.107.0.1/24 dev "$HIF"
+	in_host ip addr add fd00:107::1/64 dev "$HIF"
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"ctr0\"}}"
+	run hob create -b "$BUNDLE" c2
+	assert_success
+	local pid=$(ob state c2 | jq .pid)
+	run nsenter -t "$pid" -n ip -j addr show dev ctr0
+	assert_success
+	jq -e '.[0].flags | index("UP")' <<<"$output"
+	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.107.0.1/24","fd00:107::1/64"]' ]
+	[ "$(links_in "$HNS")" = "lo ${HIF}p" ]
+	run hob delete --force c2
+	assert_success
+	# runtime-spec: the runtime does not move it out before the namespace goes; the kernel
+	# destroys a virtual device (and its veth peer) with the namespace.
+	[ "$(links_in "$HNS")" = lo ]
+
+	# The name is taken in the container (lo): refused before anything moves.
+	in_host ip link add "$HIF" type veth peer name "${HIF}p"
+	in_host ip addr add 10.107.0.1/24 dev "$HIF"
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"lo\"}}"
+	run hob create -b "$BUNDLE" c3
+	assert_failure 1
+	assert_output "oci-create: linux.netDevices.$HIF: interface \`lo\` already exists in the container namespace"
+	[ "$(links_in "$HNS")" = "lo $HIF ${HIF}p" ]
+	assert_nothing_left c3
+	# A device that does not exist.
+	update_config ".linux.netDevices = {\"${HIF}x\": {}}"
+	run hob create -b "$BUNDLE" c3
+	assert_failure 1
+	assert_output "oci-create: linux.netDevices.${HIF}x: interface \`${HIF}x\` does not exist"
+	assert_nothing_left c3
+
+	# A createRuntime hook failing after the move: the device comes back, name and addresses.
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"ctr0\"}}"
+	oci-spec -i "$BUNDLE/config.json" -o "$BUNDLE/config.json" -f --hook "createRuntime:/bin/false"
+	run hob create -b "$BUNDLE" c4
+	assert_failure
+	[ "$(links_in "$HNS")" = "lo $HIF ${HIF}p" ]
+	run in_host ip -j addr show dev "$HIF"
+	jq -e '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | index("10.107.0.1/24")' <<<"$output"
+	assert_nothing_left c4
 }
