@@ -407,8 +407,8 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.103.0.1/24","fd00:103::1/64"]' ]
 }
 
-@test "CNI with podman 4.3: a container on a veth-setup + host-local + portmap network, reached from the host" {
-	requires podman conmon runc
+@test "CNI with podman 4.3 (runtime ocibox): a container on a veth-setup + host-local + portmap network, reached from the host" {
+	requires podman conmon
 	[ -x /usr/lib/cni/portmap ] || skip "needs containernetworking-plugins"
 	command -v iptables >/dev/null || skip "needs iptables (portmap)"
 	local T=$BATS_TEST_TMPDIR/pod br=$(uniq_name b)
@@ -422,8 +422,9 @@ cni() { # cni COMMAND CONFIG_FILE
 	cgroup_manager = "cgroupfs"
 	events_logger = "file"
 	events_logfile_path = "$T/events.log"
-	tmp_dir = "$T/libpod"
-	runtime = "runc"
+	runtime = "ocibox"
+	[engine.runtimes]
+	ocibox = ["$OCIBOX"]
 	[network]
 	network_backend = "cni"
 	cni_plugin_dirs = ["$T/cni"]
@@ -456,8 +457,8 @@ cni() { # cni COMMAND CONFIG_FILE
 	run pod run -d --name obweb --network obnet -p 18080:8080 localhost/obbusybox:latest \
 		sh -c 'echo hello-ocibox > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 	assert_success
-	run pod inspect obweb --format '{{.NetworkSettings.Networks.obnet.IPAddress}}'
-	assert_output 10.105.0.2
+	run pod inspect obweb --format '{{.OCIRuntime}} {{.NetworkSettings.Networks.obnet.IPAddress}}'
+	assert_output "ocibox 10.105.0.2"
 	# The veth-setup host end is on the bridge in the "host" namespace.
 	run in_host ip -j link show master "$br"
 	jq -e 'length == 1 and (.[0].ifname | startswith("veth"))' <<<"$output"
