@@ -266,7 +266,8 @@ static int send_json(int fd, const char *s)
 {
 	uint32_t len = (uint32_t)strlen(s);
 	int r = send_all(fd, &len, sizeof(len));
-	return r < 0 ? r : send_all(fd, s, len);
+	/* SOCK_SEQPACKET: an empty payload would still be a packet; the reader skips it */
+	return r < 0 || len == 0 ? r : send_all(fd, s, len);
 }
 
 /* Kill and reap (when ours) a half-made init. */
@@ -547,13 +548,18 @@ restore:
 				goto fail;
 	}
 
-	json_creating = ob_state_json(&st, OB_STATUS_CREATING, false);
+	/* the state JSON is only built when a hook will read it */
+	const struct ob_hooks *hk = &spec->hooks;
+	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
+				? ob_state_json(&st, OB_STATUS_CREATING, false)
+				: ob_xstrdup("");
 	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
 			      json_creating, err)) < 0 ||
 	    (r = ob_hooks_run(spec->hooks.create_runtime, spec->hooks.n_create_runtime,
 			      "createRuntime", json_creating, err)) < 0)
 		goto fail;
-	json_created = ob_state_json(&st, OB_STATUS_CREATED, false);
+	json_created = hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false)
+					     : ob_xstrdup("");
 
 	struct sync_msg m = {.type = SYNC_GO};
 	if (send_all(sv[0], &m, sizeof(m)) < 0 || send_json(sv[0], json_creating) < 0 ||
