@@ -390,6 +390,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 		goto fail;
 	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
 		goto fail;
+	a.proc.seccomp = &spec->linux_.seccomp;
 	if (o->preserve_fds > a.proc.preserve_fds)
 		a.proc.preserve_fds = o->preserve_fds;
 
