@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "cgroup.h"
 #include "hooks.h"
 #include "log.h"
 #include "process.h"
@@ -279,6 +280,36 @@ static void kill_init(pid_t pid)
 		;
 }
 
+/* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
+ * container's processes, limited, all before the init exists (so it never runs
+ * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
+ * not make cgroups. */
+static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			    struct ob_cgroup **ret, struct ob_err *err)
+{
+	*ret = NULL;
+	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
+		return 0;
+	struct ob_cgroup *cg = NULL;
+	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, &cg, err);
+	if (r < 0)
+		return ob_error_prefix(err, r, "linux.cgroupsPath");
+	r = ob_cgroup_create(cg, OB_CGROUP_MUST_BE_EMPTY, err);
+	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+		ob_log_debug("no cgroup for an unprivileged caller: %s", err->msg);
+		ob_cgroup_free(cg);
+		return 0;
+	}
+	if (r == 0 && (r = ob_cgroup_apply_spec(cg, spec, err)) < 0)
+		ob_cgroup_destroy(cg, 1000, NULL);
+	if (r < 0) {
+		ob_cgroup_free(cg);
+		return r;
+	}
+	*ret = cg;
+	return 0;
+}
+
 int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
@@ -309,6 +340,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	pid_t pid = 0;
 	bool dir_made = false;
 	struct ob_state st = {0};
+	struct ob_cgroup *cg = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
 	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
@@ -396,6 +428,8 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
+	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
+		goto fail;
 	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
 	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
@@ -448,7 +482,12 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 		goto restore;
 
 	struct clone_args ca = {.flags = (uint64_t)clone_flags, .exit_signal = SIGCHLD};
-	/* cgroup: CLONE_INTO_CGROUP (ca.flags, ca.cgroup) may be set here by the cgroup module */
+	/* v2 (and hybrid's unified part): the init starts in its cgroup (clone3(2)
+	 * CLONE_INTO_CGROUP); the v1 hierarchies are joined below, before it runs user code */
+	if (cg && ob_cgroup_v2_fd(cg) >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)ob_cgroup_v2_fd(cg);
+	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid == 0) {
 		close(sv[0]);
@@ -532,7 +571,16 @@ restore:
 	if (spec->hooks.n_poststart)
 		ob_state_set_ext(&st, "poststart", "1");
 
-	/* cgroup: the parent puts the init in its cgroup here, before any user code runs */
+	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
+	if (cg) {
+		if ((r = ob_cgroup_enter(cg, pid, err)) < 0)
+			goto fail;
+		st.cgroup_path = (char *)ob_cgroup_path(cg);
+		if (ob_cgroup_root())
+			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
+		if (ob_cgroup_created_top(cg))
+			ob_state_set_ext(&st, "cgroup_top", ob_cgroup_created_top(cg));
+	}
 	/* netDevices: moved into the netns here */
 
 	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
@@ -599,7 +647,10 @@ restore:
 
 fail:
 	kill_init(pid);
-	/* cgroup: removed here on a failed create */
+	if (cg) {
+		ob_cgroup_kill(cg, SIGKILL, NULL);
+		ob_cgroup_destroy(cg, 5000, NULL);
+	}
 	if (dir_made)
 		ob_state_remove(o->root, o->id, NULL);
 out:
@@ -608,6 +659,7 @@ out:
 		free(st.ext[i].value);
 	}
 	free(st.ext);
+	ob_cgroup_free(cg);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (sv[0] >= 0)
@@ -709,7 +761,14 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 /* Every process whose pid namespace is the init's (when the container has its own). */
 static int kill_all(const struct ob_state *st, int sig, struct ob_err *err)
 {
-	/* cgroup: kill every process of the container's cgroup here when there is one */
+	struct ob_cgroup *cg = NULL;
+	if (ob_cgroup_open_state(st, &cg, NULL) == 0 && cg) {
+		int r = ob_cgroup_kill(cg, sig, err);
+		ob_cgroup_free(cg);
+		if (r == 0)
+			signal_init(st, sig, NULL); /* a fake test tree holds no processes */
+		return r;
+	}
 	char path[64];
 	struct stat init_ns, self_ns;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st->pid);
@@ -783,7 +842,20 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 		if (!wait_gone(st, 10000))
 			return ob_error_msg(err, ETIMEDOUT, "container `%s`: the init did not exit after SIGKILL", id);
 	}
-	/* cgroup: the container's cgroup is removed here */
+	struct ob_cgroup *cg = NULL;
+	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
+		return r;
+	if (cg) {
+		const char *top = ob_state_get_ext(st, "cgroup_top");
+		if (top)
+			ob_cgroup_set_created_top(cg, top);
+		/* what is left (a container without its own pid namespace), then the cgroup */
+		ob_cgroup_kill(cg, SIGKILL, NULL);
+		r = ob_cgroup_destroy(cg, 10000, err);
+		ob_cgroup_free(cg);
+		if (r < 0)
+			return ob_error_prefix(err, r, "delete container `%s`", id);
+	}
 	if (ob_state_get_ext(st, "poststop")) {
 		struct ob_spec *spec = NULL;
 		struct ob_err e2 = {0};
