@@ -22,7 +22,8 @@ const char oci_update_usage[] =
 	"  --cpuset-cpus LIST       CPUs allowed (0-3,7)\n"
 	"  --cpuset-mems LIST       memory nodes allowed\n"
 	"  --blkio-weight N         block I/O weight 10-1000 (converted on v2)\n"
-	"Options override the same fields of --resources.\n";
+	"Options override the same fields of --resources; its devices are left as they are\n"
+	"(as runc does).\n";
 
 enum {
 	OPT_MEMORY = 256,
@@ -180,8 +181,13 @@ int oci_update_main(int argc, char **argv)
 	int r = ob_cgroup_of_container(ob_opts.root, id, &st, &cg, &lock, &err);
 	if (r == 0 && ob_state_status(st) == OB_STATUS_STOPPED)
 		r = ob_error_msg(&err, EINVAL, "container `%s` is stopped", id);
+	/* devices stay as created (runc update leaves them too): a resources object copied
+	 * from a spec carries its leading deny-all, which alone would cut /dev/null off */
+	size_t n_devices = res.n_devices;
+	res.n_devices = 0;
 	if (r == 0)
 		r = ob_cgroup_apply(cg, &res, &err);
+	res.n_devices = n_devices;
 	ob_resources_free(&res);
 	if (r < 0) {
 		ob_log_error("%s", err.msg);

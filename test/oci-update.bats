@@ -62,7 +62,9 @@ start() {
 	[ "$(cat $V1/pids/$c/pids.max)" = 12 ]
 	[ "$(cat $V1/cpu/$c/cpu.shares)" = 256 ]
 	[ "$(cat $V1/cpu/$c/cpu.cfs_period_us)" = 60000 ]
-	echo '{"pids": {"limit": 7}}' | ob update -r - --cpu-shares 128 "$ID"
+	# devices in the object are left alone (a deny-all would cut /dev/null off)
+	echo '{"pids": {"limit": 7}, "devices": [{"allow": false, "access": "rwm"}]}' | ob update -r - --cpu-shares 128 "$ID"
+	grep -qx "c 1:3 rwm" $V1/devices/$c/devices.list
 	[ "$(cat $V1/pids/$c/pids.max)" = 7 ]
 	[ "$(cat $V1/cpu/$c/cpu.shares)" = 128 ]
 	echo '{"pids": {"limit": "x"}}' >"$BATS_TEST_TMPDIR/bad.json"
