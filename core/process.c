@@ -378,7 +378,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		return r;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ob_error(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-	/* seccomp: loaded here, last, after no_new_privs (security helper plugs in) */
+	/* seccomp: loaded here, last, after no_new_privs (ctx->seccomp; security helper plugs in) */
 
 	/* Every fd past stdio and the preserved ones closes at execve. */
 	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;

@@ -20,6 +20,7 @@ struct ob_proc_ctx {
 	struct ob_caps caps;     /* prepared capability sets (libcap) */
 	bool has_caps;
 	char **env;              /* the process env (spec env + HOME when missing, set later) */
+	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
 	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
 				  * the caller raises it to --preserve-fds */
 	/* filled by ob_process_setup */

@@ -192,7 +192,15 @@ int ob_state_load(const char *root, const char *id, struct ob_state **ret, struc
 /* Owner name from the host's /etc/passwd, without NSS (as runc prints it). */
 static void owner_name(uid_t uid, char *buf, size_t len)
 {
+	static uid_t cached_uid = (uid_t)-1;
+	static char cached[64];
+	if (uid == cached_uid) {
+		snprintf(buf, len, "%s", cached);
+		return;
+	}
 	snprintf(buf, len, "%u", (unsigned)uid);
+	cached_uid = uid;
+	snprintf(cached, sizeof(cached), "%s", buf);
 	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
 	if (!f)
 		return;
@@ -203,6 +211,7 @@ static void owner_name(uid_t uid, char *buf, size_t len)
 		char *u = strtok(NULL, ":");
 		if (name && u && strtoul(u, NULL, 10) == uid) {
 			snprintf(buf, len, "%s", name);
+			snprintf(cached, sizeof(cached), "%s", name);
 			return;
 		}
 	}
@@ -319,10 +328,11 @@ bool ob_state_init_alive(const struct ob_state *st)
 {
 	if (st->pid <= 0)
 		return false;
-	char state = ob_proc_state(st->pid);
-	if (state == 0 || state == 'Z' || state == 'X')
+	char state = 0;
+	uint64_t start = 0;
+	if (ob_proc_stat(st->pid, &state, &start) < 0 || state == 'Z' || state == 'X')
 		return false;
-	return st->start_time == 0 || ob_proc_starttime(st->pid) == st->start_time;
+	return st->start_time == 0 || start == st->start_time;
 }
 
 /* paused: the container's cgroup is frozen */

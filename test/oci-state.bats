@@ -36,6 +36,8 @@ setup() {
 	set_cmd 'sleep 100'
 	obq create -b "$BUNDLE" st2
 	ob start st2
+	# /proc start times count clock ticks (10ms): a real reuse of the pid comes much later
+	sleep 0.1
 	sleep 100 &
 	other=$!
 	defer "kill $other"
