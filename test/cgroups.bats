@@ -534,14 +534,15 @@ cgroup_gone() {
 @test "container: a cgroupsPath escaping with ../../ is refused, nothing left" {
 	requires root cgroup1
 	container_setup
-	update_config '.linux.cgroupsPath = "../../escape-'$ID'"'
+	slp=$((5000 + RANDOM % 4000))
+	update_config '.linux.cgroupsPath = "../../escape-'$ID'" | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"
 	assert_failure
 	assert_output "oci-create: linux.cgroupsPath: cgroup path \`../../escape-$ID\` escapes its parent cgroup /ocibox"
 	[ ! -d "$OB_ROOT/$ID" ]
 	cgroup_gone "/escape-$ID"
 	cgroup_gone "/ocibox/$ID"
-	run pgrep -f "^sleep 300$"
+	run pgrep -f "^sleep $slp$"
 	refute_output
 }
 
@@ -576,8 +577,9 @@ cgroup_gone() {
 @test "container without a pid namespace: kill --all and delete --force reach every process of the cgroup" {
 	requires root cgroup1
 	container_setup
+	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.namespaces |= map(select(.type != "pid"))
-		| .process.args = ["sh", "-c", "sleep 303 & sleep 304 & touch /tmp/ready; wait"]'
+		| .process.args = ["sh", "-c", "sleep '$slp' & sleep '$slp' & touch /tmp/ready; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready" ] && break; sleep 0.1; done
@@ -590,13 +592,13 @@ cgroup_gone() {
 	ob delete "$ID"
 	cgroup_gone /ocibox/$ID
 
-	update_config '.process.args = ["sh", "-c", "sleep 305 & touch /tmp/ready2; wait"]'
+	update_config '.process.args = ["sh", "-c", "sleep '$slp' & touch /tmp/ready2; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready2" ] && break; sleep 0.1; done
 	run ob delete --force "$ID"
 	assert_success
-	run pgrep -f "^sleep 30[345]$"
+	run pgrep -f "^sleep $slp$"
 	refute_output
 	cgroup_gone /ocibox/$ID
 }
@@ -622,4 +624,24 @@ cgroup_gone() {
 	grep -qx "$pid" $d/cgroup.procs
 	ob delete --force "$ID"
 	[ ! -e $FAKE/ocibox ]
+}
+
+@test "container: a limit the kernel rejects or the host lacks is one error, nothing left" {
+	requires root cgroup1
+	container_setup
+	slp=$((5000 + RANDOM % 4000))
+	update_config '.linux.resources.cpu = {"cpus": "9999"} | .process.args = ["sleep", "'$slp'"]'
+	run ob create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output "oci-create: set cpuset.cpus to \"9999\" in $V1/cpuset/ocibox/$ID: Numerical result out of range"
+	[ ! -d "$OB_ROOT/$ID" ]
+	cgroup_gone "/ocibox/$ID"
+	update_config 'del(.linux.resources.cpu) | .linux.resources.network = {"classID": 1048577}'
+	run ob create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output "oci-create: linux.resources.network.classID: cgroup v1 controller net_cls is not mounted"
+	[ ! -d "$OB_ROOT/$ID" ]
+	cgroup_gone "/ocibox/$ID"
+	run pgrep -f "^sleep $slp$"
+	refute_output
 }
