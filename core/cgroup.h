@@ -12,7 +12,9 @@
  * directories and ob_cgroup_destroy removes them again.
  *
  * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroupfs root instead of mountinfo's
- * mounts (the applets take it from $OCIBOX_CGROUP_ROOT). The layout is then read from
+ * mounts (cgexec and oci-create/oci-run take it from $OCIBOX_CGROUP_ROOT; a container's
+ * state records it, so later commands on that container use the same tree; the
+ * test/tools/cgtool test driver reads it too). The layout is then read from
  * the tree: DIR/cgroup.controllers present = v2 rooted at DIR; otherwise every DIR/<name>
  * holding cgroup.procs is a v1 hierarchy for the comma-separated controllers <name>, and
  * DIR/unified holding cgroup.controllers makes it hybrid. When DIR is not a cgroup
