@@ -64,7 +64,7 @@ $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c
+$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
