@@ -6,6 +6,7 @@
  * core/spec.c, namespaces from core/ns.c, capability names from libcap, architectures
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
+#include "version.h"
 #include "spec_features.h"
 
 #include <ctype.h>
