@@ -102,12 +102,31 @@ static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec
 	return 0;
 }
 
+static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
+				    struct ob_err *err);
+
 int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
 	o->pid = 0;
 	o->exit_code = 1;
-	r = ob_state_validate_id(o->id, err);
+	/* First, before any fd of ours exists: which of fds 3.. the caller passes on. */
+	struct ob_fd_keep keep;
+	int n_keep = ob_process_listen_fds();
+	if (o->preserve_fds > n_keep)
+		n_keep = o->preserve_fds;
+	r = ob_process_keep_fds(n_keep, &keep, err);
+	if (r < 0)
+		return r;
+	r = ob_container_create_kept(o, &keep, err);
+	ob_process_keep_fds_release(&keep);
+	return r;
+}
+
+static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
+				    struct ob_err *err)
+{
+	int r = ob_state_validate_id(o->id, err);
 	if (r < 0)
 		return r;
 	char cwd[PATH_MAX];
@@ -215,8 +234,8 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
 		goto fail;
 	a.proc.seccomp = &spec->linux_.seccomp;
-	if (o->preserve_fds > a.proc.preserve_fds)
-		a.proc.preserve_fds = o->preserve_fds;
+	a.proc.preserve_fds = keep->n;
+	a.proc.keep = keep;
 
 	/* The state directory and its lock; from here on failure removes it. */
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)

@@ -4,9 +4,10 @@
  * ioPriority, initial CPU affinity, cwd, then the identity switch: bounding set drop
  * (needs CAP_SETPCAP, so before setuid), setgroups/setgid/setuid with KEEPCAPS, the
  * capability sets, no_new_privs, seccomp last (prctl(2): a filter loaded without
- * no_new_privs needs CAP_SYS_ADMIN). fds above stdio and preserve_fds are marked
- * close-on-exec with close_range(2), so none of ours reaches the container
- * (CVE-2024-21626) while the init can still use them until execve.
+ * no_new_privs needs CAP_SYS_ADMIN). Every fd above stdio but those the caller really
+ * passed (ob_process_keep_fds, decided in the parent before any fd of ours existed) is
+ * marked close-on-exec, so none of ours reaches the container (CVE-2024-21626) while
+ * the init can still use them until execve.
  */
 #include "process.h"
 
@@ -38,17 +39,70 @@ int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, stru
 	for (char **e = p->env; e && *e; e++)
 		env = ob_strv_push(env, *e);
 	/* systemd socket activation passes through (as runc): the fds follow stdio. */
-	const char *lf = getenv("LISTEN_FDS");
-	uint32_t n;
-	if (lf && ob_parse_uint32(lf, &n) == 0 && n > 0) {
+	int n = ob_process_listen_fds();
+	if (n > 0) {
 		char buf[64];
-		snprintf(buf, sizeof(buf), "LISTEN_FDS=%u", n);
+		snprintf(buf, sizeof(buf), "LISTEN_FDS=%d", n);
 		env = ob_strv_push(env, buf);
 		env = ob_strv_push(env, "LISTEN_PID=1");
-		ctx->preserve_fds = (int)n; /* the caller raises it to --preserve-fds */
+		ctx->preserve_fds = n; /* the caller raises it to --preserve-fds */
 	}
 	ctx->env = env;
 	return 0;
+}
+
+int ob_process_listen_fds(void)
+{
+	const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+	uint32_t n, pid;
+	if (!lf || !lp || ob_parse_uint32(lf, &n) < 0 || ob_parse_uint32(lp, &pid) < 0 ||
+	    (pid_t)pid != getpid())
+		return 0;
+	return n > OB_MAX_PRESERVE_FDS ? OB_MAX_PRESERVE_FDS : (int)n;
+}
+
+#define BIT_SET(a, i) ((a)[(i) / 8] |= (unsigned char)(1u << ((i) % 8)))
+#define BIT_GET(a, i) (((a)[(i) / 8] >> ((i) % 8)) & 1u)
+
+int ob_process_keep_fds(int n, struct ob_fd_keep *k, struct ob_err *err)
+{
+	memset(k, 0, sizeof(*k));
+	k->n = n < 0 ? 0 : n > OB_MAX_PRESERVE_FDS ? OB_MAX_PRESERVE_FDS : n;
+	for (int i = 0; i < k->n; i++) {
+		int fd = 3 + i, fl = fcntl(fd, F_GETFD);
+		if (fl >= 0) {
+			/* every fd ocibox opens is close-on-exec: one that is not came from
+			 * the caller */
+			if (!(fl & FD_CLOEXEC))
+				BIT_SET(k->pass, i);
+			continue;
+		}
+		int h = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (h < 0) {
+			int e = errno;
+			ob_process_keep_fds_release(k);
+			return ob_error(err, e, "open /dev/null");
+		}
+		if (h != fd) { /* below: a closed stdio fd */
+			int d = dup3(h, fd, O_CLOEXEC);
+			int e = errno;
+			close(h);
+			if (d < 0) {
+				ob_process_keep_fds_release(k);
+				return ob_error(err, e, "hold fd %d", fd);
+			}
+		}
+		BIT_SET(k->reserved, i);
+	}
+	return 0;
+}
+
+void ob_process_keep_fds_release(struct ob_fd_keep *k)
+{
+	for (int i = 0; i < k->n; i++)
+		if (BIT_GET(k->reserved, i))
+			close(3 + i);
+	memset(k->reserved, 0, sizeof(k->reserved));
 }
 
 void ob_process_ctx_free(struct ob_proc_ctx *ctx)
@@ -380,14 +434,22 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		return ob_error(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* seccomp: loaded here, last, after no_new_privs (ctx->seccomp; security helper plugs in) */
 
-	/* Every fd past stdio and the preserved ones closes at execve. */
+	/* Every fd past stdio closes at execve but those the caller passed us. */
 	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
 	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return ob_error(err, errno, "close_range");
 	for (int fd = 3; fd < (int)first; fd++) {
 		int fl = fcntl(fd, F_GETFD);
-		if (fl >= 0 && (fl & FD_CLOEXEC))
-			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+		if (fl < 0)
+			continue;
+		bool pass = ctx->keep ? fd - 3 < ctx->keep->n && BIT_GET(ctx->keep->pass, fd - 3)
+				      : !(fl & FD_CLOEXEC);
+		if (pass && (fl & FD_CLOEXEC))
+			fl &= ~FD_CLOEXEC;
+		else if (!pass)
+			fl |= FD_CLOEXEC;
+		if (fcntl(fd, F_SETFD, fl) < 0)
+			return ob_error(err, errno, "fd %d: set close-on-exec", fd);
 	}
 	return 0;
 }

@@ -15,6 +15,17 @@
 #include "err.h"
 #include "spec.h"
 
+/* The fds 3 .. 3+n-1 the caller asked to pass on (--preserve-fds, LISTEN_FDS), decided
+ * before ocibox opens any fd of its own (ob_process_keep_fds): only those the caller
+ * really passed us (open and not close-on-exec) reach the container; the holes are held
+ * by close-on-exec /dev/null fds so that no fd of ours can land there (CVE-2024-21626). */
+#define OB_MAX_PRESERVE_FDS 1024
+struct ob_fd_keep {
+	int n;
+	unsigned char pass[OB_MAX_PRESERVE_FDS / 8];     /* bit i: fd 3+i is the caller's */
+	unsigned char reserved[OB_MAX_PRESERVE_FDS / 8]; /* bit i: fd 3+i holds a hole */
+};
+
 struct ob_proc_ctx {
 	const struct ob_process *p;
 	struct ob_caps caps;     /* prepared capability sets (libcap) */
@@ -23,11 +34,24 @@ struct ob_proc_ctx {
 	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
 	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
 				  * the caller raises it to --preserve-fds */
+	const struct ob_fd_keep *keep; /* when set: which of those are passed on (else:
+					* the open ones that are not close-on-exec) */
 	/* filled by ob_process_setup */
 	char exec_path[4096];    /* args[0] resolved in the container's PATH */
 };
 
-/* Parent side: build the capability sets and the env; nothing inside the container yet. */
+/* N of systemd socket activation (sd_listen_fds(3)): LISTEN_FDS, only when LISTEN_PID
+ * is our pid; else 0. */
+int ob_process_listen_fds(void);
+
+/* Parent, before any fd of ours is opened: record which of fds 3 .. 3+n-1 the caller
+ * passed us, hold the others with close-on-exec /dev/null. ob_process_keep_fds_release
+ * closes the holders. */
+int ob_process_keep_fds(int n, struct ob_fd_keep *k, struct ob_err *err);
+void ob_process_keep_fds_release(struct ob_fd_keep *k);
+
+/* Parent side: build the capability sets and the env (+ LISTEN_FDS=N LISTEN_PID=1 when
+ * ob_process_listen_fds() is N > 0); nothing inside the container yet. */
 int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, struct ob_err *err);
 void ob_process_ctx_free(struct ob_proc_ctx *ctx);
 

@@ -140,13 +140,48 @@ setup() {
 	refute_output --partial "$BUNDLE"
 }
 
-@test "create: LISTEN_FDS is passed through (fds and LISTEN_PID=1)" {
+@test "create: --preserve-fds N with only stdio open: no fd of ocibox reaches the container" {
+	# ls of the shell's (pid 1) fd table, not its own
+	set_cmd 'ls /proc/1/fd; true'
+	# (bats keeps fds 3 and 4 open: close them)
+	run ob run -b "$BUNDLE" --preserve-fds 2 pf1 </dev/null 3>&- 4>&-
+	assert_success
+	assert_output "0
+1
+2"
+	# only the one fd really passed (4) of 3..5 is open inside
+	run ob run -b "$BUNDLE" --preserve-fds 3 pf2 </dev/null 3>&- 4<"$BUNDLE/config.json" 5>&-
+	assert_success
+	assert_output "0
+1
+2
+4"
+	assert_nothing_left pf2
+}
+
+@test "create: LISTEN_FDS is passed through (fds and LISTEN_PID=1) when LISTEN_PID is ours" {
 	echo secret >"$BATS_TEST_TMPDIR/f"
 	set_cmd 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
-	LISTEN_FDS=1 run ob run -b "$BUNDLE" lf 3<"$BATS_TEST_TMPDIR/f"
+	LISTEN_FDS=1 run sh -c 'LISTEN_PID=$$ exec "$0" --root "$OB_ROOT" run -b "$1" lf' "$OCIBOX" "$BUNDLE" 3<"$BATS_TEST_TMPDIR/f"
 	assert_success
 	assert_output "1 1
 secret"
+	# LISTEN_FDS=3 with no fd really passed: it runs, and nothing past stdio is open
+	set_cmd 'echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/1/fd; true'
+	LISTEN_FDS=3 run sh -c 'LISTEN_PID=$$ exec "$0" --root "$OB_ROOT" run -b "$1" lf2 </dev/null' "$OCIBOX" "$BUNDLE" 3>&- 4>&- 5>&-
+	assert_success
+	assert_output "3 1
+0
+1
+2"
+	# not for us (sd_listen_fds: LISTEN_PID must be our pid): ignored, fd 3 not passed
+	set_cmd 'echo "[$LISTEN_FDS]"; ls /proc/1/fd; true'
+	LISTEN_FDS=1 LISTEN_PID=1 run ob run -b "$BUNDLE" lf3 3<"$BATS_TEST_TMPDIR/f" </dev/null
+	assert_success
+	assert_output "[]
+0
+1
+2"
 }
 
 @test "create: --no-pivot (MS_MOVE + chroot) and --no-new-keyring still give a working container" {
