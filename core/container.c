@@ -105,6 +105,53 @@ static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec
 static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
 				    struct ob_err *err);
 
+/* A namespace of the container's own: new, or joined by a path that is not ours (the
+ * host's, from where oci-create runs). */
+static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns_type t)
+{
+	if (clone_flags & ob_ns_clone_flag(t))
+		return true;
+	return join->fd[t] >= 0 && !ob_ns_is_current(join->fd[t], t);
+}
+
+/* hostname, domainname (config.md: they need a new UTS namespace) and linux.sysctl
+ * (config-linux.md: only namespaced ones, in a namespace of the container's own), as
+ * runc validates them: nothing may be written into a namespace shared with the host. */
+static int check_private_ns(const struct ob_spec *spec, int clone_flags, const struct ob_ns_set *join,
+			    struct ob_err *err)
+{
+	bool uts = private_ns(clone_flags, join, OB_NS_UTS);
+	if (spec->hostname && !uts)
+		return ob_error_msg(err, EINVAL, "config.json: hostname `%s`: unable to set the hostname without a private uts namespace",
+				    spec->hostname);
+	if (spec->domainname && !uts)
+		return ob_error_msg(err, EINVAL, "config.json: domainname `%s`: unable to set the domainname without a private uts namespace",
+				    spec->domainname);
+	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
+		char key[256];
+		snprintf(key, sizeof(key), "%s", spec->linux_.sysctl[i].key);
+		for (char *c = key; *c; c++)
+			if (*c == '/')
+				*c = '.';
+		enum ob_ns_type t;
+		if (startswith(key, "kernel.msg") || streq(key, "kernel.sem") ||
+		    streq(key, "kernel.sem_next_id") || startswith(key, "kernel.shm") ||
+		    startswith(key, "fs.mqueue."))
+			t = OB_NS_IPC;
+		else if (startswith(key, "net."))
+			t = OB_NS_NETWORK;
+		else if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
+			t = OB_NS_UTS;
+		else
+			return ob_error_msg(err, EINVAL, "config.json: linux.sysctl: sysctl `%s` is not in a separate kernel namespace",
+					    spec->linux_.sysctl[i].key);
+		if (!private_ns(clone_flags, join, t))
+			return ob_error_msg(err, EINVAL, "config.json: linux.sysctl: sysctl `%s` needs a private %s namespace (it would change the host's)",
+					    spec->linux_.sysctl[i].key, ob_ns_type_name(t));
+	}
+	return 0;
+}
+
 int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
@@ -189,10 +236,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		r = ob_error_msg(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 		goto fail;
 	}
-	if ((spec->hostname || spec->domainname) && !(clone_flags & CLONE_NEWUTS) && !join.fd[OB_NS_UTS]) {
-		r = ob_error_msg(err, EINVAL, "config.json: hostname needs a new uts namespace");
+	if ((r = check_private_ns(spec, clone_flags, &join, err)) < 0)
 		goto fail;
-	}
 	if (userns && !userns->path && (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)) {
 		r = ob_error_msg(err, EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings");
 		goto fail;

@@ -453,3 +453,66 @@ bar baz"
 	assert_output "oci-create: createContainer hook \`/bin/false\`: exited with status 1"
 	assert_nothing_left h3
 }
+
+# in_uts ARGS...: ocibox in a throwaway uts namespace (a bug must not rename the host);
+# prints its output, then the hostname and domainname that namespace has afterwards.
+in_uts() {
+	unshare -u sh -c 'hostname before-host; echo before-dom >/proc/sys/kernel/domainname
+		"$@" </dev/null 2>&1; s=$?; echo "now $(hostname) $(cat /proc/sys/kernel/domainname)"; exit $s' sh "$OCIBOX" --root "$OB_ROOT" "$@"
+}
+
+@test "create: hostname or domainname without a private uts namespace are refused, nothing set" {
+	update_config '.linux.namespaces |= map(select(.type != "uts")) | .hostname = "evil"'
+	run in_uts create -b "$BUNDLE" hn1
+	assert_failure 1
+	assert_output "oci-create: config.json: hostname \`evil\`: unable to set the hostname without a private uts namespace
+now before-host before-dom"
+	assert_nothing_left hn1
+	update_config 'del(.hostname) | .domainname = "evildom"'
+	run in_uts create -b "$BUNDLE" hn2
+	assert_failure 1
+	assert_output "oci-create: config.json: domainname \`evildom\`: unable to set the domainname without a private uts namespace
+now before-host before-dom"
+	assert_nothing_left hn2
+	# a uts namespace joined by path that is the caller's own is not private either
+	update_config '.linux.namespaces += [{"type": "uts", "path": "/proc/self/ns/uts"}] | .hostname = "evil"'
+	run in_uts create -b "$BUNDLE" hn3
+	assert_failure 1
+	assert_output --partial "hostname \`evil\`: unable to set the hostname without a private uts namespace"
+	assert_line "now before-host before-dom"
+	assert_nothing_left hn3
+}
+
+@test "create: linux.sysctl only in namespaces of the container's own" {
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	refuse() { # JQ_NAMESPACES SYSCTL_KEY MESSAGE_END
+		cp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+		update_config ".linux.namespaces |= $1 | .linux.sysctl = {\"$2\": \"1\"}"
+		run obq create -b "$BUNDLE" sy
+		assert_failure 1
+		assert_output "oci-create: config.json: linux.sysctl: sysctl \`$2\` $3"
+		assert_nothing_left sy
+	}
+	all='map(.)'
+	refuse "$all" vm.overcommit_memory "is not in a separate kernel namespace"
+	refuse "$all" kernel.pid_max "is not in a separate kernel namespace"
+	noipc='map(select(.type != "ipc"))'
+	for k in kernel.msgmax kernel.sem kernel.shmmax kernel.shm_rmid_forced fs.mqueue.msg_max; do
+		refuse "$noipc" $k "needs a private ipc namespace (it would change the host's)"
+	done
+	refuse 'map(select(.type != "network"))' net.ipv4.ip_forward "needs a private network namespace (it would change the host's)"
+	refuse 'map(if .type == "network" then .path = "/proc/self/ns/net" else . end)' net.ipv4.ip_forward "needs a private network namespace (it would change the host's)"
+	jq 'del(.hostname)' "$BATS_TEST_TMPDIR/config.orig" >"$BATS_TEST_TMPDIR/config.nohost"
+	mv "$BATS_TEST_TMPDIR/config.nohost" "$BATS_TEST_TMPDIR/config.orig"
+	refuse 'map(select(.type != "uts"))' kernel.domainname "needs a private uts namespace (it would change the host's)"
+	# in its own namespaces they are written there
+	cp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+	update_config '.hostname = "h" | .linux.sysctl = {"kernel.shm_rmid_forced": "1", "fs.mqueue.msg_max": "77", "kernel.domainname": "dom1", "net.ipv4.conf.all.forwarding": "1"}'
+	set_cmd 'cat /proc/sys/kernel/shm_rmid_forced /proc/sys/fs/mqueue/msg_max /proc/sys/kernel/domainname /proc/sys/net/ipv4/conf/all/forwarding'
+	run ob run -b "$BUNDLE" sy2
+	assert_success
+	assert_output "1
+77
+dom1
+1"
+}
