@@ -86,6 +86,14 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	struct ob_err err = {0};
 	int r;
 
+	/* Non-dumpable from the first instruction to execve: no process (of a joined pid
+	 * namespace, a hook, the container's) may ptrace us or open our /proc/PID/exe, mem,
+	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
+	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
+	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
+	bool maps_by_owner = a->new_userns && geteuid() != 0;
+	if (!maps_by_owner)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	close(a->lock_fd);
 	if (a->user_ns_fd >= 0) {
 		/* Joined by path: the new namespaces must belong to that user namespace, so
@@ -116,6 +124,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	struct sync_msg m;
 	if (read(a->sync_fd, &m, sizeof(m)) != sizeof(m) || m.type != SYNC_GO)
 		_exit(1);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
 	if (recv_json(a->sync_fd, &json_creating) < 0 || recv_json(a->sync_fd, &json_created) < 0)
 		_exit(1);
@@ -128,8 +137,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 
 	if ((a->new_userns || a->user_ns_fd >= 0) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
-	/* Non-dumpable until execve: no container process may open our /proc/PID/exe or
-	 * ptrace us (CVE-2019-5736). After the id maps, which need /proc/PID owned by us. */
+	/* a change of credentials resets dumpability to fs.suid_dumpable: again */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (a->keyring[0] && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
 	    errno != ENOSYS && errno != EACCES)

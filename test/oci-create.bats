@@ -24,8 +24,29 @@ setup() {
 	[ -p "$OB_ROOT/c1/exec.fifo" ]
 	[ "$(stat -c %a "$OB_ROOT/c1")" = 700 ]
 	[ "$(jq -r .rootfs <<<"$output")" = "$BUNDLE/rootfs" ]
-	# not dumpable until exec (CVE-2019-5736): its /proc files belong to root:root
-	grep -q '^State:.*S' /proc/$pid/status
+	# not dumpable until exec (CVE-2019-5736): see the dumpable test below
+	[ "$(cut -d' ' -f3 /proc/$pid/stat)" = S ]
+}
+
+@test "create: the init waiting on exec.fifo is not dumpable (CVE-2019-5736)" {
+	requires tool setpriv
+	# as user 1000 (process.user is applied before it waits): a dumpable process's /proc
+	# files belong to its user, who may read its environ; a non-dumpable one's to root:root
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	obq create -b "$BUNDLE" dp
+	pid=$(ob state dp | jq -r .pid)
+	grep -E "^Uid:\s+1000\s" /proc/$pid/status
+	[ "$(stat -c %u:%g /proc/$pid/environ /proc/$pid/status)" = "0:0
+0:0" ]
+	run ! setpriv --reuid 1000 --regid 1000 --clear-groups cat /proc/$pid/environ
+	assert_output --partial "Permission denied"
+	# the control: another process of user 1000, dumpable, is readable by it
+	setpriv --reuid 1000 --regid 1000 --clear-groups sleep 100 &
+	spid=$!
+	defer "kill $spid"
+	for i in $(seq 50); do [ "$(stat -c %u /proc/$spid/status)" = 1000 ] && break; sleep 0.05; done
+	[ "$(stat -c %u:%g /proc/$spid/environ)" = 1000:1000 ]
+	setpriv --reuid 1000 --regid 1000 --clear-groups cat /proc/$spid/environ >/dev/null
 }
 
 @test "create: -b and a relative bundle, the runc alias and the symlink" {
