@@ -33,6 +33,16 @@ static __attribute__((noreturn)) void init_fail(struct init_args *a, int code, s
 	_exit(code ? code : 1);
 }
 
+/* After oci-start's byte: the failure goes back through exec.fifo, where oci-start reads
+ * it once our end is closed ("E<errno>:<exit code>:<message>"; nothing = exec'd). */
+static __attribute__((noreturn)) void start_fail(struct init_args *a, int code, struct ob_err *err)
+{
+	char buf[sizeof(err->msg) + 32];
+	int n = snprintf(buf, sizeof(buf), "E%d:%d:%s", err->code, code, err->msg);
+	(void)!write(a->fifo_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	_exit(code);
+}
+
 static int recv_json(int fd, char **ret)
 {
 	uint32_t len;
@@ -192,14 +202,11 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		_exit(1);
 	if (s->hooks.n_start_container &&
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
-			 json_created, &err) < 0) {
-		dprintf(2, "%s\n", err.msg);
-		_exit(1);
-	}
+			 json_created, &err) < 0)
+		start_fail(a, 1, &err);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ob_process_exec(&a->proc, &err);
-	dprintf(2, "%s\n", err.msg);
-	_exit(ob_process_exit_code(err.code));
+	start_fail(a, ob_process_exit_code(err.code), &err);
 }

@@ -46,8 +46,10 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 	return r;
 }
 
-int ob_container_start(const char *root, const char *id, struct ob_err *err)
+/* *exec_code: the init's exit code when it failed after oci-start's byte (exec), else 0. */
+static int start_container(const char *root, const char *id, int *exec_code, struct ob_err *err)
 {
+	*exec_code = 0;
 	_cleanup_close_ int lock = -1;
 	_cleanup_state_ struct ob_state *st = NULL;
 	int r = ob_state_lock(root, id, &lock, err);
@@ -75,9 +77,24 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 	struct pollfd p = {.fd = fd, .events = 0};
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
+	/* A failure (exec, startContainer hook) was written into the fifo before the init
+	 * exited; our write end keeps the pipe and its data. Nothing there: the process was
+	 * exec'd (it may well have exited already). */
+	char buf[sizeof(err->msg) + 32];
+	ssize_t n = 0;
+	_cleanup_close_ int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rfd >= 0)
+		n = read(rfd, buf, sizeof(buf) - 1);
 	unlink(fifo);
-	if (!ob_state_init_alive(st))
-		return ob_error_msg(err, EIO, "container `%s`: the process exited at start", id);
+	if (n > 0 && buf[0] == 'E') {
+		buf[n] = '\0';
+		char *end;
+		long code = strtol(buf + 1, &end, 10);
+		long ec = *end == ':' ? strtol(end + 1, &end, 10) : 1;
+		const char *msg = *end == ':' ? end + 1 : "the process failed at start";
+		*exec_code = ec > 0 && ec < 256 ? (int)ec : 1;
+		return ob_error_msg(err, code > 0 ? (int)code : EIO, "%s", msg);
+	}
 	/* poststart hooks live in config.json: read it again only when the state says so */
 	if (ob_state_get_ext(st, "poststart")) {
 		struct ob_spec *spec = NULL;
@@ -93,6 +110,12 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 		}
 	}
 	return 0;
+}
+
+int ob_container_start(const char *root, const char *id, struct ob_err *err)
+{
+	int exec_code;
+	return start_container(root, id, &exec_code, err);
 }
 
 /* Every process whose pid namespace is the init's (when the container has its own). */
@@ -234,7 +257,8 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		*ret_status = o->exit_code;
 		return r;
 	}
-	r = ob_container_start(o->root, o->id, err);
+	int exec_code;
+	r = start_container(o->root, o->id, &exec_code, err);
 	if (r < 0 || detach) {
 		if (r < 0) {
 			ob_container_delete(o->root, o->id, true, NULL);
@@ -242,7 +266,7 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		}
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
-		*ret_status = r < 0 ? 1 : 0;
+		*ret_status = r < 0 ? (exec_code ? exec_code : 1) : 0;
 		return r;
 	}
 	int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);

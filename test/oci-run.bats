@@ -80,3 +80,22 @@ ocibox"
 	assert_success
 	assert_output --partial tty-ok
 }
+
+@test "run: a process that exits at once after exec is a success, every time" {
+	# /bin/true may be gone before start looks: start must not mistake that for a failure
+	for i in $(seq 30); do
+		run obq run -b "$BUNDLE" t$i
+		[ "$status" -eq 0 ] || { echo "run $i: status $status: $output"; false; }
+		assert_output ""
+	done
+	assert_nothing_left t30
+}
+
+@test "run: a failing execve is reported once, by oci-run, with its status" {
+	printf '\x7fELF\x02junk' >"$BUNDLE/rootfs/bin/bad"
+	chmod 755 "$BUNDLE/rootfs/bin/bad"
+	update_config '.process.args = ["/bin/bad"]'
+	run -126 obq run -b "$BUNDLE" xb
+	assert_output "oci-run: exec \`/bin/bad\`: Exec format error"
+	assert_nothing_left xb
+}

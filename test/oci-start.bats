@@ -65,3 +65,20 @@ setup() {
 	assert_output "oci-start: poststart hook \`/bin/sh\`: exited with status 5"
 	wait_status s5 stopped
 }
+
+@test "start: a failing execve fails start with the exec error; a quick exit does not" {
+	printf '\x7fELF\x02junk' >"$BUNDLE/rootfs/bin/bad"
+	chmod 755 "$BUNDLE/rootfs/bin/bad"
+	update_config '.process.args = ["/bin/bad"]'
+	obq create -b "$BUNDLE" s6
+	run obq start s6
+	assert_failure 1
+	assert_output "oci-start: exec \`/bin/bad\`: Exec format error"
+	update_config '.process.args = ["/bin/true"]'
+	for i in $(seq 10); do
+		obq create -b "$BUNDLE" q$i
+		run obq start q$i
+		assert_success
+		assert_output ""
+	done
+}
