@@ -517,8 +517,10 @@ restore:
 		char buf[32];
 		int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
 		_cleanup_free_ char *pf = abs_path(cwd, o->pid_file);
-		if ((r = ob_write_file_atomic(pf, buf, (size_t)len, 0644, err)) < 0)
+		if ((r = ob_write_file_atomic(pf, buf, (size_t)len, 0644, err)) < 0) {
+			ob_error_prefix(err, r, "--pid-file");
 			goto fail;
+		}
 	}
 	o->pid = pid;
 	o->exit_code = 0;

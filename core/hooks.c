@@ -12,14 +12,22 @@
 static int run_one(const struct ob_hook *h, const char *kind, const char *state_json,
 		   struct ob_err *err)
 {
-	int pfd[2];
+	int pfd[2], efd[2]; /* the state on stdin; execve's errno back (closed on exec) */
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return ob_error(err, errno, "%s hook `%s`: pipe", kind, h->path);
+	if (pipe2(efd, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return ob_error(err, e, "%s hook `%s`: pipe", kind, h->path);
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(pfd[0]);
 		close(pfd[1]);
+		close(efd[0]);
+		close(efd[1]);
 		return ob_error(err, e, "%s hook `%s`: fork", kind, h->path);
 	}
 	if (pid == 0) {
@@ -32,10 +40,24 @@ static int run_one(const struct ob_hook *h, const char *kind, const char *state_
 		char *const def_args[] = {h->path, NULL};
 		char *const no_env[] = {NULL};
 		execve(h->path, h->args && h->args[0] ? h->args : def_args, h->env ? h->env : no_env);
-		dprintf(2, "%s hook `%s`: exec: %s\n", kind, h->path, strerror(errno));
+		int e = errno;
+		(void)!write(efd[1], &e, sizeof(e));
 		_exit(127);
 	}
 	close(pfd[0]);
+	close(efd[1]);
+	int exec_errno = 0;
+	ssize_t en;
+	do
+		en = read(efd[0], &exec_errno, sizeof(exec_errno));
+	while (en < 0 && errno == EINTR);
+	close(efd[0]);
+	if (en == sizeof(exec_errno)) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(pfd[1]);
+		return ob_error(err, exec_errno, "%s hook `%s`: exec", kind, h->path);
+	}
 	/* The hook may not read its stdin: never block on it, never die of SIGPIPE. */
 	fcntl(pfd[1], F_SETFL, O_NONBLOCK);
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);

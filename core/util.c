@@ -159,7 +159,7 @@ int ob_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 		return ob_error(err, ENAMETOOLONG, "write `%s`", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
-		return ob_error(err, errno, "create `%s`", tmp);
+		return ob_error(err, errno, "write `%s`", path);
 	int r = ob_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;

@@ -537,3 +537,16 @@ now before-host before-dom"
 dom1
 1"
 }
+
+@test "create: a hook that cannot be exec'd is one error line; a bad --pid-file names the pid file" {
+	update_config '.hooks = {"createRuntime": [{"path": "/nonexist/hook"}]}'
+	run obq create -b "$BUNDLE" he
+	assert_failure 1
+	assert_output "oci-create: createRuntime hook \`/nonexist/hook\`: exec: No such file or directory"
+	assert_nothing_left he
+	update_config 'del(.hooks)'
+	run obq create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/nodir/pid" pf
+	assert_failure 1
+	assert_output "oci-create: --pid-file: write \`$BATS_TEST_TMPDIR/nodir/pid\`: No such file or directory"
+	assert_nothing_left pf
+}
