@@ -81,6 +81,11 @@ int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return ob_error(err, errno, "set consoleSize");
 	}
+	/* the process's user must be able to use its terminal: the slave becomes its (the
+	 * uid only, as runc: the group stays the one devpts gives); only this pty, never
+	 * the stdio of the host */
+	if (fchown(slave, p->user.uid, (gid_t)-1) < 0)
+		return ob_error(err, errno, "chown the pty slave to uid %u", p->user.uid);
 	char name[64];
 	snprintf(name, sizeof(name), "/dev/pts/%d", n);
 	int r = ob_send_fd(s, master, name);

@@ -149,6 +149,25 @@ setup() {
 	assert_line --index 2 c
 }
 
+@test "create: the pty slave belongs to process.user; the host's stdio is not chowned" {
+	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+	set_cmd 'stat -c "%u" $(tty); stat -Lc "%u" /proc/self/fd/0; echo hi > $(tty) && echo usable'
+	sock="$BATS_TEST_TMPDIR/tty.sock"
+	"$TOOLS/recvtty" "$sock" >"$BATS_TEST_TMPDIR/tty.out" 2>"$BATS_TEST_TMPDIR/tty.err" &
+	rpid=$!
+	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+	before=$(stat -c '%u:%g %a' /dev/null)
+	run obq create -b "$BUNDLE" --console-socket "$sock" pty1
+	assert_success
+	ob start pty1
+	wait "$rpid"
+	run tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out"
+	assert_line --index 0 1000
+	assert_line --index 1 1000
+	assert_line usable
+	[ "$(stat -c '%u:%g %a' /dev/null)" = "$before" ]
+}
+
 @test "create: --preserve-fds passes fd 3 on; without it no fd past stdio is open" {
 	echo secret >"$BATS_TEST_TMPDIR/f"
 	update_config '.process.args = ["/bin/ls", "-l", "/proc/self/fd"]'
