@@ -2,6 +2,8 @@
 #include "applet.h"
 
 #include <sys/mount.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "../core/process.h"
@@ -38,21 +40,44 @@ int pivot_helper_main(int argc, char **argv)
 	struct stat st, parent;
 	char up[4096];
 	snprintf(up, sizeof(up), "%s/..", newroot);
-	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		ob_log_error("NEWROOT `%s`: %s", newroot, S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+	if (stat(newroot, &st) < 0) {
+		ob_log_error("NEWROOT `%s`: %s", newroot, strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		ob_log_error("NEWROOT `%s`: %s", newroot, strerror(ENOTDIR));
+		return OB_EXIT_FAIL;
+	}
+	char abs_root[PATH_MAX];
+	if (!realpath(newroot, abs_root)) {
+		ob_log_error("NEWROOT `%s`: %s", newroot, strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	/* nothing below may propagate to the mounts we came from (EINVAL: our root is no
+	 * mount point, a chroot: pivot_root fails there, and MS_MOVE refuses a shared parent) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 && errno != EINVAL) {
+		ob_log_error("make / rprivate: %s", strerror(errno));
 		return OB_EXIT_FAIL;
 	}
 	/* pivot_root(2) and MS_MOVE need a mount point: bind NEWROOT on itself if it is not */
-	if (stat(up, &parent) == 0 && parent.st_dev == st.st_dev && parent.st_ino != st.st_ino &&
-	    mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0) {
-		ob_log_error("bind `%s` on itself: %s", newroot, strerror(errno));
-		return OB_EXIT_FAIL;
+	bool bound = false;
+	if (stat(up, &parent) == 0 && parent.st_dev == st.st_dev && parent.st_ino != st.st_ino) {
+		if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			ob_log_error("bind `%s` on itself: %s", newroot, strerror(errno));
+			return OB_EXIT_FAIL;
+		}
+		bound = true;
 	}
-	/* nothing below may propagate to the mounts we came from */
-	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	if ((move && ob_rootfs_move_mounts(newroot, &err) < 0) ||
-	    ob_rootfs_pivot(newroot, no_pivot, &err) < 0) {
+	int r = 0;
+	if (move)
+		r = ob_rootfs_move_mounts(newroot, &err);
+	if (r == 0)
+		r = ob_rootfs_pivot(newroot, no_pivot, &err);
+	if (r < 0) {
 		ob_log_error("%s", err.msg);
+		/* (the pivot may have changed into NEWROOT: the absolute path) */
+		if (bound && umount2(abs_root, MNT_DETACH) < 0)
+			ob_log_warn("undo the bind of `%s` on itself: %s", newroot, strerror(errno));
 		return OB_EXIT_FAIL;
 	}
 	extern char **environ;

@@ -42,14 +42,54 @@ in_ns() {
 }
 
 @test "pivot-helper: default CMD is /sbin/init; errors" {
-	run in_ns "$OCIBOX pivot-helper '$NEWROOT'"
-	# busybox init as pid != 1 says so and fails: it did run
-	assert_output --partial "init"
+	run in_ns "rm '$NEWROOT/sbin/init' && printf '#!/bin/sh\\necho default init ran\\n' >'$NEWROOT/sbin/init' && chmod 755 '$NEWROOT/sbin/init' && $OCIBOX pivot-helper '$NEWROOT'"
+	assert_success
+	assert_output "default init ran"
 	run -127 in_ns "$OCIBOX pivot-helper '$NEWROOT' /nope"
 	assert_output "pivot-helper: exec \`/nope\`: No such file or directory"
 	run pivot-helper "$BATS_TEST_TMPDIR/missing" /bin/true
 	assert_failure 1
-	assert_output --partial "missing"
+	assert_output "pivot-helper: NEWROOT \`$BATS_TEST_TMPDIR/missing\`: No such file or directory"
+	touch "$BATS_TEST_TMPDIR/file"
+	run pivot-helper "$BATS_TEST_TMPDIR/file" /bin/true
+	assert_failure 1
+	assert_output "pivot-helper: NEWROOT \`$BATS_TEST_TMPDIR/file\`: Not a directory"
 	run pivot-helper
 	assert_failure 2
+}
+
+# chroot_tree DIR: ocibox and its libraries in DIR (to run it chrooted there), a busybox
+# NEWROOT directory DIR/nr with a marker.
+chroot_tree() {
+	local d=$1 l
+	mkdir -p "$d/nr/bin"
+	cp "$OCIBOX" "$d/ocibox"
+	for l in $(ldd "$OCIBOX" | grep -o '/[^ ]*'); do cp --parents "$l" "$d/"; done
+	cp "$BUSYBOX" "$d/nr/bin/busybox"
+	echo marker >"$d/nr/marker"
+}
+
+@test "pivot-helper: a rootfs/ramfs root (pivot_root EINVAL) falls back to MS_MOVE + chroot" {
+	# the root of a chroot into a ramfs directory that is no mount point: pivot_root(2)
+	# fails with EINVAL there, as on an initramfs
+	R="$BATS_TEST_TMPDIR/ram"
+	mkdir -p "$R"
+	run unshare -m --propagation private sh -c "
+		mount -t ramfs ram '$R' && mkdir '$R/sub' && $(declare -f chroot_tree); OCIBOX='$OCIBOX' BUSYBOX='$BUSYBOX' chroot_tree '$R/sub' &&
+		chroot '$R/sub' /ocibox pivot-helper /nr /bin/busybox sh -c '/bin/busybox cat /marker; /bin/busybox stat -f -c %T /'"
+	assert_success
+	assert_output "marker
+ramfs"
+}
+
+@test "pivot-helper: a failing pivot_root says so and undoes the bind of NEWROOT on itself" {
+	# on ext4 (not ramfs) the EINVAL of a chroot root that is no mount point is an error
+	C="$BATS_TEST_TMPDIR/ch"
+	chroot_tree "$C"
+	[ "$(stat -f -c %T "$C")" != ramfs ] && [ "$(stat -f -c %T "$C")" != tmpfs ] || skip "the test dir is on ramfs/tmpfs"
+	run unshare -m --propagation private sh -c "
+		chroot '$C' /ocibox pivot-helper /nr /bin/busybox true; echo \"status \$?\"; grep -c ' $C/nr ' /proc/self/mountinfo"
+	assert_line --index 0 "pivot-helper: pivot_root \`/nr\`: Invalid argument"
+	assert_line --index 1 "status 1"
+	assert_line --index 2 0
 }
