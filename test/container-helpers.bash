@@ -35,14 +35,33 @@ open_bundle_path() {
 	done
 }
 
+# cgroup_dirs_of ID: the cgroup directories container ID would have in every hierarchy
+# (linux.cgroupsPath of $BUNDLE, else ocibox's default /ocibox/ID), existing or not.
+cgroup_dirs_of() {
+	local cp="" h
+	[ -f "${BUNDLE:-}/config.json" ] && cp=$(jq -r '.linux.cgroupsPath // empty' "$BUNDLE/config.json")
+	case $cp in
+	"") cp=/ocibox/$1 ;;
+	/*) ;;
+	*) cp=/ocibox/$cp ;;
+	esac
+	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/unified/ /sys/fs/cgroup/ ${OCIBOX_CGROUP_ROOT:+"$OCIBOX_CGROUP_ROOT"/*/}; do
+		echo "${h%/}$cp"
+		[ "$cp" = "/ocibox/$1" ] || echo "${h%/}/ocibox/$1"
+	done | sort -u
+}
+
 # assert_nothing_left ID: no state dir, no container process, no mount of the bundle in
-# the host's mount namespace.
+# the host's mount namespace, no cgroup directory of the container.
 assert_nothing_left() {
 	[ ! -e "$OB_ROOT/$1" ] || { echo "state dir $OB_ROOT/$1 left"; ls -la "$OB_ROOT/$1"; return 1; }
-	local left
+	local left d
 	left=$(rootfs_pids)
 	[ -z "$left" ] || { echo "processes left: $left"; return 1; }
 	! grep -F " $BUNDLE" /proc/self/mountinfo || { echo "mounts left"; return 1; }
+	for d in $(cgroup_dirs_of "$1"); do
+		[ ! -d "$d" ] || { echo "cgroup $d left"; return 1; }
+	done
 }
 
 # wait_status ID STATUS: poll oci-state until STATUS (at most ~5s).

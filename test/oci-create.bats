@@ -363,7 +363,7 @@ proc"
 	assert_output --partial "Read-only file system"
 	# created inside the rootfs, nothing mounted on the host
 	[ -d "$BUNDLE/rootfs/scratch/deep" ]
-	! grep -q "$BATS_TEST_TMPDIR/src" /proc/self/mountinfo
+	run ! grep -q "$BATS_TEST_TMPDIR/src" /proc/self/mountinfo
 }
 
 @test "create: a symlink in the rootfs cannot point a mount outside it (CVE-2021-30465)" {
@@ -483,7 +483,7 @@ bar baz"
 	assert_failure 1
 	assert_output "oci-create: prestart hook \`/bin/sleep\`: timed out after 1s"
 	assert_nothing_left h2
-	! pgrep -f "^sleep 30$"
+	run ! pgrep -f "^sleep 30$"
 }
 
 @test "create: a failing createContainer hook (in the container) fails create" {
@@ -568,4 +568,18 @@ dom1
 	assert_failure 1
 	assert_output "oci-create: --pid-file: write \`$BATS_TEST_TMPDIR/nodir/pid\`: No such file or directory"
 	assert_nothing_left pf
+}
+
+@test "create: a new session keyring _ses.ID, none with --no-new-keyring" {
+	# /proc/keys unmasked: the process sees the keyrings it possesses or may view
+	update_config '.linux.maskedPaths -= ["/proc/keys"]'
+	set_cmd 'grep -oE " keyring +_ses[^:]*" /proc/keys | sed "s/.* //"'
+	run ob run -b "$BUNDLE" ky1
+	assert_success
+	assert_line "_ses.ky1"
+	run ob run -b "$BUNDLE" --no-new-keyring ky2
+	assert_success
+	refute_line "_ses.ky2"
+	# and the host saw none made for ky2 either
+	run ! grep -E " _ses\.ky2: " /proc/keys
 }

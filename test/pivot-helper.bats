@@ -31,7 +31,7 @@ in_ns() {
 	refute_output --partial ' - ext4 '
 	echo "$output"
 	# the host saw nothing
-	! grep -q "$NEWROOT" /proc/self/mountinfo
+	run ! grep -q "$NEWROOT" /proc/self/mountinfo
 }
 
 @test "pivot-helper --no-pivot: MS_MOVE + chroot" {
