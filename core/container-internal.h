@@ -21,6 +21,13 @@ struct sync_msg {
 	struct ob_err err;
 };
 
+/* GO is one packet: this header, then the two state JSON texts (creating, created) of
+ * the given lengths, no NULs: one send, one wake-up of the init. */
+struct sync_go {
+	struct sync_msg m;
+	uint32_t len_creating, len_created;
+};
+
 /* Everything the init needs, prepared before clone. */
 struct init_args {
 	const struct ob_create_opts *o;

@@ -46,18 +46,19 @@ static char *abs_path(const char *base, const char *p)
 	return ob_xasprintf("%s/%s", base, p);
 }
 
-/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE. */
-static int send_all(int fd, const void *buf, size_t len)
+/* GO and both state texts in one packet (struct sync_go): one send, one wake-up. */
+static int send_go(int fd, const char *creating, const char *created)
 {
-	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
-}
-
-static int send_json(int fd, const char *s)
-{
-	uint32_t len = (uint32_t)strlen(s);
-	int r = send_all(fd, &len, sizeof(len));
-	/* SOCK_SEQPACKET: an empty payload would still be a packet; the reader skips it */
-	return r < 0 || len == 0 ? r : send_all(fd, s, len);
+	struct sync_go go = {.m.type = SYNC_GO,
+			     .len_creating = (uint32_t)strlen(creating),
+			     .len_created = (uint32_t)strlen(created)};
+	struct iovec iov[3] = {{&go, sizeof(go)},
+			       {(void *)creating, go.len_creating},
+			       {(void *)created, go.len_created}};
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
+	size_t total = sizeof(go) + go.len_creating + go.len_created;
+	/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE */
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)total ? 0 : -EIO;
 }
 
 /* Kill and reap (when ours) a half-made init. */
@@ -352,9 +353,8 @@ restore:
 	json_created = hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false)
 					     : ob_xstrdup("");
 
-	struct sync_msg m = {.type = SYNC_GO};
-	if (send_all(sv[0], &m, sizeof(m)) < 0 || send_json(sv[0], json_creating) < 0 ||
-	    send_json(sv[0], json_created) < 0) {
+	struct sync_msg m;
+	if (send_go(sv[0], json_creating, json_created) < 0) {
 		r = ob_error(err, errno ? errno : EIO, "sync with the container init");
 		goto fail;
 	}
@@ -391,6 +391,11 @@ restore:
 	}
 	o->pid = pid;
 	o->exit_code = 0;
+	if (o->ret_lock_fd && o->ret_state) {
+		*o->ret_state = ob_state_dup(&st);
+		*o->ret_lock_fd = lock_fd;
+		lock_fd = -1;
+	}
 	r = 0;
 	goto out;
 

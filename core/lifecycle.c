@@ -45,13 +45,11 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 	return r;
 }
 
-int ob_container_start(const char *root, const char *id, struct ob_err *err)
+/* start with the lock held and the state loaded */
+static int start_locked(const struct ob_state *st, struct ob_err *err)
 {
-	_cleanup_close_ int lock = -1;
-	_cleanup_state_ struct ob_state *st = NULL;
-	int r = ob_state_lock(root, id, &lock, err);
-	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
-		return r;
+	const char *root = st->root, *id = st->id;
+	int r;
 	enum ob_status s = ob_state_status(st);
 	if (s == OB_STATUS_STOPPED)
 		return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
@@ -92,6 +90,16 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 		}
 	}
 	return 0;
+}
+
+int ob_container_start(const char *root, const char *id, struct ob_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_lock(root, id, &lock, err);
+	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
+		return r;
+	return start_locked(st, err);
 }
 
 /* Every process whose pid namespace is the init's (when the container has its own). */
@@ -206,14 +214,24 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 	sigdelset(&fwd, SIGTSTP);
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
+	/* create hands its lock and state to start: no second lock, read and parse */
+	int lock = -1;
+	struct ob_state *st = NULL;
+	o->ret_lock_fd = &lock;
+	o->ret_state = &st;
 	int r = ob_container_create(o, err);
+	o->ret_lock_fd = NULL;
+	o->ret_state = NULL;
 	if (r < 0) {
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		*ret_status = o->exit_code;
 		return r;
 	}
-	r = ob_container_start(o->root, o->id, err);
+	r = start_locked(st, err);
+	ob_state_free(st);
+	/* released before the wait: a delete --force from elsewhere must not block on us */
+	close(lock);
 	if (r < 0 || detach) {
 		if (r < 0) {
 			ob_container_delete(o->root, o->id, true, NULL);
