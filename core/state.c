@@ -330,6 +330,16 @@ int ob_state_remove(const char *root, const char *id, struct ob_err *err)
 	char path[PATH_MAX];
 	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0)
 		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	/* the files we know of, then the directory; a full walk only when something else
+	 * was left there */
+	static const char *const files[] = {"state.json", "exec.fifo", "lock"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char f[PATH_MAX];
+		if (ob_state_path(root, id, files[i], f, sizeof(f)) == 0)
+			unlink(f);
+	}
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
 	int r = ob_rm_rf(path);
 	if (r < 0)
 		return ob_error(err, -r, "remove `%s`", path);
