@@ -197,6 +197,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0) {
 		dprintf(2, "%s\n", err.msg);
+		prctl(PR_SET_NAME, OB_INIT_FAILED_COMM, 0, 0, 0);
 		_exit(1);
 	}
 	sigset_t none;
@@ -204,5 +205,6 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ob_process_exec(&a->proc, &err);
 	dprintf(2, "%s\n", err.msg);
+	prctl(PR_SET_NAME, OB_INIT_FAILED_COMM, 0, 0, 0);
 	_exit(ob_process_exit_code(err.code));
 }

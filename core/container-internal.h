@@ -15,6 +15,11 @@
 
 enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID };
 
+/* The init's comm (prctl PR_SET_NAME) when it fails after oci-start released it (execve,
+ * a startContainer hook): start tells it from a user process that already finished (both
+ * are dead by the time it looks; a successful execve renames the process). */
+#define OB_INIT_FAILED_COMM "ocibox:failed"
+
 struct sync_msg {
 	int type;
 	int exit_code;

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
-#include "container.h"
+#include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
 #include "util.h"
@@ -44,6 +44,28 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 		r = ob_error(err, errno, "kill container `%s`", st->id);
 	close(pidfd);
 	return r;
+}
+
+/* After exec.fifo closed: did the init fail (true) or exec the user process (false), which
+ * may have finished already (/bin/true often has: a zombie)? A failing init renames itself
+ * (OB_INIT_FAILED_COMM) before it exits, an execve renames it to the program; the comm
+ * stays readable on a zombie. Once reaped nothing tells them apart: a failure. */
+static bool init_failed_at_start(const struct ob_state *st)
+{
+	char state = 0;
+	uint64_t start = 0;
+	if (st->pid <= 0 || ob_proc_stat(st->pid, &state, &start) < 0 ||
+	    (st->start_time && start != st->start_time) || state == 'X')
+		return true;
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)st->pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : ob_read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return streq(buf, OB_INIT_FAILED_COMM);
 }
 
 /* start with the lock held and the state loaded */
@@ -74,7 +96,7 @@ static int start_locked(const struct ob_state *st, struct ob_err *err)
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
 	unlink(fifo);
-	if (!ob_state_init_alive(st))
+	if (init_failed_at_start(st))
 		return ob_error_msg(err, EIO, "container `%s`: the process exited at start", id);
 	/* poststart hooks live in config.json: read it again only when the state says so */
 	if (ob_state_get_ext(st, "poststart")) {
