@@ -116,6 +116,9 @@ static int layout_from_mountinfo(struct ob_err *err)
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return ob_error(err, errno, "open `/proc/self/mountinfo`");
+	/* procfs reports st_blksize 1024: stdio would read the table 1 KiB per syscall */
+	char buf[16384];
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	_cleanup_strv_ char **seen = ob_xcalloc(1, sizeof(char *));
