@@ -368,19 +368,16 @@ int nsenter_main(int argc, char **argv)
 		enum ob_ns_type t = ns_opts[i].type;
 		if (!want[t])
 			continue;
-		if (ns_file[t])
-			rc = ob_ns_open(ns_file[t], t, &set.fd[t], &err);
-		else if (target > 0)
-			rc = ob_ns_open_pid(target, t, &set.fd[t], &err);
-		else {
+		if (!ns_file[t] && target <= 0) {
 			ob_ns_set_close(&set);
 			return ob_usage_error("neither filename nor target pid supplied for ns/%s",
 					      ob_ns_proc_name(t));
 		}
-		if (rc < 0)
+		int r = ns_file[t] ? ob_ns_open(ns_file[t], t, &set.fd[t], &err)
+				   : ob_ns_open_pid(target, t, &set.fd[t], &err);
+		if (r < 0)
 			goto fail;
 	}
-	rc = OB_EXIT_FAIL;
 	/* -r/-w directories are opened now, in our namespaces: they are "tunnels" from here. */
 	if (do_root && (root_fd = open_target(root_dir, target, "root", O_RDONLY)) < 0) {
 		rc = root_fd == -2 ? OB_EXIT_USAGE : OB_EXIT_FAIL;
