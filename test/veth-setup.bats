@@ -159,10 +159,10 @@ links_in() { ip netns exec "$1" ip -j link show | jq -r '[.[].ifname] | sort | j
 @test "veth-setup add: a namespace that is gone, names that exist" {
 	run in_host veth-setup add --netns "/run/netns/${CNS}gone" --host-if "$HIF"
 	assert_failure 1
-	assert_output "veth-setup: open network namespace \`/run/netns/${CNS}gone\`: No such file or directory"
+	assert_output "veth-setup: cannot open /run/netns/${CNS}gone: No such file or directory"
 	run in_host veth-setup add --netns /proc/self/status --host-if "$HIF"
 	assert_failure 1
-	assert_output "veth-setup: \`/proc/self/status\`: not a namespace file"
+	assert_output "veth-setup: /proc/self/status: not a namespace file"
 
 	in_ctr ip link add eth0 type veth peer name eth0p
 	run in_host veth-setup add --netns "/run/netns/$CNS" --host-if "$HIF" --if eth0
