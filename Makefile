@@ -47,14 +47,17 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 
 $(B)/%.o: %.c $(B)/gen/applets.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	@$(AR) rcs $@ $^
 
 $(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a
-	$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
 
 $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
