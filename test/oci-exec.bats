@@ -167,6 +167,28 @@ from-file
 	assert_output 1
 }
 
+@test "oci-exec: the container's rlimits apply; --process FILE's instead when given" {
+	start_container '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1234, "hard": 2345}]'
+	run ob exec "$ID" sh -c 'ulimit -n; ulimit -Hn'
+	assert_success
+	assert_output "1234
+2345"
+	echo '{"args": ["sh", "-c", "ulimit -n"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+	       "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 321}]}' >"$BATS_TEST_TMPDIR/p.json"
+	run ob exec -p "$BATS_TEST_TMPDIR/p.json" "$ID"
+	assert_output 321
+}
+
+@test "oci-exec: the container's seccomp filter binds the exec'd process" {
+	start_container '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	grep -Eq '^Seccomp:[[:space:]]+2$' /proc/$INIT/status || skip "seccomp is not loaded by this tree yet"
+	run ob exec "$ID" sh -c 'grep Seccomp: /proc/self/status; mkdir /tmp/x'
+	assert_failure
+	assert_line --regexp '^Seccomp:[[:space:]]+2$'
+	assert_line --partial "Operation not permitted"
+}
+
 @test "oci-exec: no host fd reaches the process; --preserve-fds passes 3.." {
 	start_container
 	echo from-host >"$BATS_TEST_TMPDIR/hostfile"
