@@ -3,6 +3,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+CNIDIR  ?= $(PREFIX)/lib/cni
 B       := build
 PKGS    := jansson libcap libseccomp libnl-3.0 libnl-route-3.0
 VERSION := 0.1.0
@@ -63,7 +64,7 @@ $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c
+$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
@@ -82,10 +83,13 @@ install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/ocibox $(DESTDIR)$(BINDIR)/ocibox
 	@for a in $(APPLET_NAMES); do ln -sf ocibox $(DESTDIR)$(BINDIR)/$$a; done
+	install -d $(DESTDIR)$(CNIDIR)
+	ln -sf $(BINDIR)/ocibox $(DESTDIR)$(CNIDIR)/veth-setup   # the CNI plugin "type": "veth-setup"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ocibox
 	@for a in $(APPLET_NAMES); do rm -f $(DESTDIR)$(BINDIR)/$$a; done
+	rm -f $(DESTDIR)$(CNIDIR)/veth-setup
 
 size: $(B)/ocibox
 	@size $(B)/ocibox

@@ -48,7 +48,8 @@ const char oci_spec_usage[] =
     "      --cap-add CAP, --cap-drop CAP   in every capability set (CAP_X, X or ALL)\n"
     "      --annotation K=V\n"
     "      --hook STAGE:PATH[:ARG...]   prestart|createRuntime|createContainer|\n"
-    "                          startContainer|poststart|poststop\n";
+    "                          startContainer|poststart|poststop; the ARGs are the\n"
+    "                          hook's whole argv, argv[0] first (default: PATH)\n";
 
 enum {
 	OPT_ROOTLESS = 0x100,
