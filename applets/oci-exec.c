@@ -5,7 +5,6 @@
 #include <sys/prctl.h>
 
 #include "applet.h"
-#include "../core/cgroup.h"
 #include "../core/exec.h"
 
 const char oci_exec_usage[] =
@@ -149,7 +148,6 @@ int oci_exec_main(int argc, char **argv)
 	/* From here our code reaches into the container: nothing there may open our
 	 * /proc/PID/exe or memory until the exec (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 	struct ob_err err = {0};
 	int status;
 	if (ob_container_exec(&o, &status, &err) < 0) {

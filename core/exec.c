@@ -240,16 +240,6 @@ static int load_process(const struct ob_state *st, const struct ob_exec_opts *o,
 	return 0;
 }
 
-/* The container's cgroup (the path its state records), opened before the fork. */
-static int open_cgroup(const struct ob_state *st, struct ob_cgroup **ret, struct ob_err *err)
-{
-	*ret = NULL;
-	if (!st->cgroup_path)
-		return 0;
-	int r = ob_cgroup_open(st->cgroup_path, st->id, false, ret, err);
-	return r < 0 ? ob_error_prefix(err, r, "container `%s`", st->id) : 0;
-}
-
 /* The init's namespaces, those that are not ours. Opened, then the init checked again:
  * a pid reused between load and open would show another start time. */
 static int open_namespaces(const struct ob_state *st, struct ob_ns_set *set, struct ob_err *err)
@@ -335,8 +325,11 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		ctx.preserve_fds = o->preserve_fds;
 	if ((r = open_namespaces(st, &set, err)) < 0)
 		goto out;
-	if ((r = open_cgroup(st, &cg, err)) < 0)
+	/* its cgroup, in the tree its state records (NULL when it has none) */
+	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0) {
+		ob_error_prefix(err, r, "container `%s`", id);
 		goto out;
+	}
 
 	/* Our fds must not sit in the preserved range (3 .. 3+N-1): move them above it. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {

@@ -363,6 +363,30 @@ got-TERM"
 	run ob exec "$ID" true
 	assert_failure 1
 	assert_output "oci-exec: cannot exec in a paused container (use --ignore-paused to override)"
+	# --ignore-paused: the process joins the frozen cgroup and runs once it thaws
+	local out="$BATS_TEST_TMPDIR/out"
+	"$OCIBOX" --root "$OB_ROOT" exec --ignore-paused "$ID" sh -c 'echo ran' >"$out" 2>&1 3>&- &
+	local ep=$!
+	local i
+	for i in $(seq 100); do
+		[ "$(wc -l <"$(cgroup_procs_file)")" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ ! -s "$out" ]   # frozen: nothing ran yet
+	ob resume "$ID"
+	local st=0
+	wait "$ep" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$out")" ran
+}
+
+# cgroup_procs_file: the container's cgroup.procs in the pids (or freezer) hierarchy.
+cgroup_procs_file() {
+	local ctrl path
+	while IFS=: read -r _ ctrl path; do
+		case ",$ctrl," in *,freezer,*) echo "/sys/fs/cgroup/freezer$path/cgroup.procs"; return ;; esac
+	done </proc/$INIT/cgroup
+	echo "/sys/fs/cgroup/unified$(awk -F: '$1 == 0 {print $3}' /proc/$INIT/cgroup)/cgroup.procs"
 }
 
 @test "nsenter --container ID enters all of the container init's namespaces" {
