@@ -199,6 +199,13 @@ from-file
 1
 2
 3"
+	# nor the log file of --log
+	run "$OCIBOX" --root "$OB_ROOT" --log "$BATS_TEST_TMPDIR/log.json" --log-format json exec "$ID" ls /proc/self/fd
+	assert_success
+	assert_output "0
+1
+2
+3"
 	run ob exec --preserve-fds 1 "$ID" sh -c 'cat <&3; ls /proc/self/fd | tr "\n" " "' 3<"$BATS_TEST_TMPDIR/hostfile"
 	assert_success
 	assert_output "from-host
@@ -223,6 +230,20 @@ from-file
 	assert_line --partial stdin-is-tty
 	run cat "$BATS_TEST_TMPDIR/tty.err"
 	assert_output --regexp '^name: /dev/pts/[0-9]+$'
+	# the podman form: --process (terminal true) --tty --console-socket --detach --pid-file
+	"$TOOLS/recvtty" "$sock" >"$BATS_TEST_TMPDIR/tty2.out" 2>/dev/null 3>&- &
+	rp=$!
+	for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	echo '{"terminal": true, "args": ["sh", "-c", "tty; echo detached-on-tty"], "cwd": "/",
+	       "user": {"uid": 0, "gid": 0}, "env": ["PATH=/bin"]}' >"$BATS_TEST_TMPDIR/p.json"
+	run ob exec --process "$BATS_TEST_TMPDIR/p.json" --tty --console-socket "$sock" --detach \
+		--pid-file "$BATS_TEST_TMPDIR/tty.pid" "$ID"
+	assert_success
+	[ "$(cat "$BATS_TEST_TMPDIR/tty.pid")" -gt 0 ]
+	wait "$rp"
+	run cat "$BATS_TEST_TMPDIR/tty2.out"
+	assert_line --regexp '^/dev/pts/[0-9]+'
+	assert_line --partial detached-on-tty
 	# the container's /dev/console is untouched by an exec
 	run ob exec "$ID" sh -c 'grep -c " /dev/console " /proc/self/mountinfo'
 	refute_output 2
