@@ -75,15 +75,19 @@ static void forward_signal(int sig, siginfo_t *info, void *ctx)
 		kill(child_pid, sig);
 }
 
-/* The parent after the fork: wait for the program, give its status as ours. */
-static int wait_child(pid_t pid)
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+/* The parent after the fork: wait for the program, give its status as ours. The
+ * forwarded signals were blocked before the fork (one arriving before the handlers
+ * would kill us and orphan the program); old is the mask to go back to. */
+static int wait_child(pid_t pid, const sigset_t *old)
 {
-	static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	child_pid = pid;
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, old, NULL);
 
 	int status;
 	for (;;) {
@@ -486,14 +490,21 @@ int nsenter_main(int argc, char **argv)
 
 	/* setns(2) into a pid namespace moves only our children: fork so the program is in it. */
 	if (enter_pid && !no_fork) {
+		sigset_t fwd, old;
+		sigemptyset(&fwd);
+		for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+			sigaddset(&fwd, forwarded[i]);
+		sigprocmask(SIG_BLOCK, &fwd, &old);
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
 			ob_log_error("fork failed: %s", strerror(errno));
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			goto out;
 		}
 		if (pid > 0)
-			return wait_child(pid);
+			return wait_child(pid, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL); /* a mask survives execve */
 		forked = true;
 	}
 

@@ -134,15 +134,27 @@ static void forward_signal(int sig, siginfo_t *info, void *ctx)
 		kill(child_pid, sig);
 }
 
-static int wait_process(pid_t pid, bool has_tty, int *ret_status, struct ob_err *err)
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+
+static void forwarded_set(sigset_t *set)
 {
-	static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+static void forward_to(pid_t pid, bool has_tty)
+{
 	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	child_has_tty = has_tty;
 	child_pid = pid;
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
+}
+
+static int wait_process(pid_t pid, int *ret_status, struct ob_err *err)
+{
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -280,6 +292,8 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	struct ob_cgroup *cg = NULL;
 	_cleanup_close_ int console = -1;
 	int sp[2] = {-1, -1};
+	sigset_t fwd, old_mask;
+	bool masked = false;
 	int r;
 
 	*ret_status = 0;
@@ -359,6 +373,11 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if ((r = ob_ns_join_one(&set, OB_NS_PID, err)) < 0)
 		goto out;
 
+	/* A signal for us between the fork and the handlers would kill us and orphan the
+	 * process: hold them until then (the child restores its mask: it survives execve). */
+	forwarded_set(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &old_mask);
+	masked = true;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -366,6 +385,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sp[0]);
 		struct child_args a = {.sync = sp[1], .console = TAKE_FD(console), .ns = &set,
 				       .ctx = &ctx, .proc = proc, .o = o};
@@ -373,6 +393,11 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	}
 	close(sp[1]);
 	sp[1] = -1;
+	if (!o->detach) {
+		forward_to(pid, proc->terminal && o->console_socket);
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		masked = false;
+	}
 	ob_ns_set_close(&set);
 	close(console);
 	console = -1;
@@ -412,11 +437,13 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	if (!o->detach)
-		r = wait_process(pid, proc->terminal && o->console_socket, ret_status, err);
+		r = wait_process(pid, ret_status, err);
 	else
 		r = 0;
 
 out:
+	if (masked)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (sp[0] >= 0)
 		close(sp[0]);
 	if (sp[1] >= 0)
