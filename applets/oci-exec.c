@@ -2,8 +2,6 @@
  *
  * Options as runc's; the work is core/exec.c (ob_container_exec).
  */
-#include <sys/prctl.h>
-
 #include "applet.h"
 #include "../core/exec.h"
 
@@ -145,9 +143,6 @@ int oci_exec_main(int argc, char **argv)
 	o.env = env;
 	o.additional_gids = gids;
 	o.caps = caps;
-	/* From here our code reaches into the container: nothing there may open our
-	 * /proc/PID/exe or memory until the exec (CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct ob_err err = {0};
 	int status;
 	if (ob_container_exec(&o, &status, &err) < 0) {

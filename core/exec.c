@@ -6,8 +6,7 @@
  * order), applies the process (core/process.c: rlimits, user, cwd, caps, no_new_privs,
  * seccomp last, every fd past stdio and the preserved ones close-on-exec) and execs. Its
  * end of the sync socket is close-on-exec: EOF tells the caller the exec happened, an
- * ob_err tells it why not. The caller made itself non-dumpable before any of this
- * (CVE-2019-5736).
+ * ob_err tells it why not. All of it runs non-dumpable (CVE-2019-5736).
  */
 #include "exec.h"
 
@@ -15,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -298,6 +298,10 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 
 	*ret_status = 0;
 	o->exit_code = 1;
+	/* From here our code reaches into the container: nothing there may open our
+	 * /proc/PID/exe or memory until the exec (CVE-2019-5736); execve makes the process
+	 * dumpable again. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	ob_ns_set_init(&set);
 	if ((r = ob_state_load(o->root, id, &st, err)) < 0)
