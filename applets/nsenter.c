@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "version.h"
 #include "applet.h"
 #include "../core/ns.h"
 #include "../core/state.h"
