@@ -12,8 +12,7 @@ COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 CFLAGS  ?= -O2 -g
 OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
-	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS)) \
-	-DOB_VERSION='"$(VERSION)"' -DOB_COMMIT='"$(COMMIT)"'
+	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS))
 OB_LDFLAGS := -Wl,--gc-sections
 ifeq ($(STATIC),1)
 OB_LDFLAGS += -static
@@ -33,7 +32,16 @@ LINKS        := $(APPLET_NAMES:%=$(B)/bin/%)
 # Small C programs the tests use (a console-socket receiver, ...): test/tools/*.c
 TEST_TOOLS   := $(patsubst test/tools/%.c,$(B)/test/%,$(wildcard test/tools/*.c))
 
-.PHONY: all check test demo install uninstall deps size clean bench format
+# version.h is rewritten only when the version or commit changes, so exactly the files
+# that include it are rebuilt.
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define OB_VERSION "%s"\n#define OB_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+FORCE:
+
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format
 
 all: $(B)/ocibox $(LINKS)
 
@@ -46,7 +54,7 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-$(B)/%.o: %.c $(B)/gen/applets.h
+$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
