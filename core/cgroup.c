@@ -899,6 +899,37 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 	return 0;
 }
 
+int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
+			 struct ob_err *err)
+{
+	*ret_fds = NULL;
+	*ret_dirs = NULL;
+	if (cg->fake || (cg_v2(cg) && cg->v2fd < 0))
+		return 0;
+	int *fds = ob_xcalloc(cg->n + 1, sizeof(int));
+	char **dirs = ob_xcalloc(cg->n + 1, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < cg->n; i++) {
+		if (cg->h[i].m->v2)
+			continue;
+		_cleanup_free_ char *p = ob_xasprintf("%s/tasks", cg->h[i].dir);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int r = ob_error(err, errno, "join cgroup `%s`: open `%s`", cg->path, p);
+			for (size_t k = 0; k < n; k++)
+				close(fds[k]);
+			free(fds);
+			ob_strv_free(dirs);
+			return r;
+		}
+		fds[n] = fd;
+		dirs[n++] = ob_xstrdup(cg->h[i].dir);
+	}
+	*ret_fds = fds;
+	*ret_dirs = dirs;
+	return (int)n;
+}
+
 int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)
 {
 	if (streq(cg->path, "/"))

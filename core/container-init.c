@@ -100,6 +100,24 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	int r;
 
 	close(a->lock_fd);
+	/* Our cgroups before anything else (DESIGN: before any user code; the parent waits
+	 * for SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
+	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
+	for (size_t i = 0; i < a->n_cg_fds; i++) {
+		if (write(a->cg_fds[i], "0", 1) != 1)
+			init_fail(a, 1, (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
+						  a->cg_path, a->cg_dirs[i]), &err));
+		close(a->cg_fds[i]);
+	}
+	/* the cgroup namespace after the join, so that its root is the container's own
+	 * cgroup in every hierarchy (made at clone it would be the runtime's) */
+	if (a->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		init_fail(a, 1, (ob_error(&err, errno, "unshare the cgroup namespace"), &err));
+	if (a->cg_ack) {
+		struct sync_msg jm = {.type = SYNC_JOINED};
+		if (write(a->sync_fd, &jm, sizeof(jm)) != sizeof(jm))
+			_exit(1);
+	}
 	if (a->user_ns_fd >= 0) {
 		/* Joined by path: the new namespaces must belong to that user namespace, so
 		 * they are made after setns. A new pid namespace only takes effect for a child:

@@ -135,6 +135,8 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
+	int *cg_fds = NULL, n_cg = 0; /* v1 `tasks` files the init joins through */
+	_cleanup_strv_ char **cg_dirs = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
 	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
@@ -225,6 +227,21 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	dir_made = true;
 	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
 		goto fail;
+	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
+	 * its cgroup namespace; not when it first joins a user namespace by path. */
+	if (cg && a.user_ns_fd < 0) {
+		if ((n_cg = ob_cgroup_open_tasks(cg, &cg_fds, &cg_dirs, err)) < 0)
+			goto fail;
+		a.cg_fds = cg_fds;
+		a.cg_dirs = cg_dirs;
+		a.n_cg_fds = (size_t)n_cg;
+		a.cg_path = ob_cgroup_path(cg);
+		if (n_cg > 0 && (clone_flags & CLONE_NEWCGROUP)) {
+			clone_flags &= ~CLONE_NEWCGROUP;
+			a.late_cgroupns = true;
+		}
+		a.cg_ack = n_cg > 0 && (spec->hooks.n_prestart || spec->hooks.n_create_runtime);
+	}
 	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
 	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
@@ -290,6 +307,9 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	}
 	if (pid < 0)
 		r = ob_error(err, errno, "clone the container init");
+	for (int i = 0; i < n_cg; i++)
+		close(cg_fds[i]);
+	n_cg = n_cg > 0 ? -1 : 0; /* -1: the init joins by itself */
 restore:
 	if (joined) {
 		struct ob_err e2;
@@ -368,8 +388,22 @@ restore:
 
 	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
 	if (cg) {
-		if ((r = ob_cgroup_enter(cg, pid, err)) < 0)
+		if (n_cg == 0 && (r = ob_cgroup_enter(cg, pid, err)) < 0)
 			goto fail;
+		if (a.cg_ack) {
+			struct sync_msg jm;
+			ssize_t jn = read(sv[0], &jm, sizeof(jm));
+			if (jn == sizeof(jm) && jm.type == SYNC_ERROR) {
+				*err = jm.err;
+				err->msg[sizeof(err->msg) - 1] = '\0';
+				r = -(err->code ? err->code : EIO);
+				goto fail;
+			}
+			if (jn != sizeof(jm) || jm.type != SYNC_JOINED) {
+				r = ob_error_msg(err, EIO, "the container init exited before it joined its cgroup");
+				goto fail;
+			}
+		}
 		st.cgroup_path = (char *)ob_cgroup_path(cg);
 		if (ob_cgroup_root())
 			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
@@ -422,7 +456,15 @@ restore:
 
 	struct sync_msg m;
 	if (send_go(sv[0], json_creating, json_created) < 0) {
-		r = ob_error(err, errno ? errno : EIO, "sync with the container init");
+		/* an init that failed before GO (joining its cgroup) left its error queued */
+		struct sync_msg em;
+		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) && em.type == SYNC_ERROR) {
+			*err = em.err;
+			err->msg[sizeof(err->msg) - 1] = '\0';
+			r = -(err->code ? err->code : EIO);
+		} else {
+			r = ob_error(err, errno ? errno : EIO, "sync with the container init");
+		}
 		goto fail;
 	}
 	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
@@ -488,6 +530,9 @@ out:
 	free(st.ext);
 	if (devs_nsfd >= 0)
 		close(devs_nsfd);
+	for (int i = 0; i < n_cg; i++)
+		close(cg_fds[i]);
+	free(cg_fds);
 	ob_cgroup_free(cg);
 	if (lock_fd >= 0)
 		close(lock_fd);
