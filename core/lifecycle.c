@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
-#include "container.h"
+#include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
 #include "util.h"
@@ -46,15 +46,13 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 	return r;
 }
 
-/* *exec_code: the init's exit code when it failed after oci-start's byte (exec), else 0. */
-static int start_container(const char *root, const char *id, int *exec_code, struct ob_err *err)
+/* start with the lock held and the state loaded; *exec_code: the init's exit code when
+ * it failed after oci-start's byte (exec, startContainer hooks), else 0 */
+static int start_locked(const struct ob_state *st, int *exec_code, struct ob_err *err)
 {
+	const char *root = st->root, *id = st->id;
+	int r;
 	*exec_code = 0;
-	_cleanup_close_ int lock = -1;
-	_cleanup_state_ struct ob_state *st = NULL;
-	int r = ob_state_lock(root, id, &lock, err);
-	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
-		return r;
 	enum ob_status s = ob_state_status(st);
 	if (s == OB_STATUS_STOPPED)
 		return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
@@ -114,8 +112,13 @@ static int start_container(const char *root, const char *id, int *exec_code, str
 
 int ob_container_start(const char *root, const char *id, struct ob_err *err)
 {
+	_cleanup_close_ int lock = -1;
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_lock(root, id, &lock, err);
+	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
+		return r;
 	int exec_code;
-	return start_container(root, id, &exec_code, err);
+	return start_locked(st, &exec_code, err);
 }
 
 /* Every process whose pid namespace is the init's (when the container has its own). */
@@ -250,7 +253,14 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 	sigdelset(&fwd, SIGTSTP);
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
+	/* create hands its lock and state to start: no second lock, read and parse */
+	int lock = -1;
+	struct ob_state *st = NULL;
+	o->ret_lock_fd = &lock;
+	o->ret_state = &st;
 	int r = ob_container_create(o, err);
+	o->ret_lock_fd = NULL;
+	o->ret_state = NULL;
 	if (r < 0) {
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
@@ -258,7 +268,10 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		return r;
 	}
 	int exec_code;
-	r = start_container(o->root, o->id, &exec_code, err);
+	r = start_locked(st, &exec_code, err);
+	ob_state_free(st);
+	/* released before the wait: a delete --force from elsewhere must not block on us */
+	close(lock);
 	if (r < 0 || detach) {
 		if (r < 0) {
 			ob_container_delete(o->root, o->id, true, NULL);

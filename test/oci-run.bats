@@ -81,6 +81,18 @@ ocibox"
 	assert_output --partial tty-ok
 }
 
+@test "run: a new cgroup namespace is rooted at the container's own cgroup in every hierarchy" {
+	requires root cgroup1
+	set_cmd 'cat /proc/self/cgroup'
+	run ob run -b "$BUNDLE" r8
+	assert_success
+	# "N:controllers:/" for each hierarchy: not the runtime's cgroup, not /../ocibox/r8
+	refute_output --partial ':/.'
+	refute_output --partial 'ocibox/r8'
+	[ "$(grep -c ':/$' <<<"$output")" -ge 2 ]
+	assert_nothing_left r8
+}
+
 @test "run: a process that exits at once after exec is a success, every time" {
 	# /bin/true may be gone before start looks: start must not mistake that for a failure
 	for i in $(seq 30); do
