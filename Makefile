@@ -49,6 +49,9 @@ $(B)/%.o: %.c $(B)/gen/applets.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
 
+# The default seccomp profile is data in the tree, embedded with .incbin (core/seccomp.c).
+$(B)/core/seccomp.o: packaging/seccomp-default.json
+
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
