@@ -304,10 +304,12 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 		uint32_t arch = resolve_arch(sc->architectures[i]);
 
 		if (!arch) {
+			const struct scmp_version *v = seccomp_version();
+
 			r = ob_error_msg(err, EINVAL,
 					 "linux.seccomp.architectures[%zu]: unknown architecture "
-					 "\"%s\"",
-					 i, sc->architectures[i]);
+					 "\"%s\" (libseccomp %u.%u.%u)",
+					 i, sc->architectures[i], v->major, v->minor, v->micro);
 			goto fail;
 		}
 		/* The native arch is in a new filter already (EEXIST). */
