@@ -42,7 +42,7 @@ int ob_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name, msg, name);
+	fprintf(stderr, "%s: %s (see '%s --help')\n", name, msg, name);
 	return OB_EXIT_USAGE;
 }
 
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		return OB_EXIT_USAGE;
 	}
 	if (argv[i][0] == '-') {
-		fprintf(stderr, "ocibox: unknown global option `%s`\nTry 'ocibox --help' for more information.\n", argv[i]);
+		fprintf(stderr, "ocibox: unknown global option `%s` (see 'ocibox --help')\n", argv[i]);
 		return OB_EXIT_USAGE;
 	}
 	if (streq(argv[i], "help")) {
@@ -260,7 +260,7 @@ int main(int argc, char **argv)
 	}
 	a = find_applet(argv[i], true);
 	if (!a) {
-		fprintf(stderr, "ocibox: unknown applet or command `%s`\nTry 'ocibox --help' for more information.\n", argv[i]);
+		fprintf(stderr, "ocibox: unknown applet or command `%s` (see 'ocibox --help')\n", argv[i]);
 		return OB_EXIT_USAGE;
 	}
 	return run_applet(a, argc - i, argv + i);

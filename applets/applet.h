@@ -27,7 +27,7 @@ struct ob_global_opts {
 };
 extern struct ob_global_opts ob_opts;
 
-/* Usage error: "APPLET: <msg>" + "Try 'APPLET --help'." on stderr; returns 2. */
+/* Usage error: one line "APPLET: <msg> (see 'APPLET --help')" on stderr; returns 2. */
 int ob_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the applet's usage text (stdout) and return 0. */
 int ob_print_usage(void);

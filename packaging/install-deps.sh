@@ -5,7 +5,7 @@ set -eu
 BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
 TEST="bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
-EXTRA="runc crun hyperfine podman containernetworking-plugins"
+EXTRA="runc crun hyperfine time podman containernetworking-plugins"
 missing=""
 for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
