@@ -41,7 +41,7 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 	@mkdir -p $(@D)
 	@for a in $(APPLET_NAMES); do [ -f applets/$$a.c ] || { echo "applets.list names $$a but applets/$$a.c is missing" >&2; exit 1; }; done
 	@for f in $(APPLET_SRCS); do n=$$(basename $$f .c); echo " $(APPLET_NAMES) " | grep -q " $$n " || { echo "$$f is not listed in applets.list" >&2; exit 1; }; done
-	@awk -F'\t+| {2,}' '!/^[[:space:]]*(#|$$)/ { c=$$1; gsub("-","_",c); \
+	@awk -F'\t+|  +' '!/^[[:space:]]*(#|$$)/ { c=$$1; gsub("-","_",c); \
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 

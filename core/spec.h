@@ -33,7 +33,7 @@ struct ob_mount {
 	unsigned long propagation;    /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
 	uint64_t attr_set, attr_clr;  /* MOUNT_ATTR_* for recursive "rro", "rnosuid", ... */
 	bool recursive_attr;          /* any r* option seen */
-	bool bind;                    /* bind or rbind */
+	bool bind;                    /* bind or rbind option, or type "bind" (MS_BIND in flags) */
 	bool idmap, ridmap;
 	char *data;                   /* remaining fs-specific options joined by ',' */
 };
@@ -135,7 +135,7 @@ struct ob_device {
 	char type; /* 'c', 'b', 'u', 'p' */
 	int64_t major, minor;
 	bool has_file_mode;
-	uint32_t file_mode;
+	uint32_t file_mode; /* as written: may carry S_IFMT/Go type bits; use & 07777 */
 	bool has_uid, has_gid;
 	uint32_t uid, gid;
 };
@@ -268,7 +268,8 @@ struct ob_intel_rdt {
 	char *l3_cache_schema;
 	char *mem_bw_schema;
 	char **schemata;
-	bool enable_cmt, enable_mbm;
+	bool enable_monitoring;      /* runtime-spec 1.3 */
+	bool enable_cmt, enable_mbm; /* 1.1 - 1.2, still read */
 };
 
 struct ob_memory_policy {
@@ -344,5 +345,17 @@ void ob_process_free(struct ob_process *p);
 void ob_resources_free(struct ob_resources *r);
 
 const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns_type t);
+
+/* Check a whole config.json and report every problem found, not just the first: returns
+ * the number of problems (0 = valid) and sets *ret_problems to a NULL-terminated vector of
+ * messages in the same form as ob_spec_parse's (free with ob_strv_free). */
+int ob_spec_validate(const char *text, size_t len, const char *name, char ***ret_problems);
+
+/* Helpers the runtime shares with the parser. */
+/* Fill the parsed fields (flags, propagation, MOUNT_ATTR_*, bind, idmap, data) of m from m->options. */
+void ob_mount_parse_options(struct ob_mount *m);
+int ob_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -EINVAL */
+int ob_cap_from_name(const char *name);    /* "CAP_KILL" -> CAP_KILL (libcap); -EINVAL */
+bool ob_ifname_valid(const char *name);    /* kernel's dev_valid_name(); "%d" allowed */
 
 #endif

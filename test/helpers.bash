@@ -6,6 +6,8 @@
 # `requires root|cgroup1|cgroup2|netns|userns|tool NAME`, and a teardown that removes
 # the containers, cgroups, mounts, veths and netns the test registered with `defer`.
 
+bats_require_minimum_version 1.5.0
+
 bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load
 bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
 

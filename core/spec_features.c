@@ -1,0 +1,256 @@
+/* spec_features.c - the features document of runtime-spec 1.3 (features.md,
+ * features-linux.md) for oci-features.
+ *
+ * "Recognized" lists (features.md: "includes ... that may not be supported by the host")
+ * come from the tables ocibox parses with: mount options and memory policies from
+ * core/spec.c, namespaces from core/ns.c, capability names from libcap, architectures
+ * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
+ */
+#include "spec_features.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/capability.h>
+#include <sys/syscall.h>
+
+#include "log.h"
+#include "ns.h"
+#include "spec_int.h"
+#include "util.h"
+
+#define OB_OCI_VERSION_MIN "1.0.0"
+#define OB_OCI_VERSION_MAX "1.3.0"
+
+/* config.md "POSIX-platform Hooks", in the order they run. */
+static const char *const hook_names[] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+    NULL};
+
+/* The names core/seccomp.c parses (config-linux.md "Seccomp", libseccomp's spellings).
+ * TODO(lead): when core/seccomp.c lands, export its action/operator/flag tables and list
+ * them here instead of this copy. */
+static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",	      "SCMP_ACT_KILL_PROCESS",
+					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+					      "SCMP_ACT_ERRNO",	      "SCMP_ACT_TRACE",
+					      "SCMP_ACT_ALLOW",	      "SCMP_ACT_LOG",
+					      "SCMP_ACT_NOTIFY",      NULL};
+static const char *const seccomp_operators[] = {"SCMP_CMP_NE",	      "SCMP_CMP_LT", "SCMP_CMP_LE",
+						"SCMP_CMP_EQ",	      "SCMP_CMP_GE", "SCMP_CMP_GT",
+						"SCMP_CMP_MASKED_EQ", NULL};
+static const struct {
+	const char *name;
+	unsigned long flag;
+	unsigned long probe_with; /* flags the kernel requires alongside */
+} seccomp_flags[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+     SECCOMP_FILTER_FLAG_NEW_LISTENER},
+};
+
+/* The candidates are runtime-spec's SeccompArch vocabulary (defs-linux.json); libseccomp
+ * decides which of them it knows (seccomp_arch_resolve_name). */
+static const char *const seccomp_arch_candidates[] = {
+    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
+    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
+
+/* jansson returns NULL or -1 only when out of memory; remember that once, check at the end. */
+struct fb {
+	bool oom;
+};
+
+static json_t *put(struct fb *b, json_t *obj, const char *key, json_t *v)
+{
+	if (!obj || !v || json_object_set_new(obj, key, v) < 0)
+		b->oom = true;
+	return v;
+}
+
+static void push(struct fb *b, json_t *arr, json_t *v)
+{
+	if (!arr || !v || json_array_append_new(arr, v) < 0)
+		b->oom = true;
+}
+
+static json_t *strv_array(struct fb *b, const char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v[i]; i++)
+		push(b, a, json_string(v[i]));
+	return a;
+}
+
+static json_t *enabled(struct fb *b, bool on)
+{
+	json_t *o = json_object();
+	put(b, o, "enabled", json_boolean(on));
+	return o;
+}
+
+/* Every capability name libcap has (cap_from_name accepts exactly these, and so does
+ * spec.c), whether or not the running kernel has the capability: cap_to_name() gives a
+ * "cap_*" name for the ones it knows and a number for the others. */
+static json_t *capabilities(struct fb *b)
+{
+	json_t *a = json_array();
+	int named = 0;
+	/* capability numbers are bit positions in the kernel's 64-bit sets */
+	for (cap_value_t v = 0; v < 64; v++) {
+		char *n = cap_to_name(v);
+		if (!n) {
+			b->oom = true;
+			break;
+		}
+		if (startswith(n, "cap_")) {
+			char up[64];
+			size_t i;
+			for (i = 0; n[i] && i < sizeof(up) - 1; i++)
+				up[i] = (char)toupper((unsigned char)n[i]);
+			up[i] = '\0';
+			push(b, a, json_string(up));
+			named++;
+		}
+		cap_free(n);
+	}
+	if (cap_max_bits() > named)
+		ob_log_debug("features: the kernel has %d capabilities, libcap names %d",
+			     (int)cap_max_bits(), named);
+	return a;
+}
+
+static json_t *seccomp_archs(struct fb *b)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; seccomp_arch_candidates[i]; i++) {
+		const char *s = seccomp_arch_candidates[i] + strlen("SCMP_ARCH_");
+		char lower[32];
+		size_t k;
+		for (k = 0; s[k] && k < sizeof(lower) - 1; k++)
+			lower[k] = (char)tolower((unsigned char)s[k]);
+		lower[k] = '\0';
+		if (seccomp_arch_resolve_name(lower) != 0)
+			push(b, a, json_string(seccomp_arch_candidates[i]));
+	}
+	return a;
+}
+
+/* A flag the kernel knows makes seccomp(SECCOMP_SET_MODE_FILTER) go on to read the
+ * program and fail with EFAULT on a NULL one; an unknown flag fails first with EINVAL
+ * (kernel/seccomp.c seccomp_set_mode_filter). Nothing is installed either way. */
+static bool seccomp_flag_supported(unsigned long flags)
+{
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL);
+	return r < 0 && errno == EFAULT;
+}
+
+static json_t *seccomp(struct fb *b)
+{
+	json_t *o = json_object();
+	/* seccomp_api_get() probes the kernel: 1 or more means filters can be loaded */
+	put(b, o, "enabled", json_boolean(seccomp_api_get() >= 1));
+	put(b, o, "actions", strv_array(b, seccomp_actions));
+	put(b, o, "operators", strv_array(b, seccomp_operators));
+	put(b, o, "archs", seccomp_archs(b));
+	json_t *known = put(b, o, "knownFlags", json_array());
+	json_t *supported = put(b, o, "supportedFlags", json_array());
+	for (size_t i = 0; i < ARRAY_SIZE(seccomp_flags); i++) {
+		push(b, known, json_string(seccomp_flags[i].name));
+		if (seccomp_flag_supported(seccomp_flags[i].flag | seccomp_flags[i].probe_with))
+			push(b, supported, json_string(seccomp_flags[i].name));
+	}
+	return o;
+}
+
+/* The same tests as core/lsm.c (AppArmor userspace; libselinux's is_selinux_enabled()).
+ * TODO(lead): call ob_lsm_apparmor_enabled()/ob_lsm_selinux_enabled() once it lands. */
+static bool apparmor_on(void)
+{
+	char c = 0;
+	if (access("/sys/kernel/security/apparmor", F_OK) < 0)
+		return false;
+	_cleanup_close_ int fd =
+	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
+}
+
+static bool selinux_on(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+static json_t *linux_features(struct fb *b)
+{
+	json_t *l = json_object();
+	json_t *ns = put(b, l, "namespaces", json_array());
+	for (int t = 0; t < OB_NS_COUNT; t++)
+		push(b, ns, json_string(ob_ns_type_name(t)));
+	put(b, l, "capabilities", capabilities(b));
+
+	/* what core/cgroup implements (issue 4): v1, v2 and hybrid hosts, the systemd
+	 * cgroupsPath form where systemd runs, the rdma controller */
+	json_t *cg = put(b, l, "cgroup", json_object());
+	put(b, cg, "v1", json_true());
+	put(b, cg, "v2", json_true());
+	put(b, cg, "systemd", json_true());
+	put(b, cg, "systemdUser", json_false());
+	put(b, cg, "rdma", json_true());
+
+	put(b, l, "seccomp", seccomp(b));
+	put(b, l, "apparmor", enabled(b, apparmor_on()));
+	put(b, l, "selinux", enabled(b, selinux_on()));
+
+	/* ocibox does not write resctrl groups (linux.intelRdt is parsed, not applied) */
+	json_t *rdt = put(b, l, "intelRdt", enabled(b, false));
+	put(b, rdt, "schemata", json_false());
+	put(b, rdt, "monitoring", json_false());
+
+	json_t *mx = put(b, l, "mountExtensions", json_object());
+	put(b, mx, "idmap", enabled(b, true));
+	put(b, l, "netDevices", enabled(b, true));
+
+	json_t *mp = put(b, l, "memoryPolicy", json_object());
+	put(b, mp, "modes", strv_array(b, ob_spec_mpol_modes));
+	put(b, mp, "flags", strv_array(b, ob_spec_mpol_flags));
+	return l;
+}
+
+int ob_spec_features(char **ret_json, struct ob_err *err)
+{
+	struct fb b = {false};
+	json_t *root = json_object();
+
+	put(&b, root, "ociVersionMin", json_string(OB_OCI_VERSION_MIN));
+	put(&b, root, "ociVersionMax", json_string(OB_OCI_VERSION_MAX));
+	put(&b, root, "hooks", strv_array(&b, hook_names));
+	json_t *mo = put(&b, root, "mountOptions", json_array());
+	for (size_t i = 0; ob_spec_mount_option(i); i++)
+		push(&b, mo, json_string(ob_spec_mount_option(i)));
+	put(&b, root, "linux", linux_features(&b));
+
+	json_t *an = put(&b, root, "annotations", json_object());
+	put(&b, an, "io.github.ocibox.version", json_string(OB_VERSION));
+	put(&b, an, "io.github.ocibox.commit", json_string(OB_COMMIT));
+	const struct scmp_version *sv = seccomp_version();
+	if (sv) {
+		char v[48];
+		snprintf(v, sizeof(v), "%u.%u.%u", sv->major, sv->minor, sv->micro);
+		put(&b, an, "io.github.seccomp.libseccomp.version", json_string(v));
+	}
+
+	char *text = b.oom ? NULL : json_dumps(root, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text)
+		return ob_error(err, ENOMEM, "features JSON");
+	char *out = ob_xasprintf("%s\n", text);
+	free(text);
+	*ret_json = out;
+	return 0;
+}
