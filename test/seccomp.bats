@@ -13,6 +13,12 @@ seccomp_config() {
 	update_config ".linux.seccomp = $sc | .process.args = $args"
 }
 
+# A bundle whose rootfs the container may write (the default spec's root is read-only).
+sc_bundle() {
+	make_bundle
+	update_config '.root.readonly = false'
+}
+
 allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES get the rule
 	local rule=$1
 	shift
@@ -23,7 +29,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: SCMP_ACT_ERRNO denies mkdir with EPERM; without the filter it works" {
 	requires root
-	make_bundle
+	sc_bundle
 	update_config '.process.args = ["/bin/sh", "-c", "mkdir /tmp/d && echo made"]'
 	run ob run -b "$BUNDLE" "$(uniq_name)"
 	assert_success
@@ -42,7 +48,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: errnoRet gives a custom errno, defaultErrnoRet the default one" {
 	requires root
-	make_bundle
+	sc_bundle
 	seccomp_config "$(allow_but '"action":"SCMP_ACT_ERRNO","errnoRet":28' mkdir mkdirat)" \
 		/bin/mkdir /tmp/d
 	run ob run -b "$BUNDLE" "$(uniq_name)"
@@ -60,7 +66,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: SCMP_ACT_KILL, KILL_THREAD, KILL_PROCESS and TRAP end the process with SIGSYS (159)" {
 	requires root
-	make_bundle
+	sc_bundle
 	local act
 	for act in SCMP_ACT_KILL SCMP_ACT_KILL_THREAD SCMP_ACT_KILL_PROCESS SCMP_ACT_TRAP; do
 		seccomp_config "$(allow_but "\"action\":\"$act\"" mkdir mkdirat)" /bin/mkdir /tmp/d
@@ -72,7 +78,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: SCMP_ACT_KILL_PROCESS kills the whole process, SCMP_ACT_KILL only the thread (audit code)" {
 	requires root
-	make_bundle
+	sc_bundle
 	# The kernel logs kill actions (kernel.seccomp.actions_logged) as audit type=1326 with
 	# the action in code=: 0x80000000 for KILL_PROCESS, 0x0 for KILL_THREAD.
 	grep -qw kill_process /proc/sys/kernel/seccomp/actions_logged || skip "kill_process not logged"
@@ -89,14 +95,14 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: argument filters: EQ on two args is an AND, two tests of one arg are an OR, MASKED_EQ" {
 	requires root
-	make_bundle
+	sc_bundle
 	local script='kill -0 1; echo "zero $?"; kill -CONT 1; echo "cont $?"; kill -URG 1; echo "urg $?"'
 
 	# kill(1, 0) only: both conditions must hold.
 	update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],
 		"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},
 		{"index":1,"value":0,"op":"SCMP_CMP_EQ"}]}]}'
-	update_config ".process.args = [\"/bin/sh\", \"-c\", \"$script\"]"
+	update_config ".process.args = $(jq -cn --arg s "$script" '["/bin/sh", "-c", $s]')"
 	run ob run -b "$BUNDLE" "$(uniq_name)a"
 	assert_success
 	assert_line "zero 1"
@@ -132,7 +138,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 @test "seccomp: SCMP_ACT_LOG lets the syscall run and the kernel logs it" {
 	requires root
 	grep -qw log /proc/sys/kernel/seccomp/actions_logged || skip "log action not logged"
-	make_bundle
+	sc_bundle
 	local id pid
 	id=$(uniq_name)
 	seccomp_config "$(allow_but '"action":"SCMP_ACT_LOG"' mkdir mkdirat)" /bin/mkdir /tmp/logged
@@ -147,7 +153,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: flags LOG, SPEC_ALLOW, TSYNC, WAIT_KILLABLE_RECV are accepted and the filter loads" {
 	requires root
-	make_bundle
+	sc_bundle
 	update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW",
 		"flags":["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 			 "SECCOMP_FILTER_FLAG_TSYNC","SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
@@ -162,7 +168,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: unknown syscall names are skipped, the rest of the rule applies" {
 	requires root
-	make_bundle
+	sc_bundle
 	seccomp_config "$(allow_but '"action":"SCMP_ACT_ERRNO"' no_such_syscall_ocibox mkdir mkdirat)" \
 		/bin/mkdir /tmp/d
 	run ob --debug run -b "$BUNDLE" "$(uniq_name)"
@@ -173,7 +179,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 
 @test "seccomp: architectures: the native one plus the listed ones" {
 	requires root
-	make_bundle
+	sc_bundle
 	update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW",
 		"architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32","SCMP_ARCH_X86_64"],
 		"syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}'
@@ -198,7 +204,7 @@ start_listener() {
 
 @test "seccomp: SCMP_ACT_NOTIFY sends the fd and the container process state to listenerPath; the agent answers" {
 	requires root
-	make_bundle
+	sc_bundle
 	start_listener 0
 	local id
 	id=$(uniq_name)
@@ -221,7 +227,7 @@ start_listener() {
 
 @test "seccomp: the notify agent's errno reaches the process" {
 	requires root
-	make_bundle
+	sc_bundle
 	start_listener 13
 	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$SOCK\",
 		\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
@@ -233,7 +239,7 @@ start_listener() {
 
 @test "seccomp: a listener that is not there fails create, nothing left" {
 	requires root
-	make_bundle
+	sc_bundle
 	local id
 	id=$(uniq_name)
 	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",
@@ -249,7 +255,7 @@ start_listener() {
 
 @test "seccomp: bad input is refused at create with the JSON path, nothing left" {
 	requires root
-	make_bundle
+	sc_bundle
 	local id
 	id=$(uniq_name)
 	check_refused() { # JQ_SECCOMP EXPECTED_MESSAGE
@@ -289,7 +295,7 @@ start_listener() {
 
 @test "seccomp: the default profile (oci-spec --seccomp-default) allows a shell, denies what Docker's denies" {
 	requires root
-	make_bundle
+	sc_bundle
 	oci-spec -i - --seccomp-default <"$BUNDLE/config.json" >"$BUNDLE/config.json.new"
 	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
 	run jq -r '.linux.seccomp.defaultAction, .linux.seccomp.defaultErrnoRet' "$BUNDLE/config.json"
@@ -297,12 +303,13 @@ start_listener() {
 	# CAP_SYS_ADMIN given, so only the filter can be what refuses mount/unshare.
 	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
 	update_config '.process.args = ["/bin/sh", "-c",
-		"mkdir /tmp/d && ls /tmp && grep ^Seccomp: /proc/self/status; mount -t tmpfs t /mnt; echo mount=$?; unshare -n true; echo unshare=$?"]'
+		"mkdir -p /tmp/d && echo mkdir-ok; grep ^Seccomp: /proc/self/status; mount -t tmpfs t /tmp/d; echo mount=$?; unshare -n true; echo unshare=$?"]'
 	run ob run -b "$BUNDLE" "$(uniq_name)"
 	assert_success
-	assert_line "d"
+	assert_line "mkdir-ok"
 	assert_line --regexp '^Seccomp:[[:space:]]+2$'
-	assert_line "mount=255"
+	assert_line "mount: permission denied (are you root?)"
+	assert_line "mount=1"
 	assert_line "unshare=1"
 	assert_output --partial "unshare(0x40000000): Operation not permitted"
 
@@ -310,11 +317,13 @@ start_listener() {
 	update_config 'del(.linux.seccomp)'
 	run ob run -b "$BUNDLE" "$(uniq_name)b"
 	assert_success
+	assert_line --regexp '^Seccomp:[[:space:]]+0$'
 	assert_line "mount=0"
+	assert_line "unshare=0"
 }
 
 @test "seccomp: oci-spec --seccomp FILE inserts linux.seccomp from FILE; a bad file is refused" {
-	make_bundle
+	sc_bundle
 	cat >"$BATS_TEST_TMPDIR/sc.json" <<-EOF
 	{"defaultAction": "SCMP_ACT_ALLOW",
 	 "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 28}]}
