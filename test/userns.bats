@@ -14,8 +14,14 @@ create_status() {
 }
 
 # userns_bundle: a bundle with a new user namespace, container 0-65535 -> host 100000-165535.
+# The bundle lives outside the bats tree (0700, root's): the mapped ids must reach it.
 userns_bundle() {
-	make_bundle
+	local dir
+	dir=$(mktemp -d /tmp/ocibox-userns.XXXXXX)
+	defer "rm -rf $dir"
+	chmod 755 "$dir"
+	make_bundle "$dir/bundle"
+	update_config '.root.readonly = false'
 	update_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
