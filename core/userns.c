@@ -137,8 +137,13 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct ob_idmap
 		return 0;
 	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
 		out[--len] = '\0';
+	/* "newuidmap: uid range ... not allowed": the helper's name is ours already. */
+	const char *why = out;
+	size_t hl = strlen(helper);
+	if (strneq(why, helper, hl) && strneq(why + hl, ": ", 2))
+		why += hl + 2;
 	return ob_error_msg(err, EPERM, "%s %d: %s", helper, (int)pid,
-			    len ? out : "failed (are the ranges in /etc/subuid and /etc/subgid?)");
+			    *why ? why : "failed (are the ranges in /etc/subuid and /etc/subgid?)");
 }
 
 static bool only_own_id(const struct ob_idmap *m, size_t n, uint32_t id)

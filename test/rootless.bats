@@ -107,8 +107,7 @@ as_user() {
 					  {\"containerID\": 1, \"hostID\": 500000, \"size\": 65536}]"
 	run as_user "$OCIBOX" create -b "$BUNDLE" rl4
 	assert_failure 1
-	assert_output --partial "linux.uidMappings: newuidmap"
-	assert_output --partial "not allowed"
+	assert_output --regexp "^oci-create: user namespace: linux.uidMappings: newuidmap [0-9]+: uid range \\[1-65537\\) -> \\[500000-565536\\) not allowed$"
 	[ ! -e "$RL_DIR/run/ocibox/rl4" ]
 	run pgrep -u "$RL_USER"
 	assert_failure
