@@ -85,7 +85,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 	done
 }
 
-@test "seccomp: SCMP_ACT_KILL_PROCESS kills the whole process, SCMP_ACT_KILL only the thread (audit code)" {
+@test "seccomp: the kernel logs SCMP_ACT_KILL_PROCESS with its action code (audit type 1326)" {
 	requires root
 	sc_bundle
 	# The kernel logs kill actions (kernel.seccomp.actions_logged) as audit type=1326 with
@@ -173,6 +173,19 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 	assert_line --regexp '^Seccomp:[[:space:]]+2$'
 	assert_line --regexp '^Seccomp_filters:[[:space:]]+1$'
 	assert_line "mkdir: can't create directory '/tmp/x': Operation not permitted"
+}
+
+@test "seccomp: without noNewPrivileges the filter is loaded while the init still has CAP_SYS_ADMIN" {
+	requires root
+	sc_bundle
+	seccomp_config "$(allow_but '"action":"SCMP_ACT_ERRNO","errnoRet":28' mkdir mkdirat)" \
+		/bin/sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status; mkdir /tmp/d'
+	update_config '.process.noNewPrivileges = false'
+	run ob run -b "$BUNDLE" "$(uniq_name)"
+	assert_failure 1
+	assert_line --regexp '^NoNewPrivs:[[:space:]]+0$'
+	assert_line --regexp '^Seccomp:[[:space:]]+2$'
+	assert_line "mkdir: can't create directory '/tmp/d': No space left on device"
 }
 
 @test "seccomp: unknown syscall names are skipped, the rest of the rule applies" {
