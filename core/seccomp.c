@@ -61,6 +61,21 @@ static const struct {
 	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
 };
 
+const char *ob_seccomp_action_name(size_t i)
+{
+	return i < ARRAY_SIZE(actions) ? actions[i].name : NULL;
+}
+
+const char *ob_seccomp_operator_name(size_t i)
+{
+	return i < ARRAY_SIZE(operators) ? operators[i].name : NULL;
+}
+
+const char *ob_seccomp_flag_name(size_t i)
+{
+	return i < ARRAY_SIZE(filter_flags) ? filter_flags[i].name : NULL;
+}
+
 /* An action name plus its optional errnoRet -> the libseccomp action value. path is the
  * JSON object holding both ("linux.seccomp" or "linux.seccomp.syscalls[3]"). */
 static int parse_action(const char *path, const char *action_key, const char *errno_key,

@@ -45,6 +45,11 @@ int ob_seccomp_notify_send(const char *listener_path, int notify_fd, const char 
 /* Check a listenerPath: absolute and short enough for sockaddr_un. */
 int ob_seccomp_check_listener_path(const char *path, struct ob_err *err);
 
+/* The names ob_seccomp_prepare takes, i from 0 until NULL (for oci-features). */
+const char *ob_seccomp_action_name(size_t i);
+const char *ob_seccomp_operator_name(size_t i);
+const char *ob_seccomp_flag_name(size_t i);
+
 /* The default profile (packaging/seccomp-default.json, embedded at build time): a
  * linux.seccomp object as JSON text, NUL-terminated. */
 const char *ob_seccomp_default_profile(size_t *ret_len);
