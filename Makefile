@@ -47,17 +47,20 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 
 $(B)/%.o: %.c $(B)/gen/applets.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
 
 # The default seccomp profile is data in the tree, embedded with .incbin (core/seccomp.c).
 $(B)/core/seccomp.o: packaging/seccomp-default.json
 
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	@$(AR) rcs $@ $^
 
 $(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a
-	$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
 
 $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
@@ -92,7 +95,8 @@ size: $(B)/ocibox
 	@ls -l $(B)/ocibox
 
 bench: all
-	@bench/run
+	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
+	@bench/run $(N)
 
 format:
 	clang-format -i main.c applets/*.[ch] core/*.[ch] netutil/*.[ch]
@@ -100,4 +104,4 @@ format:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/static -prune -o -name '*.d' -print 2>/dev/null)

@@ -45,12 +45,13 @@ int ob_ns_open(const char *path, enum ob_ns_type t, int *ret_fd, struct ob_err *
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ob_error(err, errno, "open %s namespace `%s`", ob_ns_type_name(t), path);
+		return ob_error(err, errno, "cannot open %s", path); /* util-linux's words */
+	/* NS_GET_NSTYPE (ioctl_ns(2)) fails with ENOTTY on anything but an nsfs file. */
 	int type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0)
-		return ob_error_msg(err, EINVAL, "`%s`: not a namespace file", path);
+		return ob_error_msg(err, EINVAL, "%s: not a namespace file", path);
 	if (type != ns_types[t].flag)
-		return ob_error_msg(err, EINVAL, "`%s`: not a %s namespace", path, ob_ns_type_name(t));
+		return ob_error_msg(err, EINVAL, "%s: not a %s namespace", path, ob_ns_type_name(t));
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
@@ -87,28 +88,47 @@ bool ob_ns_is_current(int fd, enum ob_ns_type t)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Join order: user (first try), then ipc, uts, net, pid, cgroup, time, mount last,
- * then user again if the first try failed - as util-linux nsenter does. */
-static const enum ob_ns_type join_order[] = {OB_NS_IPC,    OB_NS_UTS,  OB_NS_NETWORK, OB_NS_PID,
-					     OB_NS_CGROUP, OB_NS_TIME, OB_NS_MOUNT};
+/* The order util-linux nsenter joins in (its namespace_files table, user first). */
+static const enum ob_ns_type join_order[] = {OB_NS_USER, OB_NS_CGROUP,  OB_NS_IPC,   OB_NS_UTS,
+					     OB_NS_NETWORK, OB_NS_PID, OB_NS_MOUNT, OB_NS_TIME};
 
 int ob_ns_join(struct ob_ns_set *s, struct ob_err *err)
 {
-	bool user_done = false;
-	int fd_user = s->fd[OB_NS_USER];
-	/* Joining the user namespace we are already in fails with EINVAL: skip it. */
-	if (fd_user >= 0 && ob_ns_is_current(fd_user, OB_NS_USER))
-		user_done = true;
-	if (fd_user >= 0 && !user_done && setns(fd_user, CLONE_NEWUSER) == 0)
-		user_done = true;
-	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
-		enum ob_ns_type t = join_order[i];
-		if (s->fd[t] < 0)
-			continue;
-		if (setns(s->fd[t], ns_types[t].flag) < 0)
-			return ob_error(err, errno, "setns %s namespace", ob_ns_type_name(t));
+	bool done[OB_NS_COUNT] = {false};
+	/* setns(2) into the user namespace we are already in fails with EINVAL: skip it. */
+	if (s->fd[OB_NS_USER] >= 0 && ob_ns_is_current(s->fd[OB_NS_USER], OB_NS_USER))
+		done[OB_NS_USER] = true;
+	/* Two passes, as util-linux does: the first skips the user namespace and tolerates
+	 * failures; the second enters the user namespace, then retries what failed. A caller
+	 * privileged over the target (root on the host) so enters everything while it still
+	 * has its capabilities and the user namespace last (it would take them away); an
+	 * unprivileged caller gains the rights over the others by entering the user namespace
+	 * first (user_namespaces(7), setns(2) "CAP_SYS_ADMIN in the user namespace that owns
+	 * the namespace"). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = pass ? 0 : 1; i < ARRAY_SIZE(join_order); i++) {
+			enum ob_ns_type t = join_order[i];
+			if (s->fd[t] < 0 || done[t])
+				continue;
+			if (setns(s->fd[t], ns_types[t].flag) < 0) {
+				if (pass == 0)
+					continue;
+				return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed",
+						ns_types[t].proc);
+			}
+			done[t] = true;
+		}
 	}
-	if (fd_user >= 0 && !user_done && setns(fd_user, CLONE_NEWUSER) < 0)
-		return ob_error(err, errno, "setns user namespace");
+	return 0;
+}
+
+int ob_ns_join_one(struct ob_ns_set *s, enum ob_ns_type t, struct ob_err *err)
+{
+	if (s->fd[t] < 0)
+		return 0;
+	if (setns(s->fd[t], ns_types[t].flag) < 0)
+		return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed", ns_types[t].proc);
+	close(s->fd[t]);
+	s->fd[t] = -1;
 	return 0;
 }

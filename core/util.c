@@ -397,7 +397,7 @@ void ob_format_time(char *buf, size_t len, struct timespec *ts)
 	snprintf(buf, len, "%s.%09ldZ", date, ts->tv_nsec);
 }
 
-static int proc_stat_fields(pid_t pid, char *state, uint64_t *starttime)
+int ob_proc_stat(pid_t pid, char *state, uint64_t *starttime)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -430,7 +430,7 @@ static int proc_stat_fields(pid_t pid, char *state, uint64_t *starttime)
 uint64_t ob_proc_starttime(pid_t pid)
 {
 	uint64_t st = 0;
-	if (pid <= 0 || proc_stat_fields(pid, NULL, &st) < 0)
+	if (pid <= 0 || ob_proc_stat(pid, NULL, &st) < 0)
 		return 0;
 	return st;
 }
@@ -438,7 +438,7 @@ uint64_t ob_proc_starttime(pid_t pid)
 char ob_proc_state(pid_t pid)
 {
 	char s = 0;
-	if (pid <= 0 || proc_stat_fields(pid, &s, NULL) < 0)
+	if (pid <= 0 || ob_proc_stat(pid, &s, NULL) < 0)
 		return 0;
 	return s;
 }

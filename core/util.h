@@ -110,6 +110,8 @@ void ob_format_time(char *buf, size_t len, struct timespec *ts);
 
 /* Start time (clock ticks after boot, field 22 of /proc/PID/stat); 0 if the pid is gone. */
 uint64_t ob_proc_starttime(pid_t pid);
+/* Both at once (one read of /proc/PID/stat); -errno when the pid is gone. */
+int ob_proc_stat(pid_t pid, char *state, uint64_t *starttime);
 /* Process state letter (field 3 of /proc/PID/stat), 0 if gone. */
 char ob_proc_state(pid_t pid);
 

@@ -1,0 +1,251 @@
+/* cgexec - run a command in control groups (libcgroup compatible), on cgroup v1, v2 and
+ * hybrid hosts; with --create, in a fresh cgroup with declarative limits, removed after. */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "../core/cgroup.h"
+#include "../core/spec.h"
+#include "applet.h"
+
+const char cgexec_usage[] =
+	"Usage: cgexec -g CONTROLLERS:PATH [-g ...] [--sticky] [--create] [--limit KEY=VALUE]...\n"
+	"              [--resources FILE|-] COMMAND [ARGS...]\n"
+	"\n"
+	"Run COMMAND in the cgroup PATH of the hierarchies holding CONTROLLERS (a comma list,\n"
+	"or '*' for all). PATH is relative to the hierarchy root. On a cgroup v2 host any\n"
+	"controller list selects the one unified hierarchy; on a hybrid host '*' is every v1\n"
+	"hierarchy plus the unified one.\n"
+	"\n"
+	"  -g CONTROLLERS:PATH   the cgroup to join (repeatable)\n"
+	"  --sticky              accepted for libcgroup compatibility (there is no cgrulesengd)\n"
+	"  --create              make the cgroup when missing, and after COMMAND exits kill what\n"
+	"                        is left in it and remove it (cgexec then stays as the parent,\n"
+	"                        forwarding HUP INT QUIT TERM USR1 USR2 to COMMAND)\n"
+	"  --limit KEY=VALUE     with --create: set a limit by its cgroup v2 name, mapped to the\n"
+	"                        v1 files where the controller is in v1: memory.max=64M,\n"
+	"                        memory.low, memory.high, memory.swap.max, pids.max=20,\n"
+	"                        cpu.max=\"50000 100000\", cpu.weight (v1 cpu.shares),\n"
+	"                        cpu.max.burst, io.weight, io.max, hugetlb.2MB.max, or any\n"
+	"                        file of the controller (cpuset.cpus=0, cpu.idle=1, ...)\n"
+	"  --resources FILE|-    with --create: apply an OCI linux.resources object (JSON) to\n"
+	"                        the first -g group, as a container's cgroup gets it\n"
+	"\n"
+	"Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
+	"run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n"
+	"Environment: OCIBOX_CGROUP_ROOT=DIR reads the cgroup layout from DIR instead of\n"
+	"/proc/self/mountinfo (tests; see core/cgroup.h).\n";
+
+struct group {
+	char *controllers;
+	char *path;
+	struct ob_cgroup *cg;
+	bool made; /* --create made it: remove it after */
+};
+
+static volatile sig_atomic_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static _Noreturn void exec_command(char **argv)
+{
+	execvp(argv[0], argv);
+	int e = errno;
+	ob_log_error("failed to execute %s: %s", argv[0], strerror(e));
+	_exit(e == ENOENT ? OB_EXIT_NOT_FOUND : OB_EXIT_CANNOT_RUN);
+}
+
+static void cleanup(struct group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].cg && g[i].made) {
+			struct ob_err err = {0};
+			ob_cgroup_kill(g[i].cg, SIGKILL, &err);
+			if (ob_cgroup_destroy(g[i].cg, 5000, &err) < 0)
+				ob_log_error("%s", err.msg);
+		}
+		ob_cgroup_free(g[i].cg);
+		g[i].cg = NULL;
+	}
+}
+
+static int set_limits(struct group *g, size_t n, char **limits, struct ob_err *err)
+{
+	for (size_t l = 0; limits && limits[l]; l++) {
+		_cleanup_free_ char *key = ob_xstrdup(limits[l]);
+		char *eq = strchr(key, '=');
+		*eq = '\0';
+		const char *value = eq + 1;
+		_cleanup_free_ char *ctrl = strndup(key, strcspn(key, "."));
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (ob_cgroup_has_controller(g[i].cg, ctrl))
+				break;
+		if (i == n)
+			return ob_error_msg(err, ENOENT,
+					    "--limit %s: no -g group holds the %s controller", key, ctrl);
+		int r = ob_cgroup_set_limit(g[i].cg, key, value, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "--limit %s", limits[l]);
+	}
+	return 0;
+}
+
+static int apply_resources(const struct ob_cgroup *cg, const char *file, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	bool in = streq(file, "-");
+	int r = in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
+	if (r < 0)
+		return r;
+	struct ob_resources res;
+	memset(&res, 0, sizeof(res));
+	r = ob_spec_parse_resources(text, len, in ? "<stdin>" : file, &res, err);
+	if (r == 0)
+		r = ob_cgroup_apply(cg, &res, err);
+	ob_resources_free(&res);
+	return r;
+}
+
+int cgexec_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"sticky", no_argument, NULL, 's'},
+		{"create", no_argument, NULL, 'C'},
+		{"limit", required_argument, NULL, 'L'},
+		{"resources", required_argument, NULL, 'R'},
+		{NULL, 0, NULL, 0},
+	};
+	_cleanup_free_ struct group *g = NULL;
+	size_t n = 0;
+	_cleanup_strv_ char **limits = NULL;
+	bool create = false;
+	const char *resources = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+g:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'g': {
+			char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1])
+				return ob_usage_error("-g `%s`: expected CONTROLLERS:PATH", optarg);
+			*colon = '\0';
+			g = ob_xrealloc(g, (n + 1) * sizeof(*g));
+			g[n++] = (struct group){.controllers = optarg, .path = colon + 1};
+			break;
+		}
+		case 's':
+			break;
+		case 'C':
+			create = true;
+			break;
+		case 'R':
+			resources = optarg;
+			break;
+		case 'L':
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return ob_usage_error("--limit `%s`: expected KEY=VALUE", optarg);
+			limits = ob_strv_push(limits, optarg);
+			break;
+		default:
+			return ob_usage_error("unknown option");
+		}
+	}
+	if (n == 0)
+		return ob_usage_error("no -g CONTROLLERS:PATH given");
+	if (optind >= argc)
+		return ob_usage_error("no COMMAND given");
+	if (limits && !create)
+		return ob_usage_error("--limit needs --create");
+	if (resources && !create)
+		return ob_usage_error("--resources needs --create");
+	char **cmd = argv + optind;
+	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
+
+	struct ob_err err = {0};
+	int r = 0;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		r = ob_cgroup_open_controllers(g[i].controllers, g[i].path, &g[i].cg, &err);
+		if (r < 0)
+			break;
+		if (ob_cgroup_exists(g[i].cg))
+			continue;
+		if (!create) {
+			r = ob_error_msg(&err, ENOENT,
+					 "cgroup `%s` does not exist for controllers %s (use --create)",
+					 ob_cgroup_path(g[i].cg), g[i].controllers);
+			break;
+		}
+		r = ob_cgroup_create(g[i].cg, 0, &err);
+		if (r == 0)
+			g[i].made = true;
+	}
+	if (r >= 0 && resources)
+		r = apply_resources(g[0].cg, resources, &err);
+	if (r >= 0)
+		r = set_limits(g, n, limits, &err);
+	if (r < 0) {
+		ob_log_error("%s", err.msg);
+		cleanup(g, n);
+		return OB_EXIT_FAIL;
+	}
+
+	if (!create) {
+		for (size_t i = 0; i < n; i++) {
+			r = ob_cgroup_enter(g[i].cg, getpid(), &err);
+			if (r < 0) {
+				ob_log_error("%s", err.msg);
+				cleanup(g, n);
+				return OB_EXIT_FAIL;
+			}
+		}
+		cleanup(g, n);
+		exec_command(cmd);
+	}
+
+	/* --create: stay outside the cgroup as the parent, so it can be removed after. */
+	static const int fwd[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
+		sigaddset(&block, fwd[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	pid_t pid = fork();
+	if (pid < 0) {
+		ob_log_error("fork: %s", strerror(errno));
+		cleanup(g, n);
+		return OB_EXIT_FAIL;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		for (size_t i = 0; i < n; i++) {
+			if (ob_cgroup_enter(g[i].cg, getpid(), &err) < 0) {
+				ob_log_error("%s", err.msg);
+				_exit(OB_EXIT_FAIL);
+			}
+		}
+		exec_command(cmd);
+	}
+	child_pid = pid;
+	struct sigaction sa = {.sa_handler = forward};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
+		sigaction(fwd[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			ob_log_error("waitpid: %s", strerror(errno));
+			status = OB_EXIT_FAIL << 8;
+			break;
+		}
+	}
+	child_pid = 0;
+	cleanup(g, n);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

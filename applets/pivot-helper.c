@@ -1,0 +1,63 @@
+/* pivot-helper - switch the root filesystem to NEWROOT and exec a program (switch_root). */
+#include "applet.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "../core/process.h"
+#include "../core/rootfs.h"
+
+const char pivot_helper_usage[] =
+	"Usage: pivot-helper [--no-pivot] [--move-mounts] NEWROOT [CMD [ARG...]]\n"
+	"Make NEWROOT the root filesystem and exec CMD (default /sbin/init) there:\n"
+	"pivot_root and detach the old root, or MS_MOVE + chroot with --no-pivot or when the\n"
+	"current root is rootfs/ramfs (as switch_root). --move-mounts first moves /dev, /proc,\n"
+	"/sys and /run into NEWROOT. Exits 126/127 when CMD cannot run.\n";
+
+int pivot_helper_main(int argc, char **argv)
+{
+	static const struct option opts[] = {{"no-pivot", no_argument, NULL, 'P'},
+					     {"move-mounts", no_argument, NULL, 'm'},
+					     {NULL, 0, NULL, 0}};
+	bool no_pivot = false, move = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'P')
+			no_pivot = true;
+		else if (c == 'm')
+			move = true;
+		else
+			return OB_EXIT_USAGE;
+	}
+	if (optind >= argc)
+		return ob_usage_error("missing NEWROOT");
+	const char *newroot = argv[optind];
+	char *def[] = {"/sbin/init", NULL};
+	char **cmd = optind + 1 < argc ? argv + optind + 1 : def;
+	struct ob_err err = {0};
+	struct stat st, parent;
+	char up[4096];
+	snprintf(up, sizeof(up), "%s/..", newroot);
+	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		ob_log_error("NEWROOT `%s`: %s", newroot, S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		return OB_EXIT_FAIL;
+	}
+	/* pivot_root(2) and MS_MOVE need a mount point: bind NEWROOT on itself if it is not */
+	if (stat(up, &parent) == 0 && parent.st_dev == st.st_dev && parent.st_ino != st.st_ino &&
+	    mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		ob_log_error("bind `%s` on itself: %s", newroot, strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	/* nothing below may propagate to the mounts we came from */
+	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if ((move && ob_rootfs_move_mounts(newroot, &err) < 0) ||
+	    ob_rootfs_pivot(newroot, no_pivot, &err) < 0) {
+		ob_log_error("%s", err.msg);
+		return OB_EXIT_FAIL;
+	}
+	extern char **environ;
+	execvpe(cmd[0], cmd, environ);
+	int e = errno;
+	ob_log_error("exec `%s`: %s", cmd[0], strerror(e));
+	return ob_process_exit_code(e);
+}

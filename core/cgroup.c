@@ -1,0 +1,1150 @@
+/* cgroup.c - the cgroup layout (v1, v2, hybrid), resolving, creating, joining, freezing,
+ * listing, killing and removing cgroups. Resources: cgroup-res.c; stats: cgroup-stats.c;
+ * the v2 device program: cgroup-devices.c. */
+#include "cgroup-internal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+
+#include "log.h"
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static char *cg_root;           /* test hook; NULL = mountinfo */
+static bool cg_root_fake;
+static struct cg_mount *mounts; /* the layout, read once */
+static size_t n_mounts;
+static enum ob_cgroup_mode host_mode;
+
+/* v1 controllers the kernel knows; anything else in a cgroup mount's options is an option. */
+static const char *const v1_controllers[] = {
+	"cpu",     "cpuacct", "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
+	"blkio",   "perf_event", "hugetlb", "pids", "rdma",    "misc",    "debug",
+};
+
+static bool is_v1_controller(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(v1_controllers); i++)
+		if (streq(s, v1_controllers[i]))
+			return true;
+	return false;
+}
+
+static bool strv_contains(char **v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (streq(v[i], s))
+			return true;
+	return false;
+}
+
+static void layout_reset(void)
+{
+	for (size_t i = 0; i < n_mounts; i++) {
+		free(mounts[i].mnt);
+		ob_strv_free(mounts[i].ctrls);
+	}
+	free(mounts);
+	mounts = NULL;
+	n_mounts = 0;
+	host_mode = 0;
+}
+
+void ob_cgroup_set_root(const char *root)
+{
+	layout_reset();
+	free(cg_root);
+	cg_root = root && *root ? ob_xstrdup(root) : NULL;
+	cg_root_fake = false;
+}
+
+bool cg_fake(void) { return cg_root_fake; }
+
+const char *ob_cgroup_root(void) { return cg_root; }
+
+static char **split_words(const char *s, const char *sep)
+{
+	char **v = ob_xcalloc(1, sizeof(char *));
+	_cleanup_free_ char *copy = ob_xstrdup(s);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save))
+		v = ob_strv_push(v, t);
+	return v;
+}
+
+static void add_mount(const char *mnt, char **ctrls, bool v2)
+{
+	mounts = ob_xrealloc(mounts, (n_mounts + 1) * sizeof(*mounts));
+	mounts[n_mounts++] = (struct cg_mount){.mnt = ob_xstrdup(mnt), .ctrls = ctrls, .v2 = v2};
+}
+
+static char **v2_controllers(const char *mnt)
+{
+	_cleanup_free_ char *p = ob_xasprintf("%s/cgroup.controllers", mnt), *text = NULL;
+	if (ob_read_file(p, &text, NULL, NULL) < 0)
+		return ob_xcalloc(1, sizeof(char *));
+	return split_words(text, " \n");
+}
+
+/* Unescape mountinfo's octal escapes (\040) in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
+			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+static int layout_from_mountinfo(struct ob_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return ob_error(err, errno, "open `/proc/self/mountinfo`");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	_cleanup_strv_ char **seen = ob_xcalloc(1, sizeof(char *));
+	while (getline(&line, &cap, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS */
+		char *fields[6] = {0}, *save = NULL, *t;
+		int i = 0;
+		for (t = strtok_r(line, " \n", &save); t && i < 6; t = strtok_r(NULL, " \n", &save))
+			fields[i++] = t;
+		if (i < 6)
+			continue;
+		while (t && !streq(t, "-"))
+			t = strtok_r(NULL, " \n", &save);
+		char *fstype = strtok_r(NULL, " \n", &save);
+		char *source = strtok_r(NULL, " \n", &save);
+		char *super = strtok_r(NULL, " \n", &save);
+		if (!fstype || !source || !super)
+			continue;
+		bool v2 = streq(fstype, "cgroup2");
+		if (!v2 && !streq(fstype, "cgroup"))
+			continue;
+		/* One entry per superblock: bind mounts of a hierarchy elsewhere are the same. */
+		if (strv_contains(seen, fields[2]))
+			continue;
+		seen = ob_strv_push(seen, fields[2]);
+		char *mnt = fields[4];
+		unescape(mnt);
+		if (v2) {
+			add_mount(mnt, v2_controllers(mnt), true);
+			continue;
+		}
+		char **ctrls = ob_xcalloc(1, sizeof(char *));
+		_cleanup_strv_ char **opts = split_words(super, ",");
+		for (size_t k = 0; opts[k]; k++)
+			if (is_v1_controller(opts[k]) || startswith(opts[k], "name="))
+				ctrls = ob_strv_push(ctrls, opts[k]);
+		add_mount(mnt, ctrls, false);
+	}
+	return 0;
+}
+
+static int layout_from_tree(const char *root, struct ob_err *err)
+{
+	struct statfs sfs;
+	if (statfs(root, &sfs) < 0)
+		return ob_error(err, errno, "cgroup root `%s`", root);
+	cg_root_fake = sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC;
+	_cleanup_free_ char *ctl = ob_xasprintf("%s/cgroup.controllers", root);
+	if (access(ctl, F_OK) == 0) {
+		add_mount(root, v2_controllers(root), true);
+		return 0;
+	}
+	_cleanup_closedir_ DIR *d = opendir(root);
+	if (!d)
+		return ob_error(err, errno, "cgroup root `%s`", root);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *mnt = ob_xasprintf("%s/%s", root, de->d_name);
+		_cleanup_free_ char *procs = ob_xasprintf("%s/cgroup.procs", mnt);
+		_cleanup_free_ char *ctrl2 = ob_xasprintf("%s/cgroup.controllers", mnt);
+		if (access(ctrl2, F_OK) == 0)
+			add_mount(mnt, v2_controllers(mnt), true);
+		else if (access(procs, F_OK) == 0)
+			add_mount(mnt, split_words(de->d_name, ","), false);
+	}
+	return 0;
+}
+
+static int layout_load(struct ob_err *err)
+{
+	if (host_mode)
+		return 0;
+	int r = cg_root ? layout_from_tree(cg_root, err) : layout_from_mountinfo(err);
+	if (r < 0) {
+		layout_reset();
+		return r;
+	}
+	size_t n1 = 0, n2 = 0;
+	for (size_t i = 0; i < n_mounts; i++)
+		mounts[i].v2 ? n2++ : n1++;
+	if (n1 == 0 && n2 == 0) {
+		layout_reset();
+		return ob_error_msg(err, ENOENT, "no cgroup filesystem is mounted%s%s",
+				    cg_root ? " under " : "", cg_root ? cg_root : "");
+	}
+	if (n2 > 1) {
+		layout_reset();
+		return ob_error_msg(err, EINVAL, "more than one cgroup2 hierarchy is mounted");
+	}
+	host_mode = n1 == 0 ? OB_CGROUP_V2 : n2 ? OB_CGROUP_HYBRID : OB_CGROUP_V1;
+	return 0;
+}
+
+int ob_cgroup_detect(enum ob_cgroup_mode *ret_mode, struct ob_err *err)
+{
+	int r = layout_load(err);
+	if (r < 0)
+		return r;
+	*ret_mode = host_mode;
+	return 0;
+}
+
+const char *ob_cgroup_mode_name(enum ob_cgroup_mode mode)
+{
+	switch (mode) {
+	case OB_CGROUP_V1:
+		return "v1";
+	case OB_CGROUP_V2:
+		return "v2";
+	case OB_CGROUP_HYBRID:
+		return "hybrid";
+	}
+	return "unknown";
+}
+
+/* ---- paths ---- */
+
+/* Join base and p lexically; ".." may not climb above base. */
+static int normalize(const char *base, const char *p, const char *orig, char **ret,
+		     struct ob_err *err)
+{
+	_cleanup_strv_ char **parts = ob_xcalloc(1, sizeof(char *));
+	_cleanup_strv_ char **b = split_words(base, "/");
+	size_t n = 0, floor;
+	for (size_t i = 0; b[i]; i++) {
+		parts = ob_strv_push(parts, b[i]);
+		n++;
+	}
+	floor = n;
+	_cleanup_strv_ char **comps = split_words(p, "/");
+	for (size_t i = 0; comps[i]; i++) {
+		if (streq(comps[i], "."))
+			continue;
+		if (streq(comps[i], "..")) {
+			if (n == floor)
+				return floor ? ob_error_msg(err, EINVAL,
+							    "cgroup path `%s` escapes its parent cgroup %s",
+							    orig, base)
+					     : ob_error_msg(err, EINVAL,
+							    "cgroup path `%s` escapes the cgroup hierarchy",
+							    orig);
+			free(parts[--n]);
+			parts[n] = NULL;
+			continue;
+		}
+		parts = ob_strv_push(parts, comps[i]);
+		n++;
+	}
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(parts[i]) + 1;
+	char *out = ob_xmalloc(len + 1), *w = out;
+	*w = '\0';
+	for (size_t i = 0; i < n; i++)
+		w += sprintf(w, "/%s", parts[i]);
+	if (n == 0)
+		strcpy(out, "/");
+	*ret = out;
+	return 0;
+}
+
+static bool systemd_running(void)
+{
+	return access("/run/systemd/system", F_OK) == 0;
+}
+
+/* runc's systemd cgroupsPath "slice:prefix:name" -> "/a.slice/a-b.slice/prefix-name.scope" */
+static int systemd_path(const char *spec, char **ret, struct ob_err *err)
+{
+	_cleanup_free_ char *copy = ob_xstrdup(spec);
+	char *c1 = strchr(copy, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || !c2 || strchr(c2 + 1, ':'))
+		return ob_error_msg(err, EINVAL,
+				    "cgroupsPath `%s`: expected \"slice:prefix:name\" with --systemd-cgroup",
+				    spec);
+	*c1 = *c2 = '\0';
+	const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = c2 + 1;
+	if (!*name || strchr(name, '/') || strchr(slice, '/') || strchr(prefix, '/'))
+		return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid systemd unit", spec);
+	size_t sl = strlen(slice);
+	if (sl < 7 || !streq(slice + sl - 6, ".slice"))
+		return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: `%s` is not a slice", spec,
+				    slice);
+	char buf[PATH_MAX] = "";
+	size_t w = 0;
+	if (!streq(slice, "-.slice")) {
+		/* "a-b-c.slice" lives in /a.slice/a-b.slice/a-b-c.slice */
+		const char *stem_end = slice + sl - 6;
+		for (const char *d = slice; d <= stem_end; d++) {
+			if (d != stem_end && *d != '-')
+				continue;
+			if (d == slice)
+				return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid slice", spec);
+			w += snprintf(buf + w, sizeof(buf) - w, "/%.*s.slice", (int)(d - slice), slice);
+			if (w >= sizeof(buf))
+				return ob_error(err, ENAMETOOLONG, "cgroupsPath `%s`", spec);
+		}
+	}
+	if (strlen(name) > 6 && streq(name + strlen(name) - 6, ".slice"))
+		*ret = ob_xasprintf("%s/%s", buf, name);
+	else
+		*ret = ob_xasprintf("%s/%s%s%s.scope", buf, prefix, *prefix ? "-" : "", name);
+	return 0;
+}
+
+static int resolve_path(const char *cgroups_path, const char *id, bool systemd, char **ret,
+			struct ob_err *err)
+{
+	if (systemd) {
+		if (!systemd_running())
+			return ob_error_msg(err, ENOTSUP,
+					    "--systemd-cgroup: systemd is not running on this host "
+					    "(no /run/systemd/system); use cgroupfs paths");
+		if (!cgroups_path || !*cgroups_path) {
+			_cleanup_free_ char *s = ob_xasprintf("system.slice:ocibox:%s", id);
+			return systemd_path(s, ret, err);
+		}
+		return systemd_path(cgroups_path, ret, err);
+	}
+	if (!cgroups_path || !*cgroups_path) {
+		if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))
+			return ob_error_msg(err, EINVAL, "invalid container id `%s` for a cgroup name",
+					    id ? id : "");
+		*ret = ob_xasprintf(OB_CGROUP_DEFAULT_PARENT "/%s", id);
+		return 0;
+	}
+	if (cgroups_path[0] != '/') {
+		const char *c1 = strchr(cgroups_path, ':');
+		if (c1 && strchr(c1 + 1, ':') && !strchr(cgroups_path, '/'))
+			return ob_error_msg(err, EINVAL,
+					    "cgroupsPath `%s` has the systemd form slice:prefix:name; "
+					    "it needs --systemd-cgroup",
+					    cgroups_path);
+		return normalize(OB_CGROUP_DEFAULT_PARENT, cgroups_path, cgroups_path, ret, err);
+	}
+	return normalize("/", cgroups_path, cgroups_path, ret, err);
+}
+
+static struct ob_cgroup *cg_new(const char *path)
+{
+	struct ob_cgroup *cg = ob_xcalloc(1, sizeof(*cg));
+	cg->path = ob_xstrdup(path);
+	cg->v2fd = -1;
+	cg->mode = host_mode;
+	cg->fake = cg_root_fake;
+	return cg;
+}
+
+static void cg_add(struct ob_cgroup *cg, struct cg_mount *m)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].m == m)
+			return;
+	cg->h = ob_xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
+	cg->h[cg->n++] = (struct cg_hier){
+		.m = m,
+		.dir = ob_xasprintf("%s%s", m->mnt, streq(cg->path, "/") ? "" : cg->path),
+	};
+}
+
+static void cg_open_v2fd(struct ob_cgroup *cg)
+{
+	if (cg->v2fd >= 0)
+		return;
+	const struct cg_hier *h = cg_v2(cg);
+	if (h && !cg->fake) /* a fake tree's directory is no cgroup for clone3 or bpf */
+		cg->v2fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int ob_cgroup_open(const char *cgroups_path, const char *container_id, bool systemd,
+		   struct ob_cgroup **ret, struct ob_err *err)
+{
+	int r = layout_load(err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *path = NULL;
+	r = resolve_path(cgroups_path, container_id, systemd, &path, err);
+	if (r < 0)
+		return r;
+	if (streq(path, "/"))
+		return ob_error_msg(err, EINVAL, "cgroupsPath `%s` is the root cgroup",
+				    cgroups_path ? cgroups_path : "");
+	struct ob_cgroup *cg = cg_new(path);
+	for (size_t i = 0; i < n_mounts; i++)
+		cg_add(cg, &mounts[i]);
+	cg_open_v2fd(cg);
+	*ret = cg;
+	return 0;
+}
+
+int ob_cgroup_open_controllers(const char *controllers, const char *path, struct ob_cgroup **ret,
+			       struct ob_err *err)
+{
+	int r = layout_load(err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *norm = NULL;
+	r = normalize("/", path, path, &norm, err);
+	if (r < 0)
+		return r;
+	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = cg_new(norm);
+	struct cg_mount *v2 = NULL;
+	for (size_t i = 0; i < n_mounts; i++)
+		if (mounts[i].v2)
+			v2 = &mounts[i];
+	if (!controllers || !*controllers || streq(controllers, "*")) {
+		for (size_t i = 0; i < n_mounts; i++)
+			cg_add(cg, &mounts[i]);
+	} else {
+		_cleanup_strv_ char **want = split_words(controllers, ",");
+		for (size_t k = 0; want[k]; k++) {
+			struct cg_mount *found = NULL;
+			for (size_t i = 0; i < n_mounts && !found; i++)
+				if (!mounts[i].v2 && strv_contains(mounts[i].ctrls, want[k]))
+					found = &mounts[i];
+			if (!found && v2 &&
+			    (host_mode == OB_CGROUP_V2 || strv_contains(v2->ctrls, want[k]) ||
+			     streq(want[k], "unified")))
+				found = v2;
+			if (!found)
+				return ob_error_msg(err, ENOENT,
+						    "cgroup controller `%s` is not available (%s host)",
+						    want[k], ob_cgroup_mode_name(host_mode));
+			cg_add(cg, found);
+		}
+	}
+	cg_open_v2fd(cg);
+	*ret = TAKE_PTR(cg);
+	return 0;
+}
+
+void ob_cgroup_free(struct ob_cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		free(cg->h[i].dir);
+		free(cg->h[i].created_top);
+	}
+	free(cg->h);
+	free(cg->path);
+	free(cg->top);
+	if (cg->v2fd >= 0)
+		close(cg->v2fd);
+	free(cg);
+}
+
+enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg) { return cg->mode; }
+const char *ob_cgroup_path(const struct ob_cgroup *cg) { return cg->path; }
+int ob_cgroup_v2_fd(const struct ob_cgroup *cg) { return cg->v2fd; }
+
+bool ob_cgroup_exists(const struct ob_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (access(cg->h[i].dir, F_OK) < 0)
+			return false;
+	return cg->n > 0;
+}
+
+const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
+			return &cg->h[i];
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
+			return &cg->h[i];
+	return NULL;
+}
+
+const char *ob_cgroup_created_top(const struct ob_cgroup *cg)
+{
+	struct ob_cgroup *m = (struct ob_cgroup *)cg;
+	free(m->top);
+	m->top = NULL;
+	for (size_t i = 0; i < cg->n; i++) {
+		const char *t = cg->h[i].created_top;
+		if (!t)
+			continue;
+		const char *rel = t + strlen(cg->h[i].m->mnt);
+		if (!m->top || strlen(rel) < strlen(m->top)) {
+			free(m->top);
+			m->top = ob_xstrdup(rel);
+		}
+	}
+	return m->top;
+}
+
+void ob_cgroup_set_created_top(struct ob_cgroup *cg, const char *top)
+{
+	size_t tl = top ? strlen(top) : 0;
+	if (!tl || !startswith(cg->path, top) || (cg->path[tl] != '/' && cg->path[tl] != '\0'))
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		free(cg->h[i].created_top);
+		cg->h[i].created_top = ob_xasprintf("%s%s", cg->h[i].m->mnt, top);
+	}
+}
+
+bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl)
+{
+	if (cg_find(cg, ctrl))
+		return true;
+	if (streq(ctrl, "io"))
+		return cg_find(cg, "blkio") != NULL;
+	if (streq(ctrl, "blkio"))
+		return cg_find(cg, "io") != NULL;
+	return false;
+}
+
+const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].m->v2)
+			return &cg->h[i];
+	return NULL;
+}
+
+/* ---- file access ---- */
+
+/* Files where each write adds or changes one entry of a list (per device, per pid): a
+ * fake tree keeps every write of those, one a line, so tests see them all. */
+static bool fake_keyed(const char *file)
+{
+	static const char *const keyed[] = {"io.max", "io.weight", "io.bfq.weight", "rdma.max",
+					    "cgroup.procs", "net_prio.ifpriomap", "devices.allow",
+					    "devices.deny"};
+	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++)
+		if (streq(file, keyed[i]))
+			return true;
+	size_t n = strlen(file);
+	return n > 7 && streq(file + n - 7, "_device");
+}
+
+int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err)
+{
+	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
+	int flags = O_WRONLY | O_CLOEXEC;
+	if (cg_root_fake)
+		flags |= O_CREAT | (fake_keyed(file) ? O_APPEND : O_TRUNC);
+	_cleanup_close_ int fd = open(p, flags, 0644);
+	if (fd < 0)
+		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
+	_cleanup_free_ char *line = NULL;
+	if (cg_root_fake && fake_keyed(file))
+		value = line = ob_xasprintf("%s\n", value);
+	size_t len = strlen(value);
+	ssize_t n = write(fd, value, len);
+	if (n < 0)
+		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
+	if ((size_t)n != len)
+		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value, h->dir);
+	ob_log_debug("cgroup: %s/%s = %s", h->dir, file, value);
+	return 0;
+}
+
+int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return cg_write(h, file, buf, err);
+}
+
+int cg_read(const struct cg_hier *h, const char *file, char **ret, struct ob_err *err)
+{
+	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
+	char *text = NULL;
+	size_t len = 0;
+	int r = ob_read_file(p, &text, &len, err);
+	if (r < 0)
+		return r;
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	*ret = text;
+	return 0;
+}
+
+int cg_parse_u64(const char *s, uint64_t *ret)
+{
+	if (streq(s, "max")) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	if (!*s || *s == '-')
+		return -EINVAL;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || (*end && *end != '\n'))
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int cg_read_u64(const struct cg_hier *h, const char *file, uint64_t *ret, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = cg_read(h, file, &text, err);
+	if (r < 0)
+		return r;
+	if (cg_parse_u64(text, ret) < 0)
+		return ob_error_msg(err, EINVAL, "%s/%s: not a number: `%s`", h->dir, file, text);
+	return 0;
+}
+
+bool cg_has_file(const struct cg_hier *h, const char *file)
+{
+	if (cg_root_fake)
+		return true; /* a fake tree has the files the kernel would have */
+	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
+	return access(p, F_OK) == 0;
+}
+
+/* ---- create / enter / destroy ---- */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* v1 cpuset: a new cgroup starts with empty cpus/mems and refuses tasks (ENOSPC); give it
+ * its parent's. */
+static int cpuset_inherit(const char *dir, struct ob_err *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *p = ob_xasprintf("%s/%s", dir, files[i]);
+		_cleanup_free_ char *cur = NULL, *parent = NULL;
+		if (ob_read_file(p, &cur, NULL, NULL) < 0)
+			continue; /* fake tree without the file */
+		if (cur[0] && cur[0] != '\n')
+			continue;
+		_cleanup_free_ char *pp = ob_xasprintf("%s/../%s", dir, files[i]);
+		int r = ob_read_file(pp, &parent, NULL, err);
+		if (r < 0)
+			return r;
+		r = ob_write_string(p, parent, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "cgroup `%s`", dir);
+	}
+	return 0;
+}
+
+/* v2: a child sees only the controllers its parent enables in cgroup.subtree_control.
+ * Enable every available one, as runc and crun do; a parent that holds processes refuses
+ * (EBUSY, the no-internal-process rule): then the resource write names what is missing. */
+static void enable_controllers(const char *dir)
+{
+	_cleanup_free_ char *cp = ob_xasprintf("%s/cgroup.controllers", dir);
+	_cleanup_free_ char *sp = ob_xasprintf("%s/cgroup.subtree_control", dir);
+	_cleanup_free_ char *avail = NULL, *enabled = NULL;
+	if (ob_read_file(cp, &avail, NULL, NULL) < 0)
+		return;
+	if (ob_read_file(sp, &enabled, NULL, NULL) < 0)
+		enabled = ob_xstrdup("");
+	enabled[strcspn(enabled, "\n")] = '\0';
+	_cleanup_strv_ char **a = split_words(avail, " \n");
+	_cleanup_strv_ char **e = split_words(enabled, " \n");
+	for (size_t i = 0; a[i]; i++) {
+		if (strv_contains(e, a[i]))
+			continue;
+		_cleanup_free_ char *v = ob_xasprintf("+%s", a[i]);
+		struct ob_err ignored = {0};
+		if (cg_root_fake) {
+			/* a fake tree: keep the file a list, as the kernel shows it */
+			_cleanup_free_ char *all = ob_xasprintf("%s%s%s", enabled, *enabled ? " " : "", a[i]);
+			free(enabled);
+			enabled = TAKE_PTR(all);
+			_cleanup_free_ char *line = ob_xasprintf("%s\n", enabled);
+			ob_write_file_atomic(sp, line, strlen(line), 0644, &ignored);
+			continue;
+		}
+		if (ob_write_string(sp, v, &ignored) < 0)
+			ob_log_debug("cgroup: enable %s in %s: %s", a[i], dir, ignored.msg);
+	}
+}
+
+/* A fake v2 tree: a child's cgroup.controllers is what its parent enabled (as the kernel
+ * shows it). */
+static void fake_controllers(const char *dir)
+{
+	_cleanup_free_ char *sp = ob_xasprintf("%s/../cgroup.subtree_control", dir);
+	_cleanup_free_ char *cp = ob_xasprintf("%s/cgroup.controllers", dir);
+	_cleanup_free_ char *text = NULL;
+	struct ob_err ignored = {0};
+	if (ob_read_file(sp, &text, NULL, NULL) == 0)
+		ob_write_file_atomic(cp, text, strlen(text), 0644, &ignored);
+}
+
+static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *err)
+{
+	char cur[PATH_MAX];
+	if (snprintf(cur, sizeof(cur), "%s", h->m->mnt) >= (int)sizeof(cur))
+		return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
+	bool cpuset = !h->m->v2 && strv_contains(h->m->ctrls, "cpuset");
+	_cleanup_strv_ char **comps = split_words(cg->path, "/");
+	for (size_t i = 0; comps[i]; i++) {
+		if (h->m->v2)
+			enable_controllers(cur);
+		size_t len = strlen(cur);
+		if (snprintf(cur + len, sizeof(cur) - len, "/%s", comps[i]) >= (int)(sizeof(cur) - len))
+			return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
+		if (mkdir(cur, 0755) == 0) {
+			if (!h->created_top)
+				h->created_top = ob_xstrdup(cur);
+			if (cg_root_fake && h->m->v2)
+				fake_controllers(cur);
+		} else if (errno != EEXIST) {
+			return ob_error(err, errno, "create cgroup `%s`", cur);
+		}
+		if (cpuset) {
+			int r = cpuset_inherit(cur, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int rmdir_empty(const char *dir)
+{
+	if (cg_root_fake) {
+		/* interface files of a fake tree are plain files: drop them when no child is left */
+		_cleanup_closedir_ DIR *d = opendir(dir);
+		if (!d)
+			return errno == ENOENT ? 0 : -errno;
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, ".."))
+				return -ENOTEMPTY;
+		rewinddir(d);
+		while ((de = readdir(d)))
+			if (de->d_type != DT_DIR)
+				unlinkat(dirfd(d), de->d_name, 0);
+	}
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int rmdir_tree(const char *dir)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *sub = ob_xasprintf("%s/%s", dir, de->d_name);
+		int r = rmdir_tree(sub);
+		if (r < 0)
+			return r;
+	}
+	return rmdir_empty(dir);
+}
+
+/* Remove empty parents of dir: those this object made (up to created_top), then those
+ * under the default parent (they are ocibox's own), stopping at the first one in use. */
+static void rmdir_parents(const struct cg_hier *h)
+{
+	_cleanup_free_ char *stop = ob_xasprintf("%s" OB_CGROUP_DEFAULT_PARENT, h->m->mnt);
+	_cleanup_free_ char *cur = ob_xstrdup(h->dir);
+	size_t mlen = strlen(h->m->mnt);
+	for (;;) {
+		char *slash = strrchr(cur, '/');
+		if (!slash || (size_t)(slash - cur) <= mlen)
+			return;
+		*slash = '\0';
+		bool ours = h->created_top && strlen(cur) >= strlen(h->created_top) &&
+			    startswith(cur, h->created_top);
+		bool under_default = startswith(cur, stop) &&
+				     (cur[strlen(stop)] == '\0' || cur[strlen(stop)] == '/');
+		if (!ours && !under_default)
+			return;
+		if (rmdir_empty(cur) < 0)
+			return;
+	}
+}
+
+int ob_cgroup_check_empty(const struct ob_cgroup *cg, struct ob_err *err)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_free_ char *procs = NULL;
+		if (cg_read(&cg->h[i], "cgroup.procs", &procs, NULL) < 0)
+			continue;
+		_cleanup_strv_ char **pids = split_words(procs, "\n");
+		for (size_t k = 0; pids[k]; k++) {
+			int pid = atoi(pids[k]);
+			if (pid > 0 && kill(pid, 0) == 0)
+				return ob_error_msg(err, EBUSY,
+						    "cgroup `%s` already holds processes (pid %d in %s): "
+						    "another container?",
+						    cg->path, pid, cg->h[i].dir);
+		}
+	}
+	return 0;
+}
+
+int ob_cgroup_create(struct ob_cgroup *cg, unsigned flags, struct ob_err *err)
+{
+	int r;
+	if (flags & OB_CGROUP_MUST_BE_EMPTY) {
+		r = ob_cgroup_check_empty(cg, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		/* a concurrent destroy may remove an empty shared parent under us: retry */
+		for (int attempt = 0;; attempt++) {
+			r = create_one(cg, &cg->h[i], err);
+			if (r != -ENOENT || attempt == 3)
+				break;
+		}
+		if (r < 0)
+			goto undo;
+	}
+	cg_open_v2fd(cg);
+	if (cg_v2(cg) && !cg->fake && cg->v2fd < 0) {
+		r = ob_error(err, errno, "open cgroup `%s`", cg_v2(cg)->dir);
+		goto undo;
+	}
+	return 0;
+undo:
+	for (size_t i = cg->n; i-- > 0;) {
+		struct cg_hier *h = &cg->h[i];
+		if (!h->created_top)
+			continue;
+		rmdir_tree(h->created_top);
+		rmdir_parents(h);
+		free(h->created_top);
+		h->created_top = NULL;
+	}
+	return r;
+}
+
+int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = cg_write(&cg->h[i], "cgroup.procs", buf, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "join cgroup `%s`", cg->path);
+	}
+	return 0;
+}
+
+int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)
+{
+	if (streq(cg->path, "/"))
+		return ob_error_msg(err, EPERM, "refusing to remove the root cgroup");
+	uint64_t deadline = ob_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	int r = 0;
+	for (size_t i = 0; i < cg->n; i++) {
+		struct cg_hier *h = &cg->h[i];
+		int delay = 1;
+		for (;;) {
+			r = rmdir_tree(h->dir);
+			if (r == 0 || (r != -EBUSY && r != -ENOTEMPTY) || ob_now_ns() >= deadline)
+				break;
+			sleep_ms(delay);
+			if (delay < 64)
+				delay *= 2;
+		}
+		if (r < 0) {
+			ob_error(err, -r, "remove cgroup `%s`", h->dir);
+			if (r == -EBUSY || r == -ENOTEMPTY) {
+				_cleanup_free_ pid_t *pids = NULL;
+				size_t n = 0;
+				if (ob_cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0)
+					ob_error(err, -r, "remove cgroup `%s` (still holds pid %d)",
+						 h->dir, (int)pids[0]);
+			}
+			return r;
+		}
+		rmdir_parents(h);
+		free(h->created_top);
+		h->created_top = NULL;
+	}
+	if (cg->v2fd >= 0) {
+		close(cg->v2fd);
+		cg->v2fd = -1;
+	}
+	return 0;
+}
+
+/* ---- freezer ---- */
+
+static const struct cg_hier *freezer_hier(const struct ob_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, "freezer"))
+			return &cg->h[i];
+	return cg_v2(cg); /* cgroup.freeze is a core file of every non-root v2 cgroup */
+}
+
+static int events_frozen(const struct cg_hier *h, bool *ret)
+{
+	_cleanup_free_ char *ev = NULL;
+	if (cg_read(h, "cgroup.events", &ev, NULL) < 0)
+		return -ENOENT;
+	char *p = strstr(ev, "frozen ");
+	*ret = p && p[7] == '1';
+	return 0;
+}
+
+static int freezer_set(const struct ob_cgroup *cg, bool freeze, struct ob_err *err)
+{
+	const struct cg_hier *h = freezer_hier(cg);
+	if (!h)
+		return ob_error_msg(err, ENOTSUP, "no freezer: cgroup v1 controller freezer is not "
+						  "mounted and there is no cgroup2 hierarchy");
+	if (access(h->dir, F_OK) < 0)
+		return ob_error(err, errno, "cgroup `%s`", h->dir);
+	int r;
+	if (h->m->v2) {
+		r = cg_write(h, "cgroup.freeze", freeze ? "1" : "0", err);
+		if (r < 0 || cg->fake)
+			return r;
+		for (int i = 0; i < 1000; i++) {
+			bool frozen;
+			if (events_frozen(h, &frozen) < 0 || frozen == freeze)
+				return 0;
+			sleep_ms(10);
+		}
+		if (freeze)
+			cg_write(h, "cgroup.freeze", "0", NULL);
+		return ob_error_msg(err, ETIMEDOUT, "cgroup `%s` did not %s within 10s", h->dir,
+				    freeze ? "freeze" : "thaw");
+	}
+	if (!freeze)
+		return cg_write(h, "freezer.state", "THAWED", err);
+	for (int i = 0; i < 1000; i++) {
+		/* A freeze can stick in FREEZING (a task in an uninterruptible sleep, or a
+		 * fork racing the freezer): thaw now and then and try again, as runc does. */
+		if (i > 0 && i % 50 == 0)
+			cg_write(h, "freezer.state", "THAWED", NULL);
+		r = cg_write(h, "freezer.state", "FROZEN", err);
+		if (r < 0)
+			return r;
+		if (cg->fake)
+			return 0;
+		_cleanup_free_ char *state = NULL;
+		r = cg_read(h, "freezer.state", &state, err);
+		if (r < 0)
+			return r;
+		if (streq(state, "FROZEN"))
+			return 0;
+		sleep_ms(10);
+	}
+	cg_write(h, "freezer.state", "THAWED", NULL);
+	return ob_error_msg(err, ETIMEDOUT, "cgroup `%s` stayed FREEZING for 10s", h->dir);
+}
+
+int ob_cgroup_freeze(const struct ob_cgroup *cg, struct ob_err *err)
+{
+	return freezer_set(cg, true, err);
+}
+
+int ob_cgroup_thaw(const struct ob_cgroup *cg, struct ob_err *err)
+{
+	return freezer_set(cg, false, err);
+}
+
+int ob_cgroup_freezer_state(const struct ob_cgroup *cg, enum ob_freezer_state *ret,
+			    struct ob_err *err)
+{
+	const struct cg_hier *h = freezer_hier(cg);
+	if (!h) {
+		*ret = OB_FREEZER_THAWED;
+		return 0;
+	}
+	_cleanup_free_ char *state = NULL;
+	if (h->m->v2) {
+		int r = cg_read(h, "cgroup.freeze", &state, err);
+		if (r < 0)
+			return r;
+		if (!streq(state, "1")) {
+			*ret = OB_FREEZER_THAWED;
+			return 0;
+		}
+		bool frozen = true;
+		if (!cg->fake)
+			events_frozen(h, &frozen);
+		*ret = frozen ? OB_FREEZER_FROZEN : OB_FREEZER_FREEZING;
+		return 0;
+	}
+	int r = cg_read(h, "freezer.state", &state, err);
+	if (r < 0)
+		return r;
+	*ret = streq(state, "FROZEN")	  ? OB_FREEZER_FROZEN
+	       : streq(state, "FREEZING") ? OB_FREEZER_FREEZING
+					  : OB_FREEZER_THAWED;
+	return 0;
+}
+
+/* ---- processes ---- */
+
+static const struct cg_hier *procs_hier(const struct ob_cgroup *cg)
+{
+	static const char *const pref[] = {"pids", "freezer", "memory", "cpu", "cpuacct",
+					   "devices", "blkio", "cpuset"};
+	if (cg->mode == OB_CGROUP_V2 && cg_v2(cg))
+		return cg_v2(cg);
+	for (size_t k = 0; k < ARRAY_SIZE(pref); k++)
+		for (size_t i = 0; i < cg->n; i++)
+			if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, pref[k]))
+				return &cg->h[i];
+	return cg->n ? &cg->h[0] : NULL;
+}
+
+static int collect_pids(const char *dir, pid_t **pids, size_t *n, struct ob_err *err)
+{
+	_cleanup_free_ char *p = ob_xasprintf("%s/cgroup.procs", dir), *text = NULL;
+	int r = ob_read_file(p, &text, NULL, err);
+	if (r < 0)
+		return r;
+	char *save = NULL;
+	for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		int pid = atoi(t);
+		if (pid <= 0)
+			continue;
+		*pids = ob_xrealloc(*pids, (*n + 1) * sizeof(pid_t));
+		(*pids)[(*n)++] = pid;
+	}
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *sub = ob_xasprintf("%s/%s", dir, de->d_name);
+		r = collect_pids(sub, pids, n, err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	return 0;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int ob_cgroup_pids(const struct ob_cgroup *cg, pid_t **ret, size_t *ret_n, struct ob_err *err)
+{
+	const struct cg_hier *h = procs_hier(cg);
+	if (!h)
+		return ob_error_msg(err, ENOENT, "cgroup `%s`: no hierarchy", cg->path);
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r = collect_pids(h->dir, &pids, &n, err);
+	if (r < 0)
+		return r == -ENOENT ? ob_error(err, ENOENT, "cgroup `%s`", h->dir) : r;
+	if (n > 1)
+		qsort(pids, n, sizeof(pid_t), pid_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || pids[w - 1] != pids[i])
+			pids[w++] = pids[i];
+	*ret_n = w;
+	*ret = TAKE_PTR(pids);
+	return 0;
+}
+
+static int signal_all(const struct ob_cgroup *cg, int sig, struct ob_err *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r = ob_cgroup_pids(cg, &pids, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			return ob_error(err, errno, "kill pid %d of cgroup `%s`", (int)pids[i],
+					cg->path);
+	return 0;
+}
+
+int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
+{
+	const struct cg_hier *v2 = cg_v2(cg);
+	int r;
+	/* A fake tree's cgroup.procs holds pids written, not processes moved: never signal
+	 * them (they may long be someone else's). */
+	if (cg->fake)
+		return 0;
+	if (streq(cg->path, "/"))
+		return ob_error_msg(err, EPERM, "refusing to signal every process of the root cgroup");
+	if (sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
+		r = cg_write(v2, "cgroup.kill", "1", err);
+		if (r < 0)
+			return r;
+		if (cg->mode == OB_CGROUP_V2)
+			return 0;
+		/* hybrid: a process joined only to v1 hierarchies is not in the v2 cgroup */
+	}
+	if (!ob_cgroup_exists(cg)) {
+		const struct cg_hier *h = procs_hier(cg);
+		if (!h || access(h->dir, F_OK) < 0)
+			return 0;
+	}
+	/* Freeze first so no process forks a child past the list we signal. */
+	struct ob_err ferr = {0};
+	enum ob_freezer_state before = OB_FREEZER_THAWED;
+	ob_cgroup_freezer_state(cg, &before, NULL);
+	bool frozen = before == OB_FREEZER_THAWED && ob_cgroup_freeze(cg, &ferr) == 0;
+	if (before == OB_FREEZER_THAWED && !frozen)
+		ob_log_debug("cgroup kill: freeze failed, signalling unfrozen: %s", ferr.msg);
+	r = signal_all(cg, sig, err);
+	/* A paused container keeps frozen tasks that a SIGKILL only ends once thawed. */
+	if (sig == SIGKILL && before != OB_FREEZER_THAWED)
+		frozen = true;
+	if (frozen) {
+		struct ob_err terr = {0};
+		int t = ob_cgroup_thaw(cg, &terr);
+		if (t < 0 && r == 0) {
+			*err = terr;
+			r = t;
+		}
+	}
+	return r == -ENOENT ? 0 : r;
+}

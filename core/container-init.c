@@ -1,0 +1,197 @@
+/* container-init.c - the container's init, from clone to execve.
+ *
+ * Joins the namespaces given by path that only it can enter, waits for GO (id maps,
+ * cgroup and the runtime hooks are done by then), builds the container (hostname, lo,
+ * rootfs, createContainer hooks, pivot_root, sysctl, terminal, masked/readonly paths,
+ * personality, the process: user, caps, no_new_privs, seccomp), answers READY or one
+ * error, then blocks on exec.fifo until oci-start, runs startContainer hooks and execs.
+ */
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container-internal.h"
+#include "hooks.h"
+#include "terminal.h"
+#include "util.h"
+
+static __attribute__((noreturn)) void init_fail(struct init_args *a, int code, struct ob_err *err)
+{
+	struct sync_msg m = {.type = SYNC_ERROR, .exit_code = code};
+	m.err = *err;
+	(void)!write(a->sync_fd, &m, sizeof(m));
+	_exit(code ? code : 1);
+}
+
+static int recv_json(int fd, char **ret)
+{
+	uint32_t len;
+	if (read(fd, &len, sizeof(len)) != sizeof(len))
+		return -EIO;
+	char *s = ob_xmalloc(len + 1);
+	if (len && ob_read_all(fd, s, len) != (ssize_t)len) {
+		free(s);
+		return -EIO;
+	}
+	s[len] = '\0';
+	*ret = s;
+	return 0;
+}
+
+static int lo_up(struct ob_err *err)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return ob_error(err, errno, "socket");
+	struct ifreq ifr = {0};
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return ob_error(err, errno, "get flags of lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return ob_error(err, errno, "bring lo up");
+	return 0;
+}
+
+static int write_sysctls(const struct ob_spec *s, struct ob_err *err)
+{
+	for (size_t i = 0; i < s->linux_.n_sysctl; i++) {
+		char path[PATH_MAX];
+		int n = snprintf(path, sizeof(path), "/proc/sys/%s", s->linux_.sysctl[i].key);
+		for (char *p = path + 10; p < path + n; p++)
+			if (*p == '.')
+				*p = '/';
+		int r = ob_write_string(path, s->linux_.sysctl[i].value, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "sysctl `%s`", s->linux_.sysctl[i].key);
+	}
+	return 0;
+}
+
+/* The container's init, from clone to execve. Never returns. */
+__attribute__((noreturn)) void ob_init_main(struct init_args *a)
+{
+	const struct ob_spec *s = a->spec;
+	const struct ob_process *p = &s->process;
+	struct ob_err err = {0};
+	int r;
+
+	close(a->lock_fd);
+	if (a->user_ns_fd >= 0) {
+		/* Joined by path: the new namespaces must belong to that user namespace, so
+		 * they are made after setns. A new pid namespace only takes effect for a child:
+		 * clone it as our sibling (CLONE_PARENT), hand its pid over and leave. */
+		if (setns(a->user_ns_fd, CLONE_NEWUSER) < 0)
+			init_fail(a, 1, (ob_error(&err, errno, "join the user namespace"), &err));
+		if (a->unshare_flags & CLONE_NEWPID) {
+			/* clone3(2): exit_signal must be 0 with CLONE_PARENT (ours is inherited) */
+			struct clone_args ca = {.flags = (uint64_t)a->unshare_flags | CLONE_PARENT};
+			pid_t p2 = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+			if (p2 < 0)
+				init_fail(a, 1, (ob_error(&err, errno, "clone the container init"), &err));
+			if (p2 > 0) {
+				struct sync_msg pm = {.type = SYNC_PID, .exit_code = p2};
+				(void)!write(a->sync_fd, &pm, sizeof(pm));
+				_exit(0);
+			}
+		} else if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
+			init_fail(a, 1, (ob_error(&err, errno, "unshare namespaces"), &err));
+		}
+	}
+	/* If oci-create dies before the container is complete, so do we. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
+		init_fail(a, 1, (ob_error(&err, errno, "join the mount namespace"), &err));
+
+	struct sync_msg m;
+	if (read(a->sync_fd, &m, sizeof(m)) != sizeof(m) || m.type != SYNC_GO)
+		_exit(1);
+	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
+	if (recv_json(a->sync_fd, &json_creating) < 0 || recv_json(a->sync_fd, &json_created) < 0)
+		_exit(1);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		char name[32];
+		if ((s->mounts[i].idmap || s->mounts[i].ridmap) &&
+		    ob_recv_fd(a->sync_fd, &a->idmap_fds[i], name, sizeof(name)) < 0)
+			_exit(1);
+	}
+
+	if ((a->new_userns || a->user_ns_fd >= 0) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
+	/* Non-dumpable until execve: no container process may open our /proc/PID/exe or
+	 * ptrace us (CVE-2019-5736). After the id maps, which need /proc/PID owned by us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (a->keyring[0] && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
+	    errno != ENOSYS && errno != EACCES)
+		init_fail(a, 1, (ob_error(&err, errno, "join a new session keyring"), &err));
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		init_fail(a, 1, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		init_fail(a, 1, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
+	if (a->new_netns && (r = lo_up(&err)) < 0)
+		init_fail(a, 1, &err);
+
+	umask(0);
+	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
+		init_fail(a, 1, &err);
+	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
+			      "createContainer", json_creating, &err)) < 0)
+		init_fail(a, 1, &err);
+	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
+		init_fail(a, 1, &err);
+	if ((r = write_sysctls(s, &err)) < 0)
+		init_fail(a, 1, &err);
+	if (p->terminal && a->console_fd >= 0) {
+		r = ob_terminal_setup(a->console_fd, p, &err);
+		a->console_fd = -1;
+		if (r < 0)
+			init_fail(a, 1, &err);
+	}
+	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
+		init_fail(a, 1, &err);
+	if (s->linux_.has_personality && s->linux_.personality_domain) {
+		unsigned long pers = streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+		if (personality(pers) < 0)
+			init_fail(a, 1, (ob_error(&err, errno, "personality %s", s->linux_.personality_domain), &err));
+	}
+	umask(0022);
+	if ((r = ob_process_setup(&a->proc, &err)) < 0)
+		init_fail(a, r == -ENOENT || r == -EACCES || r == -ENOTDIR ? ob_process_exit_code(r) : 1, &err);
+
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	m = (struct sync_msg){.type = SYNC_READY};
+	if (write(a->sync_fd, &m, sizeof(m)) != sizeof(m))
+		_exit(1);
+	close(a->sync_fd);
+
+	/* Wait for oci-start: one byte in exec.fifo. */
+	char c;
+	ssize_t n;
+	do
+		n = read(a->fifo_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	if (s->hooks.n_start_container &&
+	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
+			 json_created, &err) < 0) {
+		dprintf(2, "%s\n", err.msg);
+		_exit(1);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	ob_process_exec(&a->proc, &err);
+	dprintf(2, "%s\n", err.msg);
+	_exit(ob_process_exit_code(err.code));
+}

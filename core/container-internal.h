@@ -1,0 +1,45 @@
+/* container-internal.h - what the parent (container.c) and the init (container-init.c)
+ * share: the sync protocol and the arguments prepared before clone. Not a public API. */
+#ifndef OB_CONTAINER_INTERNAL_H
+#define OB_CONTAINER_INTERNAL_H
+
+#include <linux/sched.h>
+
+#include "container.h"
+#include "process.h"
+#include "rootfs.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID };
+
+struct sync_msg {
+	int type;
+	int exit_code;
+	struct ob_err err;
+};
+
+/* Everything the init needs, prepared before clone. */
+struct init_args {
+	const struct ob_create_opts *o;
+	const struct ob_spec *spec;
+	struct ob_rootfs_ctx rootfs;
+	struct ob_proc_ctx proc;
+	int sync_fd;
+	int fifo_fd;
+	int lock_fd;      /* the state lock: the init must not hold it (flock is per file) */
+	int console_fd;   /* connected --console-socket, -1 */
+	int user_ns_fd;   /* spec user namespace by path, -1 */
+	int mount_ns_fd;  /* spec mount namespace by path, -1 */
+	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
+	int *idmap_fds;    /* per spec mount: idmapped detached mount received after GO, -1 */
+	bool new_userns, new_netns, new_uts;
+	char keyring[300];
+};
+
+/* The container's init, from clone to execve (container-init.c). Never returns. */
+__attribute__((noreturn)) void ob_init_main(struct init_args *a);
+
+#endif

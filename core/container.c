@@ -1,0 +1,431 @@
+/* container.c - create: the parent side of the container's birth.
+ *
+ * Parse config.json once; make ROOT/ID with its lock and exec.fifo; clone the init with
+ * the namespace flags (joined namespaces other than user and mount are entered by this
+ * process around the clone, so the init inherits them and they stay owned by the right
+ * user namespace); write the id maps while the init waits; cgroup; idmapped mounts;
+ * prestart and createRuntime hooks; one message GO -> the init (container-init.c) builds
+ * the container and answers READY or one error; state.json and the pid file.
+ */
+#include <time.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container-internal.h"
+#include "hooks.h"
+#include "log.h"
+#include "terminal.h"
+#include "util.h"
+
+/* ---- parent side ---- */
+
+static int write_id_map(pid_t pid, const char *file, const struct ob_idmap *m, size_t n,
+			struct ob_err *err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof(buf) - 40; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
+					m[i].host_id, m[i].size);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return ob_write_string(path, buf, err);
+}
+
+static char *abs_path(const char *base, const char *p)
+{
+	if (p[0] == '/')
+		return ob_xstrdup(p);
+	return ob_xasprintf("%s/%s", base, p);
+}
+
+/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE. */
+static int send_all(int fd, const void *buf, size_t len)
+{
+	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
+}
+
+static int send_json(int fd, const char *s)
+{
+	uint32_t len = (uint32_t)strlen(s);
+	int r = send_all(fd, &len, sizeof(len));
+	/* SOCK_SEQPACKET: an empty payload would still be a packet; the reader skips it */
+	return r < 0 || len == 0 ? r : send_all(fd, s, len);
+}
+
+/* Kill and reap (when ours) a half-made init. */
+static void kill_init(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
+{
+	int r;
+	o->pid = 0;
+	o->exit_code = 1;
+	r = ob_state_validate_id(o->id, err);
+	if (r < 0)
+		return r;
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return ob_error(err, errno, "getcwd");
+	_cleanup_free_ char *bundle_raw = abs_path(cwd, o->bundle ? o->bundle : ".");
+	_cleanup_free_ char *bundle = realpath(bundle_raw, NULL);
+	if (!bundle)
+		return ob_error(err, errno, "bundle `%s`", bundle_raw);
+	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", bundle);
+	struct ob_spec *spec = NULL;
+	r = ob_spec_load(config, &spec, err);
+	if (r < 0)
+		return r;
+	struct init_args a = {.o = o, .spec = spec, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
+			      .user_ns_fd = -1, .mount_ns_fd = -1};
+	struct ob_ns_set own, join; /* ours (to return to after clone), the spec's paths */
+	ob_ns_set_init(&own);
+	ob_ns_set_init(&join);
+	int sv[2] = {-1, -1};
+	int lock_fd = -1;
+	pid_t pid = 0;
+	bool dir_made = false;
+	struct ob_state st = {0};
+	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
+
+	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
+		r = ob_error_msg(err, EINVAL, "config.json: process.args must not be empty");
+		goto fail;
+	}
+	if (!spec->root_path) {
+		r = ob_error_msg(err, EINVAL, "config.json: root.path is required");
+		goto fail;
+	}
+	rootfs = abs_path(bundle, spec->root_path);
+	int clone_flags = 0;
+	const struct ob_namespace *userns = ob_spec_namespace(spec, OB_NS_USER);
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
+		const struct ob_namespace *ns = &spec->linux_.namespaces[i];
+		if (!ns->path) {
+			clone_flags |= ob_ns_clone_flag(ns->type);
+			continue;
+		}
+		int fd;
+		r = ob_ns_open(ns->path, ns->type, &fd, err);
+		if (r < 0) {
+			ob_error_prefix(err, r, "linux.namespaces[%zu]", i);
+			goto fail;
+		}
+		if (ns->type == OB_NS_USER)
+			a.user_ns_fd = fd;
+		else if (ns->type == OB_NS_MOUNT)
+			a.mount_ns_fd = fd;
+		else
+			join.fd[ns->type] = fd;
+	}
+	if (!ob_spec_namespace(spec, OB_NS_MOUNT)) {
+		r = ob_error_msg(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
+		goto fail;
+	}
+	if ((spec->hostname || spec->domainname) && !(clone_flags & CLONE_NEWUTS) && !join.fd[OB_NS_UTS]) {
+		r = ob_error_msg(err, EINVAL, "config.json: hostname needs a new uts namespace");
+		goto fail;
+	}
+	if (userns && !userns->path && (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)) {
+		r = ob_error_msg(err, EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings");
+		goto fail;
+	}
+	if (a.user_ns_fd >= 0) {
+		/* The new namespaces must belong to the joined user namespace: the init
+		 * makes them after setns (see init_main). */
+		a.unshare_flags = clone_flags & ~CLONE_NEWTIME;
+		clone_flags &= CLONE_NEWTIME;
+	}
+	a.new_userns = clone_flags & CLONE_NEWUSER;
+	a.new_netns = (clone_flags | a.unshare_flags) & CLONE_NEWNET;
+	a.rootfs = (struct ob_rootfs_ctx){.spec = spec, .rootfs = rootfs, .bundle = bundle,
+					  .userns = a.new_userns || a.user_ns_fd >= 0,
+					  .cgroupns = (clone_flags | a.unshare_flags) & CLONE_NEWCGROUP};
+	a.idmap_fds = ob_xcalloc(spec->n_mounts + 1, sizeof(int));
+	bool any_idmap = false;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		a.idmap_fds[i] = -1;
+		if (spec->mounts[i].idmap || spec->mounts[i].ridmap) {
+			any_idmap = true;
+			if (!spec->mounts[i].bind) {
+				r = ob_error_msg(err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
+				goto fail;
+			}
+		}
+	}
+	a.rootfs.idmap_fds = a.idmap_fds;
+	if (!o->no_new_keyring)
+		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
+
+	if (spec->process.terminal && !o->console_socket && !o->inherit_terminal) {
+		r = ob_error_msg(err, EINVAL, "process.terminal is true: --console-socket is required");
+		goto fail;
+	}
+	if (spec->process.terminal && o->console_socket &&
+	    (r = ob_terminal_connect(o->console_socket, &a.console_fd, err)) < 0)
+		goto fail;
+	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
+		goto fail;
+	a.proc.seccomp = &spec->linux_.seccomp;
+	if (o->preserve_fds > a.proc.preserve_fds)
+		a.proc.preserve_fds = o->preserve_fds;
+
+	/* The state directory and its lock; from here on failure removes it. */
+	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
+		goto fail;
+	dir_made = true;
+	a.lock_fd = lock_fd;
+	char fifo[PATH_MAX];
+	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
+	if (mkfifo(fifo, 0600) < 0) {
+		r = ob_error(err, errno, "mkfifo `%s`", fifo);
+		goto fail;
+	}
+	/* O_RDWR does not block on a fifo; the init holds the only reader until execve. */
+	a.fifo_fd = open(fifo, O_RDWR | O_CLOEXEC);
+	if (a.fifo_fd < 0) {
+		r = ob_error(err, errno, "open `%s`", fifo);
+		goto fail;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = ob_error(err, errno, "socketpair");
+		goto fail;
+	}
+	a.sync_fd = sv[1];
+
+	/* Joined namespaces (but user and mount) are entered here around the clone. */
+	bool joined = false;
+	for (int t = 0; t < OB_NS_COUNT; t++)
+		if (join.fd[t] >= 0) {
+			if ((r = ob_ns_open_pid(getpid(), t, &own.fd[t], err)) < 0)
+				goto fail;
+			joined = true;
+		}
+	if (clone_flags & CLONE_NEWTIME) {
+		if (own.fd[OB_NS_TIME] < 0 && (r = ob_ns_open_pid(getpid(), OB_NS_TIME, &own.fd[OB_NS_TIME], err)) < 0)
+			goto fail;
+		if (unshare(CLONE_NEWTIME) < 0) {
+			r = ob_error(err, errno, "unshare the time namespace");
+			goto fail;
+		}
+		const struct ob_time_offsets *to = &spec->linux_.time_offsets;
+		char buf[128] = "";
+		size_t l = 0;
+		if (to->has_monotonic)
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "monotonic %lld %u\n",
+					      (long long)to->monotonic_secs, to->monotonic_nanosecs);
+		if (to->has_boottime)
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "boottime %lld %u\n",
+					      (long long)to->boottime_secs, to->boottime_nanosecs);
+		if (l && (r = ob_write_string("/proc/self/timens_offsets", buf, err)) < 0)
+			goto fail;
+		joined = true;
+		clone_flags &= ~CLONE_NEWTIME; /* the init enters it as time_for_children */
+	}
+	if (joined && (r = ob_ns_join(&join, err)) < 0)
+		goto restore;
+
+	struct clone_args ca = {.flags = (uint64_t)clone_flags, .exit_signal = SIGCHLD};
+	/* cgroup: CLONE_INTO_CGROUP (ca.flags, ca.cgroup) may be set here by the cgroup module */
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0) {
+		close(sv[0]);
+		ob_init_main(&a);
+	}
+	if (pid < 0)
+		r = ob_error(err, errno, "clone the container init");
+restore:
+	if (joined) {
+		struct ob_err e2;
+		/* back to our own namespaces (setns(2): pid and time affect children only) */
+		if (own.fd[OB_NS_TIME] >= 0 && setns(own.fd[OB_NS_TIME], CLONE_NEWTIME) < 0 && r >= 0)
+			r = ob_error(err, errno, "return to our time namespace");
+		own.fd[OB_NS_TIME] = own.fd[OB_NS_TIME] >= 0 ? (close(own.fd[OB_NS_TIME]), -1) : -1;
+		if (ob_ns_join(&own, &e2) < 0 && r >= 0)
+			r = ob_error_msg(err, e2.code, "%s", e2.msg);
+	}
+	if (r < 0 || pid <= 0)
+		goto fail;
+	close(sv[1]);
+	sv[1] = -1;
+	if (a.user_ns_fd >= 0 && (a.unshare_flags & CLONE_NEWPID)) {
+		/* the first child made the init (our child too, CLONE_PARENT) and left */
+		struct sync_msg pm;
+		ssize_t pn = read(sv[0], &pm, sizeof(pm));
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		pid = 0;
+		if (pn != sizeof(pm) || pm.type != SYNC_PID) {
+			if (pn == sizeof(pm) && pm.type == SYNC_ERROR) {
+				*err = pm.err;
+				r = -(err->code ? err->code : EIO);
+			} else {
+				r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+			}
+			goto fail;
+		}
+		pid = (pid_t)pm.exit_code;
+	}
+	close(a.fifo_fd);
+	a.fifo_fd = -1;
+	if (a.console_fd >= 0) {
+		close(a.console_fd);
+		a.console_fd = -1;
+	}
+
+	if (a.new_userns) {
+		char sg[64];
+		snprintf(sg, sizeof(sg), "/proc/%d/setgroups", (int)pid);
+		/* user_namespaces(7): without CAP_SETGID in our own namespace, gid_map can only
+		 * be written once setgroups is denied (rootless) */
+		if (geteuid() != 0 && (r = ob_write_string(sg, "deny", err)) < 0)
+			goto fail;
+		if ((r = write_id_map(pid, "uid_map", spec->linux_.uid_mappings,
+				      spec->linux_.n_uid_mappings, err)) < 0 ||
+		    (r = write_id_map(pid, "gid_map", spec->linux_.gid_mappings,
+				      spec->linux_.n_gid_mappings, err)) < 0) {
+			ob_error_prefix(err, r, "user namespace");
+			goto fail;
+		}
+	}
+
+	/* The state as hooks and oci-state see it. */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char created[64];
+	ob_format_time(created, sizeof(created), &now);
+	st.root = (char *)o->root;
+	st.id = (char *)o->id;
+	st.bundle = bundle;
+	st.rootfs = rootfs;
+	st.pid = pid;
+	st.start_time = ob_proc_starttime(pid);
+	st.created = created;
+	st.owner = getuid();
+	st.annotations = spec->annotations;
+	st.n_annotations = spec->n_annotations;
+	st.systemd_cgroup = o->systemd_cgroup;
+	if (spec->hooks.n_poststop)
+		ob_state_set_ext(&st, "poststop", "1");
+	if (spec->hooks.n_poststart)
+		ob_state_set_ext(&st, "poststart", "1");
+
+	/* cgroup: the parent puts the init in its cgroup here, before any user code runs */
+	/* netDevices: moved into the netns here */
+
+	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
+	if (any_idmap) {
+		_cleanup_close_ int uns = -1;
+		if (a.new_userns && (r = ob_ns_open_pid(pid, OB_NS_USER, &uns, err)) < 0)
+			goto fail;
+		for (size_t i = 0; i < spec->n_mounts; i++)
+			if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) &&
+			    (r = ob_rootfs_idmap_mount(&spec->mounts[i], bundle,
+						       uns >= 0 ? uns : a.user_ns_fd, &a.idmap_fds[i], err)) < 0)
+				goto fail;
+	}
+
+	/* the state JSON is only built when a hook will read it */
+	const struct ob_hooks *hk = &spec->hooks;
+	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
+				? ob_state_json(&st, OB_STATUS_CREATING, false)
+				: ob_xstrdup("");
+	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
+			      json_creating, err)) < 0 ||
+	    (r = ob_hooks_run(spec->hooks.create_runtime, spec->hooks.n_create_runtime,
+			      "createRuntime", json_creating, err)) < 0)
+		goto fail;
+	json_created = hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false)
+					     : ob_xstrdup("");
+
+	struct sync_msg m = {.type = SYNC_GO};
+	if (send_all(sv[0], &m, sizeof(m)) < 0 || send_json(sv[0], json_creating) < 0 ||
+	    send_json(sv[0], json_created) < 0) {
+		r = ob_error(err, errno ? errno : EIO, "sync with the container init");
+		goto fail;
+	}
+	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
+		if (a.idmap_fds[i] >= 0 && ob_send_fd(sv[0], a.idmap_fds[i], "idmap") < 0) {
+			r = ob_error(err, EIO, "send an idmapped mount to the container init");
+			goto fail;
+		}
+	ssize_t n = read(sv[0], &m, sizeof(m));
+	if (n != sizeof(m)) {
+		int status = 0;
+		waitpid(pid, &status, 0);
+		pid = 0;
+		r = ob_error_msg(err, EIO, "the container init exited before it was ready (status %d)",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		goto fail;
+	}
+	if (m.type != SYNC_READY) {
+		*err = m.err;
+		err->msg[sizeof(err->msg) - 1] = '\0';
+		r = -(err->code ? err->code : EIO);
+		o->exit_code = m.exit_code ? m.exit_code : 1;
+		goto fail;
+	}
+
+	if ((r = ob_state_save(&st, err)) < 0)
+		goto fail;
+	if (o->pid_file) {
+		char buf[32];
+		int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+		_cleanup_free_ char *pf = abs_path(cwd, o->pid_file);
+		if ((r = ob_write_file_atomic(pf, buf, (size_t)len, 0644, err)) < 0)
+			goto fail;
+	}
+	o->pid = pid;
+	o->exit_code = 0;
+	r = 0;
+	goto out;
+
+fail:
+	kill_init(pid);
+	/* cgroup: removed here on a failed create */
+	if (dir_made)
+		ob_state_remove(o->root, o->id, NULL);
+out:
+	for (size_t i = 0; i < st.n_ext; i++) {
+		free(st.ext[i].key);
+		free(st.ext[i].value);
+	}
+	free(st.ext);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (a.fifo_fd >= 0)
+		close(a.fifo_fd);
+	if (a.console_fd >= 0)
+		close(a.console_fd);
+	if (a.user_ns_fd >= 0)
+		close(a.user_ns_fd);
+	if (a.mount_ns_fd >= 0)
+		close(a.mount_ns_fd);
+	ob_ns_set_close(&join);
+	ob_ns_set_close(&own);
+	for (size_t i = 0; a.idmap_fds && i < spec->n_mounts; i++)
+		if (a.idmap_fds[i] >= 0)
+			close(a.idmap_fds[i]);
+	free(a.idmap_fds);
+	ob_process_ctx_free(&a.proc);
+	ob_spec_free(spec);
+	return r;
+}

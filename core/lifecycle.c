@@ -1,0 +1,250 @@
+/* lifecycle.c - start, kill, delete and run of an existing container.
+ *
+ * start writes one byte into exec.fifo and waits until the init's end of it is closed by
+ * execve (close-on-exec), then runs poststart hooks; delete runs poststop hooks (read
+ * from config.json again only when the state says there are some).
+ */
+#include <sys/signalfd.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
+
+/* ---- start, kill, delete ---- */
+
+/* Hooks of a container's config.json, read again only when a hook must run there. */
+static int load_spec_of(const struct ob_state *st, struct ob_spec **ret, struct ob_err *err)
+{
+	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", st->bundle);
+	return ob_spec_load(config, ret, err);
+}
+
+static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (pidfd < 0)
+		return ob_error(err, errno, "container `%s`: open pid %d", st->id, (int)st->pid);
+	/* the pid is pinned by the pidfd: check it is still our init before signalling */
+	int r = 0;
+	if (!ob_state_init_alive(st))
+		r = ob_error_msg(err, ESRCH, "container `%s` is not running", st->id);
+	else if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		r = ob_error(err, errno, "kill container `%s`", st->id);
+	close(pidfd);
+	return r;
+}
+
+int ob_container_start(const char *root, const char *id, struct ob_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_lock(root, id, &lock, err);
+	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
+		return r;
+	enum ob_status s = ob_state_status(st);
+	if (s == OB_STATUS_STOPPED)
+		return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
+	if (s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED)
+		return ob_error_msg(err, EINVAL, "cannot start an already running container");
+	if (s != OB_STATUS_CREATED)
+		return ob_error_msg(err, EINVAL, "cannot start a container in the `%s` state",
+				    ob_status_name(s));
+	char fifo[PATH_MAX];
+	ob_state_path(root, id, "exec.fifo", fifo, sizeof(fifo));
+	_cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENXIO)
+			return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
+		return ob_error(err, errno, "open `%s`", fifo);
+	}
+	if (write(fd, "0", 1) != 1)
+		return ob_error(err, errno, "write `%s`", fifo);
+	/* Wait until the init's end of the fifo closes: execve (close-on-exec) or exit. */
+	struct pollfd p = {.fd = fd, .events = 0};
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	unlink(fifo);
+	if (!ob_state_init_alive(st))
+		return ob_error_msg(err, EIO, "container `%s`: the process exited at start", id);
+	/* poststart hooks live in config.json: read it again only when the state says so */
+	if (ob_state_get_ext(st, "poststart")) {
+		struct ob_spec *spec = NULL;
+		if ((r = load_spec_of(st, &spec, err)) < 0)
+			return r;
+		_cleanup_free_ char *json = ob_state_json(st, OB_STATUS_RUNNING, false);
+		r = ob_hooks_run(spec->hooks.poststart, spec->hooks.n_poststart, "poststart", json, err);
+		ob_spec_free(spec);
+		if (r < 0) {
+			/* runtime.md: a failing poststart hook stops the container */
+			signal_init(st, SIGKILL, NULL);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Every process whose pid namespace is the init's (when the container has its own). */
+static int kill_all(const struct ob_state *st, int sig, struct ob_err *err)
+{
+	/* cgroup: kill every process of the container's cgroup here when there is one */
+	char path[64];
+	struct stat init_ns, self_ns;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st->pid);
+	if (stat(path, &init_ns) < 0 || stat("/proc/self/ns/pid", &self_ns) < 0)
+		return signal_init(st, sig, err);
+	if (init_ns.st_ino == self_ns.st_ino && init_ns.st_dev == self_ns.st_dev)
+		return signal_init(st, sig, err); /* shares our pid namespace: only the init */
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	if (!d)
+		return ob_error(err, errno, "open /proc");
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		struct stat ns;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+		if (stat(path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
+			kill((pid_t)atoi(de->d_name), sig);
+	}
+	return 0;
+}
+
+int ob_container_kill(const char *root, const char *id, int sig, bool all, struct ob_err *err)
+{
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_load(root, id, &st, err);
+	if (r < 0)
+		return r;
+	enum ob_status s = ob_state_status(st);
+	if (s == OB_STATUS_STOPPED || s == OB_STATUS_CREATING)
+		return ob_error_msg(err, EINVAL, "container `%s` is not running", id);
+	return all ? kill_all(st, sig, err) : signal_init(st, sig, err);
+}
+
+/* Wait (up to timeout_ms) for the init to be gone; an init of a pid namespace exits
+ * only after every process of the namespace has. */
+static bool wait_gone(const struct ob_state *st, int timeout_ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (pidfd < 0)
+		return true;
+	if (!ob_state_init_alive(st)) {
+		close(pidfd);
+		return true;
+	}
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	close(pidfd);
+	return r > 0;
+}
+
+int ob_container_delete(const char *root, const char *id, bool force, struct ob_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_lock(root, id, &lock, err);
+	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
+		return r;
+	enum ob_status s = ob_state_status(st);
+	if (s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED) {
+		if (!force)
+			return ob_error_msg(err, EBUSY, "cannot delete container `%s` that is not stopped: %s",
+					    id, ob_status_name(s));
+	}
+	if (s != OB_STATUS_STOPPED && s != OB_STATUS_CREATING) {
+		/* a created container is destroyed without --force, as runc does */
+		kill_all(st, SIGKILL, NULL);
+		if (!wait_gone(st, 10000))
+			return ob_error_msg(err, ETIMEDOUT, "container `%s`: the init did not exit after SIGKILL", id);
+	}
+	/* cgroup: the container's cgroup is removed here */
+	if (ob_state_get_ext(st, "poststop")) {
+		struct ob_spec *spec = NULL;
+		struct ob_err e2 = {0};
+		if (load_spec_of(st, &spec, &e2) < 0) {
+			ob_log_warn("poststop hooks: %s", e2.msg);
+		} else {
+			_cleanup_free_ char *json = ob_state_json(st, OB_STATUS_STOPPED, false);
+			for (size_t i = 0; i < spec->hooks.n_poststop; i++)
+				if (ob_hooks_run(&spec->hooks.poststop[i], 1, "poststop", json, &e2) < 0)
+					ob_log_warn("%s", e2.msg);
+			ob_spec_free(spec);
+		}
+	}
+	return ob_state_remove(root, id, err);
+}
+
+/* ---- run ---- */
+
+int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_status,
+		     struct ob_err *err)
+{
+	*ret_status = 0;
+	sigset_t fwd, old;
+	sigfillset(&fwd);
+	sigdelset(&fwd, SIGSEGV);
+	sigdelset(&fwd, SIGBUS);
+	sigdelset(&fwd, SIGILL);
+	sigdelset(&fwd, SIGFPE);
+	sigdelset(&fwd, SIGABRT);
+	sigdelset(&fwd, SIGTTIN);
+	sigdelset(&fwd, SIGTTOU);
+	sigdelset(&fwd, SIGTSTP);
+	if (!detach)
+		sigprocmask(SIG_BLOCK, &fwd, &old);
+	int r = ob_container_create(o, err);
+	if (r < 0) {
+		if (!detach)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		*ret_status = o->exit_code;
+		return r;
+	}
+	r = ob_container_start(o->root, o->id, err);
+	if (r < 0 || detach) {
+		if (r < 0) {
+			ob_container_delete(o->root, o->id, true, NULL);
+			waitpid(o->pid, NULL, WNOHANG);
+		}
+		if (!detach)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		*ret_status = r < 0 ? 1 : 0;
+		return r;
+	}
+	int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+	int status = 0;
+	for (;;) {
+		pid_t w = waitpid(o->pid, &status, WNOHANG);
+		if (w == o->pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			status = 0;
+			break;
+		}
+		struct signalfd_siginfo si;
+		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			kill(o->pid, (int)si.ssi_signo);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (!keep)
+		return ob_container_delete(o->root, o->id, true, err);
+	return 0;
+}

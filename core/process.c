@@ -1,0 +1,407 @@
+/* process.c - apply a spec `process` inside the container and exec it.
+ *
+ * Order (inside the container, after pivot_root): rlimits, oomScoreAdj, scheduler,
+ * ioPriority, initial CPU affinity, cwd, then the identity switch: bounding set drop
+ * (needs CAP_SETPCAP, so before setuid), setgroups/setgid/setuid with KEEPCAPS, the
+ * capability sets, no_new_privs, seccomp last (prctl(2): a filter loaded without
+ * no_new_privs needs CAP_SYS_ADMIN). fds above stdio and preserve_fds are marked
+ * close-on-exec with close_range(2), so none of ours reaches the container
+ * (CVE-2024-21626) while the init can still use them until execve.
+ */
+#include "process.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->p = p;
+	if (p->capabilities.present) {
+		int r = ob_caps_parse(&p->capabilities, &ctx->caps, err);
+		if (r < 0)
+			return r;
+		ctx->has_caps = true;
+	}
+	char **env = ob_xcalloc(1, sizeof(char *));
+	for (char **e = p->env; e && *e; e++)
+		env = ob_strv_push(env, *e);
+	/* systemd socket activation passes through (as runc): the fds follow stdio. */
+	const char *lf = getenv("LISTEN_FDS");
+	uint32_t n;
+	if (lf && ob_parse_uint32(lf, &n) == 0 && n > 0) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "LISTEN_FDS=%u", n);
+		env = ob_strv_push(env, buf);
+		env = ob_strv_push(env, "LISTEN_PID=1");
+		ctx->preserve_fds = (int)n; /* the caller raises it to --preserve-fds */
+	}
+	ctx->env = env;
+	return 0;
+}
+
+void ob_process_ctx_free(struct ob_proc_ctx *ctx)
+{
+	ob_strv_free(ctx->env);
+	ctx->env = NULL;
+}
+
+int ob_process_exit_code(int e)
+{
+	if (e < 0)
+		e = -e;
+	return e == ENOENT || e == ENOTDIR ? 127 : 126;
+}
+
+/* ---- /etc/passwd and /etc/group of the container, no NSS ---- */
+
+static FILE *open_db(const char *root, const char *file)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/etc/%s", root && *root && !streq(root, "/") ? root : "",
+		 file);
+	return fopen(path, "re");
+}
+
+static bool is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Split a colon line in place into at most max fields. */
+static int split_colon(char *line, char **f, int max)
+{
+	int n = 0;
+	line[strcspn(line, "\n")] = '\0';
+	f[n++] = line;
+	for (char *p = line; *p && n < max; p++)
+		if (*p == ':') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+int ob_passwd_lookup(const char *root, const char *user, struct ob_passwd *ret)
+{
+	_cleanup_fclose_ FILE *f = open_db(root, "passwd");
+	if (!f)
+		return -errno;
+	bool num = is_number(user);
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char *fl[7];
+		if (split_colon(line, fl, 7) < 7)
+			continue;
+		if (num ? !streq(fl[2], user) : !streq(fl[0], user))
+			continue;
+		if (ret) {
+			ret->uid = (uid_t)strtoul(fl[2], NULL, 10);
+			ret->gid = (gid_t)strtoul(fl[3], NULL, 10);
+			snprintf(ret->home, sizeof(ret->home), "%s", fl[5]);
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ob_group_lookup(const char *root, const char *group, gid_t *ret)
+{
+	_cleanup_fclose_ FILE *f = open_db(root, "group");
+	if (!f)
+		return -errno;
+	bool num = is_number(group);
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		char *fl[4];
+		if (split_colon(line, fl, 4) < 3)
+			continue;
+		if (num ? streq(fl[2], group) : streq(fl[0], group)) {
+			if (ret)
+				*ret = (gid_t)strtoul(fl[2], NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max, size_t *ret_n)
+{
+	_cleanup_fclose_ FILE *f = open_db(root, "group");
+	size_t n = 0;
+	if (!f) {
+		*ret_n = 0;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	char line[4096];
+	while (fgets(line, sizeof(line), f) && n < max) {
+		char *fl[4];
+		if (split_colon(line, fl, 4) < 4)
+			continue;
+		for (char *m = strtok(fl[3], ","); m; m = strtok(NULL, ","))
+			if (streq(m, user)) {
+				gids[n++] = (gid_t)strtoul(fl[2], NULL, 10);
+				break;
+			}
+	}
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- scheduling ---- */
+
+static int parse_cpu_list(const char *s, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	while (*s) {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b = a;
+		if (end == s)
+			return -EINVAL;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtoul(s, &end, 10);
+			if (end == s || b < a)
+				return -EINVAL;
+		}
+		if (b >= CPU_SETSIZE)
+			return -EINVAL;
+		for (unsigned long c = a; c <= b; c++)
+			CPU_SET(c, set);
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_affinity(const char *list, const char *which, struct ob_err *err)
+{
+	cpu_set_t set;
+	if (parse_cpu_list(list, &set) < 0)
+		return ob_error_msg(err, EINVAL, "execCPUAffinity.%s: bad cpu list `%s`", which, list);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return ob_error(err, errno, "execCPUAffinity.%s `%s`", which, list);
+	return 0;
+}
+
+/* struct sched_attr of sched_setattr(2); glibc has no wrapper and <linux/sched/types.h>
+ * clashes with <sched.h>. */
+struct ob_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	uint32_t sched_util_min, sched_util_max;
+};
+
+static const struct {
+	const char *name;
+	uint64_t flag;
+} sched_flags[] = {
+	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
+	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
+	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+};
+
+static int set_scheduler(const struct ob_scheduler *s, struct ob_err *err)
+{
+	struct ob_sched_attr a = {.size = sizeof(a)};
+	a.sched_policy = (uint32_t)s->policy_num;
+	a.sched_nice = s->nice;
+	a.sched_priority = (uint32_t)s->priority;
+	a.sched_runtime = s->runtime;
+	a.sched_deadline = s->deadline;
+	a.sched_period = s->period;
+	for (char **f = s->flags; f && *f; f++)
+		for (size_t i = 0; i < ARRAY_SIZE(sched_flags); i++)
+			if (streq(*f, sched_flags[i].name))
+				a.sched_flags |= sched_flags[i].flag;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+		return ob_error(err, errno, "scheduler `%s`", s->policy ? s->policy : "?");
+	return 0;
+}
+
+/* ---- identity ---- */
+
+static const char *env_get(char **env, const char *name)
+{
+	size_t n = strlen(name);
+	for (char **e = env; e && *e; e++)
+		if (strneq(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	const struct ob_user *u = &ctx->p->user;
+	if (ctx->has_caps) {
+		int r = ob_caps_drop_bounding(&ctx->caps, err);
+		if (r < 0)
+			return r;
+	}
+	gid_t gids[256];
+	size_t n = u->n_additional_gids < ARRAY_SIZE(gids) ? u->n_additional_gids : ARRAY_SIZE(gids);
+	for (size_t i = 0; i < n; i++)
+		gids[i] = u->additional_gids[i];
+	if (setgroups(n, gids) < 0) {
+		/* In a user namespace with setgroups "deny" an empty list is already ours. */
+		if (!(errno == EPERM && n == 0))
+			return ob_error(err, errno, "setgroups");
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return ob_error(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return ob_error(err, errno, "setgid %u", u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return ob_error(err, errno, "setuid %u", u->uid);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (ctx->has_caps) {
+		int r = ob_caps_apply(&ctx->caps, err);
+		if (r < 0)
+			return r;
+	}
+	if (u->has_umask)
+		umask((mode_t)u->umask);
+	return 0;
+}
+
+/* args[0] as execvp would find it, in the container's PATH: ENOENT -> 127, EACCES -> 126. */
+static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	const char *a0 = ctx->p->args ? ctx->p->args[0] : NULL;
+	if (!a0 || !*a0)
+		return ob_error_msg(err, EINVAL, "process.args must not be empty");
+	struct stat st;
+	if (strchr(a0, '/')) {
+		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", a0);
+		if (stat(a0, &st) < 0)
+			return ob_error(err, errno, "exec `%s`", a0);
+		if (S_ISDIR(st.st_mode))
+			return ob_error(err, EACCES, "exec `%s`: is a directory", a0);
+		if (access(a0, X_OK) < 0)
+			return ob_error(err, errno, "exec `%s`", a0);
+		return 0;
+	}
+	const char *path = env_get(ctx->env, "PATH");
+	if (!path)
+		path = DEFAULT_PATH;
+	int seen = ENOENT;
+	for (const char *p = path;;) {
+		size_t len = strcspn(p, ":");
+		char cand[4096];
+		snprintf(cand, sizeof(cand), "%.*s%s%s", (int)len, len ? p : ".", "/", a0);
+		if (stat(cand, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(cand, X_OK) == 0) {
+				snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", cand);
+				return 0;
+			}
+			seen = EACCES;
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return ob_error(err, seen, "exec `%s`%s", a0, seen == ENOENT ? " in $PATH" : "");
+}
+
+int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	const struct ob_process *p = ctx->p;
+	int r;
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+			return ob_error(err, errno, "setrlimit %s", p->rlimits[i].type);
+	}
+	if (p->has_oom_score_adj) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+		r = ob_write_string("/proc/self/oom_score_adj", buf, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "oomScoreAdj");
+	}
+	if (p->scheduler.present && (r = set_scheduler(&p->scheduler, err)) < 0)
+		return r;
+	if (p->io_priority.present &&
+	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
+		    (p->io_priority.class_num << 13) | p->io_priority.priority) < 0)
+		return ob_error(err, errno, "ioPriority %s", p->io_priority.class);
+	if (p->exec_cpu_affinity.initial &&
+	    (r = set_affinity(p->exec_cpu_affinity.initial, "initial", err)) < 0)
+		return r;
+
+	/* HOME from the container's /etc/passwd when the env has none (as runc). */
+	if (!env_get(ctx->env, "HOME")) {
+		struct ob_passwd pw;
+		char uid[16], buf[300];
+		snprintf(uid, sizeof(uid), "%u", p->user.uid);
+		snprintf(buf, sizeof(buf), "HOME=%s",
+			 ob_passwd_lookup("/", uid, &pw) == 0 && pw.home[0] ? pw.home : "/");
+		ctx->env = ob_strv_push(ctx->env, buf);
+	}
+
+	if ((r = set_user(ctx, err)) < 0)
+		return r;
+	/* After the uid switch, so the user's permissions apply. The cwd must be inside the
+	 * root: a leaked host directory fd would make getcwd() report "(unreachable)"
+	 * (CVE-2024-21626). */
+	const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+	if (chdir(cwd) < 0)
+		return ob_error(err, errno, "chdir to cwd `%s`", cwd);
+	char here[PATH_MAX];
+	if (!getcwd(here, sizeof(here)) || here[0] != '/')
+		return ob_error_msg(err, EPERM, "cwd `%s` is outside the container root", cwd);
+
+	if ((r = find_exec(ctx, err)) < 0)
+		return r;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ob_error(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	/* seccomp: loaded here, last, after no_new_privs (ctx->seccomp; security helper plugs in) */
+
+	/* Every fd past stdio and the preserved ones closes at execve. */
+	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return ob_error(err, errno, "close_range");
+	for (int fd = 3; fd < (int)first; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && (fl & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	return 0;
+}
+
+int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	const struct ob_process *p = ctx->p;
+	if (p->exec_cpu_affinity.final) {
+		int r = set_affinity(p->exec_cpu_affinity.final, "final", err);
+		if (r < 0)
+			return r;
+	}
+	if (!ctx->exec_path[0])
+		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", p->args[0]);
+	execve(ctx->exec_path, p->args, ctx->env);
+	return ob_error(err, errno, "exec `%s`", p->args[0]);
+}

@@ -1,0 +1,61 @@
+/* process.h - apply a spec `process` inside the container and exec it.
+ *
+ * Used by the container init (core/container.c) and by oci-exec. Everything that needs
+ * memory is prepared before clone/fork (ob_process_prepare); the child side
+ * (ob_process_setup, ob_process_exec) runs inside the container's namespaces after
+ * pivot_root and allocates as little as it can.
+ */
+#ifndef OB_PROCESS_H
+#define OB_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "caps.h"
+#include "err.h"
+#include "spec.h"
+
+struct ob_proc_ctx {
+	const struct ob_process *p;
+	struct ob_caps caps;     /* prepared capability sets (libcap) */
+	bool has_caps;
+	char **env;              /* the process env (spec env + HOME when missing, set later) */
+	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
+	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
+				  * the caller raises it to --preserve-fds */
+	/* filled by ob_process_setup */
+	char exec_path[4096];    /* args[0] resolved in the container's PATH */
+};
+
+/* Parent side: build the capability sets and the env; nothing inside the container yet. */
+int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, struct ob_err *err);
+void ob_process_ctx_free(struct ob_proc_ctx *ctx);
+
+/* Child side, inside the container (after pivot_root): rlimits, oomScoreAdj,
+ * scheduler, ioPriority, execCPUAffinity(initial), user (uid, gid,
+ * additionalGids read with the container's /etc/passwd and /etc/group, umask, HOME),
+ * cwd (checked inside the root after chdir), capabilities, no_new_privs, seccomp (last),
+ * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then marks every fd but stdio
+ * and preserve_fds close-on-exec (ours stay usable until execve). Returns -errno with err filled. */
+int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err);
+
+/* execve(exec_path, args, env) (+ execCPUAffinity final). Returns only on failure. */
+int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err);
+
+/* 127 for ENOENT/ENOTDIR, 126 for the other exec failures - as a shell. */
+int ob_process_exit_code(int errno_value);
+
+/* Look up a user by name or number in ROOT/etc/passwd (ROOT "" or "/" = the current
+ * root). No NSS. ret_* optional. -ENOENT when there is no such user. */
+struct ob_passwd {
+	uid_t uid;
+	gid_t gid;
+	char home[256];
+};
+int ob_passwd_lookup(const char *root, const char *user, struct ob_passwd *ret);
+/* Supplementary groups of `user` from ROOT/etc/group (member lists). */
+int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max, size_t *ret_n);
+/* A group by name or number in ROOT/etc/group. */
+int ob_group_lookup(const char *root, const char *group, gid_t *ret);
+
+#endif

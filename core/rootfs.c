@@ -1,0 +1,244 @@
+/* rootfs.c - the container's root filesystem: the spec mounts (mount.c), devices,
+ * masked/readonly paths, pivot_root. */
+#include "rootfs.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include "mount.h"
+#include "util.h"
+
+/* ---- devices ---- */
+
+static int make_device(const struct ob_rootfs_ctx *c, int rootfd, const char *path, char type,
+		       int64_t major, int64_t minor, mode_t mode, uid_t uid, gid_t gid,
+		       struct ob_err *err)
+{
+	if (c->userns) {
+		/* mknod is not allowed in a user namespace: bind the host's node */
+		_cleanup_close_ int fd = -1;
+		int r = ob_mkpath_in_root(rootfd, path, true, 0755, &fd, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "device `%s`", path);
+		char target[64];
+		ob_fd_path(fd, target, sizeof(target));
+		if (mount(path, target, NULL, MS_BIND, NULL) < 0)
+			return ob_error(err, errno, "bind device `%s`", path);
+		return 0;
+	}
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	const char *name = slash ? slash + 1 : parent;
+	if (slash)
+		*slash = '\0';
+	_cleanup_close_ int dfd = -1;
+	int r = ob_mkpath_in_root(rootfd, slash && parent[0] ? parent : "/", false, 0755, &dfd, err);
+	if (r < 0)
+		return ob_error_prefix(err, r, "device `%s`", path);
+	/* an O_PATH fd is not enough for mknodat: reopen the directory */
+	char dpath[64];
+	ob_fd_path(dfd, dpath, sizeof(dpath));
+	_cleanup_close_ int d = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
+		return ob_error(err, errno, "open `%s`", parent);
+	mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+	unlinkat(d, name, 0);
+	if (mknodat(d, name, fmt | (mode & 07777), makedev(major, minor)) < 0)
+		return ob_error(err, errno, "mknod `%s`", path);
+	if (fchownat(d, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return ob_error(err, errno, "chown `%s`", path);
+	return 0;
+}
+
+static const struct {
+	const char *path;
+	int major, minor;
+} default_devices[] = {
+	{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	{"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err *err)
+{
+	const struct ob_spec *s = c->spec;
+	bool dev_bound = false;
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (streq(s->mounts[i].destination, "/dev") && s->mounts[i].bind)
+			dev_bound = true;
+	int r;
+	if (!dev_bound) {
+		for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+			bool in_spec = false;
+			for (size_t k = 0; k < s->linux_.n_devices; k++)
+				if (streq(s->linux_.devices[k].path, default_devices[i].path))
+					in_spec = true;
+			if (in_spec)
+				continue;
+			r = make_device(c, rootfd, default_devices[i].path, 'c', default_devices[i].major,
+					default_devices[i].minor, 0666, 0, 0, err);
+			if (r < 0)
+				return r;
+		}
+		static const char *const links[][2] = {
+			{"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
+			{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+			{"pts/ptmx", "ptmx"},        {"/proc/kcore", "core"},
+		};
+		_cleanup_close_ int dev = -1;
+		r = ob_mkpath_in_root(rootfd, "/dev", false, 0755, &dev, err);
+		if (r < 0)
+			return r;
+		char dpath[64];
+		ob_fd_path(dev, dpath, sizeof(dpath));
+		_cleanup_close_ int d = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d < 0)
+			return ob_error(err, errno, "open /dev");
+		for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+			if (symlinkat(links[i][0], d, links[i][1]) < 0 && errno != EEXIST)
+				return ob_error(err, errno, "symlink /dev/%s", links[i][1]);
+	}
+	for (size_t k = 0; k < s->linux_.n_devices; k++) {
+		const struct ob_device *dv = &s->linux_.devices[k];
+		r = make_device(c, rootfd, dv->path, dv->type == 'u' ? 'c' : dv->type, dv->major,
+				dv->minor, dv->has_file_mode ? dv->file_mode : 0666,
+				dv->has_uid ? dv->uid : 0, dv->has_gid ? dv->gid : 0, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
+{
+	const struct ob_spec *s = c->spec;
+	unsigned long prop = s->linux_.rootfs_propagation_flags;
+	/* Nothing we mount may propagate back to the host; pivot_root(2) also needs the
+	 * parent of the new root not to be shared. rslave unless the spec asks for private. */
+	unsigned long pre = (prop & MS_PRIVATE) ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, pre, NULL) < 0)
+		return ob_error(err, errno, "make / %s", (pre & MS_PRIVATE) ? "rprivate" : "rslave");
+	struct stat st;
+	if (stat(c->rootfs, &st) < 0)
+		return ob_error(err, errno, "rootfs `%s`", c->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return ob_error(err, ENOTDIR, "rootfs `%s`", c->rootfs);
+	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return ob_error(err, errno, "bind rootfs `%s`", c->rootfs);
+	_cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return ob_error(err, errno, "open rootfs `%s`", c->rootfs);
+	int r;
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if ((r = ob_mount_one(c, rootfd, &s->mounts[i], c->idmap_fds ? c->idmap_fds[i] : -1,
+				   err)) < 0)
+			return r;
+	return make_devices(c, rootfd, err);
+}
+
+static bool root_is_ramfs(void)
+{
+	struct statfs sf;
+	return statfs("/", &sf) == 0 &&
+	       (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC);
+}
+
+int ob_rootfs_pivot(const char *newroot, bool no_pivot, struct ob_err *err)
+{
+	if (chdir(newroot) < 0)
+		return ob_error(err, errno, "chdir `%s`", newroot);
+	if (!no_pivot) {
+		/* pivot_root(".", "."): the old root is stacked on the new one and detached
+		 * right away, no put_old directory needed (pivot_root(2) NOTES). */
+		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+			if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+				return ob_error(err, errno, "make the old root rslave");
+			if (umount2(".", MNT_DETACH) < 0)
+				return ob_error(err, errno, "detach the old root");
+			if (chdir("/") < 0)
+				return ob_error(err, errno, "chdir /");
+			return 0;
+		}
+		if (errno != EINVAL || !root_is_ramfs())
+			return ob_error(err, errno, "pivot_root `%s`", newroot);
+		/* the root is rootfs/ramfs (initramfs): it cannot be pivoted away from */
+	}
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return ob_error(err, errno, "move `%s` to /", newroot);
+	if (chroot(".") < 0)
+		return ob_error(err, errno, "chroot `%s`", newroot);
+	if (chdir("/") < 0)
+		return ob_error(err, errno, "chdir /");
+	return 0;
+}
+
+int ob_rootfs_move_mounts(const char *newroot, struct ob_err *err)
+{
+	static const char *const dirs[] = {"/dev", "/proc", "/sys", "/run"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct stat a, b;
+		if (stat(dirs[i], &a) < 0 || stat("/", &b) < 0 || a.st_dev == b.st_dev)
+			continue; /* not a mount point */
+		char dst[PATH_MAX];
+		snprintf(dst, sizeof(dst), "%s%s", newroot, dirs[i]);
+		struct stat d;
+		if (stat(dst, &d) < 0 || !S_ISDIR(d.st_mode))
+			continue;
+		if (mount(dirs[i], dst, NULL, MS_MOVE, NULL) < 0)
+			return ob_error(err, errno, "move `%s` to `%s`", dirs[i], dst);
+	}
+	return 0;
+}
+
+int ob_rootfs_bind_console(int slave_fd, struct ob_err *err)
+{
+	int f = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (f < 0 && errno != EEXIST)
+		return ob_error(err, errno, "create /dev/console");
+	if (f >= 0)
+		close(f);
+	char src[64];
+	ob_fd_path(slave_fd, src, sizeof(src));
+	if (mount(src, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return ob_error(err, errno, "bind the console on /dev/console");
+	return 0;
+}
+
+int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
+{
+	const struct ob_spec *s = c->spec;
+	struct stat st;
+	for (char **p = s->linux_.masked_paths; p && *p; p++) {
+		if (stat(*p, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return ob_error(err, errno, "masked path `%s`", *p);
+		}
+		int r = S_ISDIR(st.st_mode) ? mount("tmpfs", *p, "tmpfs", MS_RDONLY, NULL)
+					    : mount("/dev/null", *p, NULL, MS_BIND, NULL);
+		if (r < 0)
+			return ob_error(err, errno, "mask `%s`", *p);
+	}
+	for (char **p = s->linux_.readonly_paths; p && *p; p++) {
+		if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return ob_error(err, errno, "bind readonly path `%s`", *p);
+		}
+		if (mount(NULL, *p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags(*p), NULL) < 0)
+			return ob_error(err, errno, "remount `%s` read-only", *p);
+	}
+	unsigned long prop = s->linux_.rootfs_propagation_flags;
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return ob_error(err, errno, "rootfsPropagation `%s`", s->linux_.rootfs_propagation);
+	if (s->root_readonly &&
+	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags("/"), NULL) < 0)
+		return ob_error(err, errno, "remount the root read-only");
+	return 0;
+}

@@ -1,0 +1,410 @@
+/* state.c - ROOT/ID/state.json, the lock, the live status, the OCI state JSON. */
+#include "state.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
+
+int ob_state_validate_id(const char *id, struct ob_err *err)
+{
+	if (!id || !*id)
+		return ob_error_msg(err, EINVAL, "container id cannot be empty");
+	bool ok = !streq(id, ".") && !streq(id, "..") && strlen(id) < 1024;
+	for (const char *p = id; ok && *p; p++) {
+		char c = *p;
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		     c == '_' || c == '+' || c == '-' || c == '.';
+	}
+	if (!ok)
+		return ob_error_msg(err, EINVAL, "invalid container id `%s`", id);
+	return 0;
+}
+
+int ob_state_path(const char *root, const char *id, const char *file, char *buf, size_t len)
+{
+	int n = file ? snprintf(buf, len, "%s/%s/%s", root, id, file)
+		     : snprintf(buf, len, "%s/%s", root, id);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int open_lock(const char *root, const char *id, bool create, int *ret_fd,
+		     struct ob_err *err)
+{
+	char path[PATH_MAX];
+	if (ob_state_path(root, id, "lock", path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ob_error_msg(err, ENOENT, "container `%s` does not exist", id);
+		return ob_error(err, errno, "open `%s`", path);
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return ob_error(err, e, "lock `%s`", path);
+		}
+	}
+	/* The container may have been deleted while we waited for the lock. */
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
+		close(fd);
+		return ob_error_msg(err, ENOENT, "container `%s` does not exist", id);
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int ob_state_create_dir(const char *root, const char *id, int *ret_lock_fd, struct ob_err *err)
+{
+	int r = ob_state_validate_id(id, err);
+	if (r < 0)
+		return r;
+	char path[PATH_MAX];
+	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	if (mkdir(path, 0700) < 0) {
+		if (errno == ENOENT) {
+			r = ob_mkdir_p(root, 0711, err);
+			if (r < 0)
+				return ob_error_prefix(err, r, "state root");
+			if (mkdir(path, 0700) == 0)
+				goto made;
+		}
+		if (errno == EEXIST)
+			return ob_error_msg(err, EEXIST, "container `%s` already exists", id);
+		return ob_error(err, errno, "mkdir `%s`", path);
+	}
+made:
+	r = open_lock(root, id, true, ret_lock_fd, err);
+	if (r < 0)
+		rmdir(path);
+	return r;
+}
+
+int ob_state_lock(const char *root, const char *id, int *ret_fd, struct ob_err *err)
+{
+	int r = ob_state_validate_id(id, err);
+	if (r < 0)
+		return r;
+	return open_lock(root, id, false, ret_fd, err);
+}
+
+void ob_state_free(struct ob_state *st)
+{
+	if (!st)
+		return;
+	free(st->root);
+	free(st->id);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	free(st->cgroup_path);
+	for (size_t i = 0; i < st->n_annotations; i++) {
+		free(st->annotations[i].key);
+		free(st->annotations[i].value);
+	}
+	free(st->annotations);
+	for (size_t i = 0; i < st->n_ext; i++) {
+		free(st->ext[i].key);
+		free(st->ext[i].value);
+	}
+	free(st->ext);
+	free(st);
+}
+
+static char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? ob_xstrdup(json_string_value(v)) : NULL;
+}
+
+static void load_kv(json_t *obj, struct ob_kv **ret, size_t *ret_n)
+{
+	if (!json_is_object(obj))
+		return;
+	size_t n = json_object_size(obj), i = 0;
+	struct ob_kv *kv = ob_xcalloc(n, sizeof(*kv));
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v)
+	{
+		if (!json_is_string(v))
+			continue;
+		kv[i].key = ob_xstrdup(k);
+		kv[i].value = ob_xstrdup(json_string_value(v));
+		i++;
+	}
+	*ret = kv;
+	*ret_n = i;
+}
+
+int ob_state_load(const char *root, const char *id, struct ob_state **ret, struct ob_err *err)
+{
+	int r = ob_state_validate_id(id, err);
+	if (r < 0)
+		return r;
+	char dir[PATH_MAX], path[PATH_MAX];
+	if (ob_state_path(root, id, NULL, dir, sizeof(dir)) < 0 ||
+	    ob_state_path(root, id, "state.json", path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	struct ob_state *st = ob_xcalloc(1, sizeof(*st));
+	st->root = ob_xstrdup(root);
+	st->id = ob_xstrdup(id);
+	json_error_t jerr;
+	_cleanup_json_ json_t *j = json_load_file(path, 0, &jerr);
+	if (!j) {
+		struct stat sb;
+		if (stat(dir, &sb) < 0) {
+			ob_state_free(st);
+			return ob_error_msg(err, ENOENT, "container `%s` does not exist", id);
+		}
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			*ret = st; /* being created */
+			return 0;
+		}
+		ob_state_free(st);
+		return ob_error_msg(err, EINVAL, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+				    jerr.text);
+	}
+	st->bundle = jstr(j, "bundle");
+	st->rootfs = jstr(j, "rootfs");
+	st->created = jstr(j, "created");
+	st->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	st->start_time = (uint64_t)json_integer_value(json_object_get(j, "ocibox_start_time"));
+	st->owner = (uid_t)json_integer_value(json_object_get(j, "ocibox_owner"));
+	st->cgroup_path = jstr(j, "ocibox_cgroup_path");
+	st->systemd_cgroup = json_is_true(json_object_get(j, "ocibox_systemd_cgroup"));
+	load_kv(json_object_get(j, "annotations"), &st->annotations, &st->n_annotations);
+	load_kv(json_object_get(j, "ocibox"), &st->ext, &st->n_ext);
+	*ret = st;
+	return 0;
+}
+
+/* Owner name from the host's /etc/passwd, without NSS (as runc prints it). */
+static void owner_name(uid_t uid, char *buf, size_t len)
+{
+	static uid_t cached_uid = (uid_t)-1;
+	static char cached[64];
+	if (uid == cached_uid) {
+		snprintf(buf, len, "%s", cached);
+		return;
+	}
+	snprintf(buf, len, "%u", (unsigned)uid);
+	cached_uid = uid;
+	snprintf(cached, sizeof(cached), "%s", buf);
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strtok(line, ":");
+		strtok(NULL, ":");
+		char *u = strtok(NULL, ":");
+		if (name && u && strtoul(u, NULL, 10) == uid) {
+			snprintf(buf, len, "%s", name);
+			snprintf(cached, sizeof(cached), "%s", name);
+			return;
+		}
+	}
+}
+
+void ob_state_owner_name(const struct ob_state *st, char *buf, size_t len)
+{
+	owner_name(st->owner, buf, len);
+}
+
+static json_t *kv_object(const struct ob_kv *kv, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, kv[i].key, json_string(kv[i].value ? kv[i].value : ""));
+	return o;
+}
+
+static json_t *state_object(const struct ob_state *st, enum ob_status status)
+{
+	json_t *o = json_object();
+	char owner[64];
+	owner_name(st->owner, owner, sizeof(owner));
+	json_object_set_new(o, "ociVersion", json_string(OB_OCI_VERSION));
+	json_object_set_new(o, "id", json_string(st->id));
+	json_object_set_new(o, "pid", json_integer(status == OB_STATUS_STOPPED ? 0 : st->pid));
+	json_object_set_new(o, "status", json_string(ob_status_name(status)));
+	json_object_set_new(o, "bundle", json_string(st->bundle ? st->bundle : ""));
+	json_object_set_new(o, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
+	json_object_set_new(o, "created", json_string(st->created ? st->created : ""));
+	json_object_set_new(o, "owner", json_string(owner));
+	if (st->n_annotations)
+		json_object_set_new(o, "annotations", kv_object(st->annotations, st->n_annotations));
+	return o;
+}
+
+char *ob_state_json(const struct ob_state *st, enum ob_status status, bool pretty)
+{
+	_cleanup_json_ json_t *o = state_object(st, status);
+	char *s = json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		abort();
+	return s;
+}
+
+char *ob_state_list_json(struct ob_state **sts, size_t n)
+{
+	_cleanup_json_ json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, state_object(sts[i], ob_state_status(sts[i])));
+	char *s = json_dumps(a, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		abort();
+	return s;
+}
+
+int ob_state_save(const struct ob_state *st, struct ob_err *err)
+{
+	char path[PATH_MAX];
+	if (ob_state_path(st->root, st->id, "state.json", path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", st->id);
+	_cleanup_json_ json_t *o = json_object();
+	json_object_set_new(o, "ociVersion", json_string(OB_OCI_VERSION));
+	json_object_set_new(o, "id", json_string(st->id));
+	json_object_set_new(o, "pid", json_integer(st->pid));
+	json_object_set_new(o, "bundle", json_string(st->bundle ? st->bundle : ""));
+	json_object_set_new(o, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
+	json_object_set_new(o, "created", json_string(st->created ? st->created : ""));
+	json_object_set_new(o, "ocibox_start_time", json_integer((json_int_t)st->start_time));
+	json_object_set_new(o, "ocibox_owner", json_integer(st->owner));
+	if (st->cgroup_path)
+		json_object_set_new(o, "ocibox_cgroup_path", json_string(st->cgroup_path));
+	if (st->systemd_cgroup)
+		json_object_set_new(o, "ocibox_systemd_cgroup", json_true());
+	if (st->n_annotations)
+		json_object_set_new(o, "annotations", kv_object(st->annotations, st->n_annotations));
+	if (st->n_ext)
+		json_object_set_new(o, "ocibox", kv_object(st->ext, st->n_ext));
+	_cleanup_free_ char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		abort();
+	return ob_write_file_atomic(path, s, strlen(s), 0600, err);
+}
+
+int ob_state_remove(const char *root, const char *id, struct ob_err *err)
+{
+	char path[PATH_MAX];
+	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	int r = ob_rm_rf(path);
+	if (r < 0)
+		return ob_error(err, -r, "remove `%s`", path);
+	return 0;
+}
+
+const char *ob_status_name(enum ob_status s)
+{
+	switch (s) {
+	case OB_STATUS_CREATING:
+		return "creating";
+	case OB_STATUS_CREATED:
+		return "created";
+	case OB_STATUS_RUNNING:
+		return "running";
+	case OB_STATUS_PAUSED:
+		return "paused";
+	case OB_STATUS_STOPPED:
+		return "stopped";
+	}
+	return "unknown";
+}
+
+bool ob_state_init_alive(const struct ob_state *st)
+{
+	if (st->pid <= 0)
+		return false;
+	char state = 0;
+	uint64_t start = 0;
+	if (ob_proc_stat(st->pid, &state, &start) < 0 || state == 'Z' || state == 'X')
+		return false;
+	return st->start_time == 0 || start == st->start_time;
+}
+
+/* cgroup: the freezer check. The cgroup module replaces this body with its own
+ * (e.g. return ob_cgroup_is_frozen(st->cgroup_path)); false until then. */
+static bool state_frozen(const struct ob_state *st)
+{
+	(void)st;
+	return false;
+}
+
+enum ob_status ob_state_status(const struct ob_state *st)
+{
+	if (st->pid <= 0)
+		return OB_STATUS_CREATING;
+	if (!ob_state_init_alive(st))
+		return OB_STATUS_STOPPED;
+	if (state_frozen(st))
+		return OB_STATUS_PAUSED;
+	char fifo[PATH_MAX];
+	if (ob_state_path(st->root, st->id, "exec.fifo", fifo, sizeof(fifo)) == 0 &&
+	    access(fifo, F_OK) == 0)
+		return OB_STATUS_CREATED;
+	return OB_STATUS_RUNNING;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ob_state_list(const char *root, char ***ret_ids, struct ob_err *err)
+{
+	char **ids = ob_xcalloc(1, sizeof(char *));
+	_cleanup_closedir_ DIR *d = opendir(root);
+	if (!d) {
+		if (errno != ENOENT) {
+			free(ids);
+			return ob_error(err, errno, "open `%s`", root);
+		}
+		*ret_ids = ids;
+		return 0;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		if (ob_state_validate_id(de->d_name, NULL) < 0)
+			continue;
+		ids = ob_strv_push(ids, de->d_name);
+	}
+	qsort(ids, ob_strv_len(ids), sizeof(char *), cmp_str);
+	*ret_ids = ids;
+	return 0;
+}
+
+void ob_state_set_ext(struct ob_state *st, const char *key, const char *value)
+{
+	for (size_t i = 0; i < st->n_ext; i++)
+		if (streq(st->ext[i].key, key)) {
+			free(st->ext[i].value);
+			st->ext[i].value = ob_xstrdup(value);
+			return;
+		}
+	st->ext = ob_xrealloc(st->ext, (st->n_ext + 1) * sizeof(*st->ext));
+	st->ext[st->n_ext].key = ob_xstrdup(key);
+	st->ext[st->n_ext].value = ob_xstrdup(value);
+	st->n_ext++;
+}
+
+const char *ob_state_get_ext(const struct ob_state *st, const char *key)
+{
+	for (size_t i = 0; i < st->n_ext; i++)
+		if (streq(st->ext[i].key, key))
+			return st->ext[i].value;
+	return NULL;
+}

@@ -1,0 +1,100 @@
+/* terminal.c - pty for process.terminal, sent to --console-socket as runc does. */
+#include "terminal.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+
+#include "rootfs.h"
+#include "util.h"
+
+int ob_terminal_connect(const char *path, int *ret_fd, struct ob_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return ob_error(err, ENAMETOOLONG, "console socket `%s`", path);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ob_error(err, errno, "console socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		return ob_error(err, e, "connect to console socket `%s`", path);
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int ob_send_fd(int sock, int fd, const char *name)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	memset(cbuf, 0, sizeof(cbuf));
+	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	name[n] = '\0';
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -EBADMSG;
+	memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+	return 0;
+}
+
+int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
+{
+	_cleanup_close_ int s = sock;
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return ob_error(err, errno, "open /dev/ptmx");
+	int unlock = 0;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return ob_error(err, errno, "unlock pty");
+	int n;
+	if (ioctl(master, TIOCGPTN, &n) < 0)
+		return ob_error(err, errno, "pty number");
+	_cleanup_close_ int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return ob_error(err, errno, "open the pty slave");
+	if (p->has_console_size) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			return ob_error(err, errno, "set consoleSize");
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "/dev/pts/%d", n);
+	int r = ob_send_fd(s, master, name);
+	if (r < 0)
+		return ob_error(err, -r, "send the pty master to the console socket");
+	r = ob_rootfs_bind_console(slave, err);
+	if (r < 0)
+		return r;
+	if (setsid() < 0)
+		return ob_error(err, errno, "setsid");
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		return ob_error(err, errno, "make the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return ob_error(err, errno, "dup2 the pty to fd %d", fd);
+	return 0;
+}

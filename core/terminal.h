@@ -1,0 +1,22 @@
+/* terminal.h - the container's pty and --console-socket (runc's protocol). */
+#ifndef OB_TERMINAL_H
+#define OB_TERMINAL_H
+
+#include "err.h"
+#include "spec.h"
+
+/* Parent: connect to the AF_UNIX socket --console-socket names. */
+int ob_terminal_connect(const char *path, int *ret_fd, struct ob_err *err);
+
+/* In the container, after pivot_root: open a pty in the container's devpts (/dev/ptmx),
+ * set consoleSize, send the master over sock with SCM_RIGHTS (the payload is the pty's
+ * name, as runc sends it), bind the slave on /dev/console, make it the controlling
+ * terminal of a new session and the process's stdio. Closes sock. */
+int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err);
+
+/* Send fd over an AF_UNIX socket with SCM_RIGHTS, name as the data. */
+int ob_send_fd(int sock, int fd, const char *name);
+/* Receive one fd (and the data into name, NUL-terminated). */
+int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len);
+
+#endif

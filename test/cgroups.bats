@@ -1,0 +1,471 @@
+#!/usr/bin/env bats
+# core/cgroup: layout detection, cgroupsPath resolution, every linux.resources field written
+# where its controller lives (this machine's v1 hierarchies, the real cgroup2 mount at
+# /sys/fs/cgroup/unified, a prepared fake v2 tree), freezer, pids, kill, stats, removal.
+# Driven through test/tools/cgtool (one core call per command).
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+V1=/sys/fs/cgroup
+V2=/sys/fs/cgroup/unified
+
+setup() {
+	common_setup
+	CG="/ocibox-$(uniq_name cg)"
+	CGT="$TOOLS/cgtool"
+	[ -x "$CGT" ] || skip "test/tools/cgtool not built (make check builds it)"
+}
+
+# Remove a cgroup (and what is under it) in every hierarchy at teardown.
+cleanup_cg() {
+	defer "find $V1/*$1 -depth -type d -exec rmdir {} +"
+}
+
+assert_no_cgroup() {
+	local d
+	for d in "$V1"/*"$1" "$V1"/unified"$1"; do
+		[ ! -d "$d" ] || fail "cgroup $d left behind"
+	done
+}
+
+make_fake_v2() {
+	FAKE="$BATS_TEST_TMPDIR/cgfs"
+	mkdir -p "$FAKE"
+	echo "cpuset cpu io memory hugetlb pids rdma misc" >"$FAKE/cgroup.controllers"
+	: >"$FAKE/cgroup.subtree_control"
+	: >"$FAKE/cgroup.procs"
+}
+
+@test "layout: this host is hybrid from mountinfo; v2, v1 and hybrid from a cgroup root" {
+	requires root cgroup1 cgroup2
+	run "$CGT" mode
+	assert_success
+	assert_output hybrid
+	OCIBOX_CGROUP_ROOT=$V2 run "$CGT" mode
+	assert_output v2
+	make_fake_v2
+	OCIBOX_CGROUP_ROOT=$FAKE run "$CGT" mode
+	assert_output v2
+	f1="$BATS_TEST_TMPDIR/v1"
+	mkdir -p "$f1/memory" "$f1/cpu,cpuacct"
+	touch "$f1/memory/cgroup.procs" "$f1/cpu,cpuacct/cgroup.procs"
+	OCIBOX_CGROUP_ROOT=$f1 run "$CGT" mode
+	assert_output v1
+	mkdir "$f1/unified"
+	echo hugetlb >"$f1/unified/cgroup.controllers"
+	OCIBOX_CGROUP_ROOT=$f1 run "$CGT" mode
+	assert_output hybrid
+	OCIBOX_CGROUP_ROOT="$BATS_TEST_TMPDIR/nothing-here" run "$CGT" mode
+	assert_failure
+	assert_output "cgtool: cgroup root \`$BATS_TEST_TMPDIR/nothing-here\`: No such file or directory"
+}
+
+@test "cgroupsPath: default, relative, absolute; escapes and systemd forms refused" {
+	run "$CGT" path "" c1
+	assert_output /ocibox/c1
+	run "$CGT" path a/./b c1
+	assert_output /ocibox/a/b
+	run "$CGT" path //libpod_parent//libpod-x/ c1
+	assert_output /libpod_parent/libpod-x
+	run "$CGT" path /a/b/../c c1
+	assert_output /a/c
+	run "$CGT" path ../../etc c1
+	assert_failure
+	assert_output "cgtool: cgroup path \`../../etc\` escapes its parent cgroup /ocibox"
+	run "$CGT" path /x/../../y c1
+	assert_failure
+	assert_output "cgtool: cgroup path \`/x/../../y\` escapes the cgroup hierarchy"
+	run "$CGT" path / c1
+	assert_failure
+	assert_output "cgtool: cgroupsPath \`/\` is the root cgroup"
+	run "$CGT" path system.slice:ocibox:c1 c1
+	assert_failure
+	assert_output "cgtool: cgroupsPath \`system.slice:ocibox:c1\` has the systemd form slice:prefix:name; it needs --systemd-cgroup"
+	if [ ! -d /run/systemd/system ]; then
+		run "$CGT" path system.slice:ocibox:c1 c1 systemd
+		assert_failure
+		assert_output "cgtool: --systemd-cgroup: systemd is not running on this host (no /run/systemd/system); use cgroupfs paths"
+	fi
+}
+
+@test "v1: memory, cpu, cpuset, pids, blkio, devices read back from the cgroup files" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	run "$CGT" create "$CG"
+	assert_success
+	run "$CGT" apply "$CG" memory.limit=$((64 << 20)) memory.swap=$((128 << 20)) \
+		memory.reservation=$((32 << 20)) memory.swappiness=10 memory.disableOOMKiller=true \
+		memory.useHierarchy=true memory.kernel=4096 memory.kernelTCP=4096 \
+		cpu.shares=512 cpu.quota=20000 cpu.period=50000 cpu.burst=1000 cpu.idle=0 \
+		cpu.cpus=0 cpu.mems=0 pids.limit=33 blockIO.weight=500 \
+		blockIO.throttleReadBpsDevice=254:0:1048576 blockIO.throttleWriteIOPSDevice=254:0:100 \
+		devices=deny:a:*:*:rwm devices=allow:c:1:3:rwm devices=allow:c:*:5:r
+	assert_success
+	m=$V1/memory$CG
+	[ "$(cat $m/memory.limit_in_bytes)" = $((64 << 20)) ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = $((128 << 20)) ]
+	[ "$(cat $m/memory.soft_limit_in_bytes)" = $((32 << 20)) ]
+	[ "$(cat $m/memory.swappiness)" = 10 ]
+	grep -qx "oom_kill_disable 1" $m/memory.oom_control
+	[ "$(cat $m/memory.use_hierarchy)" = 1 ]
+	# kernel/kernelTCP: ignored, as the spec allows
+	[ "$(cat $m/memory.kmem.tcp.limit_in_bytes)" != 4096 ]
+	c=$V1/cpu$CG
+	[ "$(cat $c/cpu.shares)" = 512 ]
+	[ "$(cat $c/cpu.cfs_quota_us)" = 20000 ]
+	[ "$(cat $c/cpu.cfs_period_us)" = 50000 ]
+	[ "$(cat $c/cpu.cfs_burst_us)" = 1000 ]
+	[ "$(cat $V1/cpuset$CG/cpuset.cpus)" = 0 ]
+	[ "$(cat $V1/cpuset$CG/cpuset.mems)" = 0 ]
+	[ "$(cat $V1/pids$CG/pids.max)" = 33 ]
+	b=$V1/blkio$CG
+	w=$b/blkio.weight
+	[ -e "$w" ] || w=$b/blkio.bfq.weight
+	grep -Eqx "(default )?500" "$w"
+	[ "$(cat $b/blkio.throttle.read_bps_device)" = "254:0 1048576" ]
+	[ "$(cat $b/blkio.throttle.write_iops_device)" = "254:0 100" ]
+	run cat $V1/devices$CG/devices.list
+	assert_output "c 1:3 rwm
+c *:5 r"
+	run "$CGT" destroy "$CG"
+	assert_success
+	assert_no_cgroup "$CG"
+}
+
+@test "v1: memory and swap in either order (raise above memsw, then lower below limit)" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	m=$V1/memory$CG
+	"$CGT" apply "$CG" memory.limit=$((32 << 20)) memory.swap=$((64 << 20))
+	run "$CGT" apply "$CG" memory.limit=$((256 << 20)) memory.swap=$((512 << 20))
+	assert_success
+	[ "$(cat $m/memory.limit_in_bytes)" = $((256 << 20)) ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = $((512 << 20)) ]
+	run "$CGT" apply "$CG" memory.limit=$((16 << 20)) memory.swap=$((24 << 20))
+	assert_success
+	[ "$(cat $m/memory.limit_in_bytes)" = $((16 << 20)) ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = $((24 << 20)) ]
+	# -1 with no swap given: both unlimited
+	run "$CGT" apply "$CG" memory.limit=-1
+	assert_success
+	[ "$(cat $m/memory.limit_in_bytes)" = "$(cat $V1/memory/memory.limit_in_bytes)" ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = "$(cat $V1/memory/memory.memsw.limit_in_bytes)" ]
+	"$CGT" destroy "$CG"
+}
+
+@test "v1/hybrid: what the host lacks and what the kernel rejects are named" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	run "$CGT" apply "$CG" network.classID=1048577
+	assert_failure
+	assert_output "cgtool: linux.resources.network.classID: cgroup v1 controller net_cls is not mounted"
+	run "$CGT" apply "$CG" network.priorities=eth0:5
+	assert_output "cgtool: linux.resources.network.priorities: cgroup v1 controller net_prio is not mounted"
+	run "$CGT" apply "$CG" rdma=mlx5_0:1:2
+	assert_output "cgtool: linux.resources.rdma: cgroup v1 controller rdma is not mounted"
+	run "$CGT" apply "$CG" unified=memory.max:1
+	assert_output "cgtool: linux.resources.unified: \`memory.max\`: controller memory is not available in the cgroup v2 hierarchy $V2"
+	run "$CGT" apply "$CG" hugepageLimits=3MB:1
+	assert_output "cgtool: hugepageLimits: page size 3MB is not supported here (no hugetlb.3MB.max in $V2$CG)"
+	run "$CGT" apply "$CG" cpu.cpus=9999
+	assert_output "cgtool: set cpuset.cpus to \"9999\" in $V1/cpuset$CG: Numerical result out of range"
+	run "$CGT" apply "$CG" memory.swappiness=1000
+	assert_output "cgtool: set memory.swappiness to \"1000\" in $V1/memory$CG: Invalid argument"
+	run "$CGT" apply "$CG" devices=allow:x:1:1:rwm
+	assert_output "cgtool: linux.resources.devices[0].type: \`x\`"
+	"$CGT" destroy "$CG"
+	assert_no_cgroup "$CG"
+}
+
+@test "hybrid: hugepageLimits and unified go to the cgroup2 mount (hugetlb.<size>.max)" {
+	requires root cgroup1 cgroup2
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	run "$CGT" apply "$CG" hugepageLimits=2MB:$((4 << 20))
+	assert_success
+	[ "$(cat $V2$CG/hugetlb.2MB.max)" = $((4 << 20)) ]
+	[ "$(cat $V2$CG/hugetlb.2MB.rsvd.max)" = $((4 << 20)) ]
+	run "$CGT" apply "$CG" unified=hugetlb.1GB.max:0
+	assert_success
+	[ "$(cat $V2$CG/hugetlb.1GB.max)" = 0 ]
+	run "$CGT" stats "$CG"
+	assert_line "hugetlb.2MB.usage 0"
+	assert_line "memory.limit $(cat $V1/memory$CG/memory.limit_in_bytes)"
+	"$CGT" destroy "$CG"
+	assert_no_cgroup "$CG"
+}
+
+@test "memory.checkBeforeUpdate: a limit below the current usage is refused" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	# 20M of shmem charged to the cgroup (it stays charged after the writer exits)
+	shm="/dev/shm/$(uniq_name shm)"
+	defer "rm -f $shm"
+	sh -c "echo \$\$ >$V1/memory$CG/cgroup.procs; head -c 20M /dev/zero >$shm"
+	usage=$(cat $V1/memory$CG/memory.usage_in_bytes)
+	[ "$usage" -gt $((16 << 20)) ]
+	run "$CGT" apply "$CG" memory.limit=$((4 << 20)) memory.checkBeforeUpdate=true
+	assert_failure
+	assert_output --regexp "^cgtool: memory limit 4194304 is below the current usage [0-9]+ of $V1/memory$CG \\(checkBeforeUpdate\\)$"
+	[ "$(cat $V1/memory$CG/memory.limit_in_bytes)" != 4194304 ]
+	rm -f "$shm"
+	"$CGT" destroy "$CG"
+}
+
+@test "fake v2 tree: every resource in v2 files, runc's conversions, v1-only fields refused" {
+	requires root
+	make_fake_v2
+	export OCIBOX_CGROUP_ROOT=$FAKE
+	run "$CGT" create "$CG"
+	assert_success
+	[ "$(cat $FAKE/cgroup.subtree_control)" = "cpuset cpu io memory hugetlb pids rdma misc" ]
+	run "$CGT" apply "$CG" memory.limit=$((64 << 20)) memory.swap=$((96 << 20)) \
+		memory.reservation=$((16 << 20)) memory.swappiness=10 cpu.shares=1024 cpu.quota=20000 \
+		cpu.period=100000 cpu.burst=500 cpu.idle=1 cpu.cpus=0-1 cpu.mems=0 pids.limit=-1 \
+		blockIO.weight=500 blockIO.weightDevice=8:0:100 blockIO.throttleReadBpsDevice=8:0:1048576 \
+		blockIO.throttleWriteIOPSDevice=8:16:0 hugepageLimits=2MB:$((2 << 20)) rdma=mlx5_0:10:20 \
+		unified=memory.high:$((50 << 20)) unified=memory.oom.group:1
+	assert_success
+	d=$FAKE$CG
+	[ "$(cat $d/memory.max)" = $((64 << 20)) ]
+	# v1's memory+swap 96M with memory 64M: 32M of swap
+	[ "$(cat $d/memory.swap.max)" = $((32 << 20)) ]
+	[ "$(cat $d/memory.low)" = $((16 << 20)) ]
+	# shares 1024 -> weight 1 + (1024-2)*9999/262142
+	[ "$(cat $d/cpu.weight)" = $((1 + (1024 - 2) * 9999 / 262142)) ]
+	[ "$(cat $d/cpu.max)" = "20000 100000" ]
+	[ "$(cat $d/cpu.max.burst)" = 500 ]
+	[ "$(cat $d/cpu.idle)" = 1 ]
+	[ "$(cat $d/cpuset.cpus)" = 0-1 ]
+	[ "$(cat $d/pids.max)" = max ]
+	# blkio weight 500 -> io.weight 1 + (500-10)*9999/990
+	run cat $d/io.weight
+	assert_output "default $((1 + (500 - 10) * 9999 / 990))
+8:0 $((1 + (100 - 10) * 9999 / 990))"
+	run cat $d/io.max
+	assert_output "8:0 rbps=1048576
+8:16 wiops=max"
+	[ "$(cat $d/hugetlb.2MB.max)" = $((2 << 20)) ]
+	[ "$(cat $d/rdma.max)" = "mlx5_0 hca_handle=10 hca_object=20" ]
+	[ "$(cat $d/memory.high)" = $((50 << 20)) ]
+	[ "$(cat $d/memory.oom.group)" = 1 ]
+	[ ! -e $d/memory.swappiness ]
+
+	run "$CGT" apply "$CG" memory.limit=$((64 << 20)) memory.swap=$((32 << 20))
+	assert_failure
+	assert_output "cgtool: memory.swap 33554432 (memory+swap) is below memory.limit 67108864"
+	run "$CGT" apply "$CG" memory.swap=$((32 << 20))
+	assert_output "cgtool: memory.swap 33554432 needs a memory.limit"
+	run "$CGT" apply "$CG" memory.limit=-1
+	assert_success
+	[ "$(cat $d/memory.max)" = max ]
+	[ "$(cat $d/memory.swap.max)" = max ]
+	run "$CGT" apply "$CG" memory.disableOOMKiller=true
+	assert_output "cgtool: memory.disableOOMKiller: cgroup v2 has no OOM killer switch"
+	run "$CGT" apply "$CG" cpu.realtimeRuntime=1000 cpu.realtimePeriod=10000
+	assert_output "cgtool: cpu.realtimeRuntime/realtimePeriod: cgroup v2 has no realtime scheduler limits"
+	run "$CGT" apply "$CG" network.classID=1
+	assert_output "cgtool: linux.resources.network.classID: cgroup v2 has no net_cls controller"
+	run "$CGT" apply "$CG" unified=../x:1
+	assert_output "cgtool: linux.resources.unified: invalid key \`../x\`"
+	run "$CGT" apply "$CG" unified=nosuch.file:1
+	assert_output "cgtool: linux.resources.unified: \`nosuch.file\`: controller nosuch is not available in the cgroup v2 hierarchy $FAKE"
+	run "$CGT" destroy "$CG"
+	assert_success
+	run ls "$FAKE"
+	assert_output "cgroup.controllers
+cgroup.procs
+cgroup.subtree_control"
+}
+
+@test "v1 freezer: freeze waits for FROZEN, the task is stopped, thaw resumes it" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	sleep 60 &
+	pid=$!
+	defer "kill -9 $pid"
+	"$CGT" enter "$CG" $pid
+	run "$CGT" freeze "$CG"
+	assert_success
+	[ "$(cat $V1/freezer$CG/freezer.state)" = FROZEN ]
+	run "$CGT" state "$CG"
+	assert_output frozen
+	# a frozen task does not run: a signal stays pending
+	kill -TERM $pid
+	grep -q "^SigPnd:\|^ShdPnd:" /proc/$pid/status
+	[ -d /proc/$pid ]
+	[ "$(awk '{print $3}' /proc/$pid/stat)" != Z ]
+	run "$CGT" thaw "$CG"
+	assert_success
+	run "$CGT" state "$CG"
+	assert_output thawed
+	# thawed: the pending TERM ends it
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 143 ]
+	"$CGT" destroy "$CG"
+	assert_no_cgroup "$CG"
+}
+
+@test "v2 freezer on the real cgroup2 mount: cgroup.freeze and cgroup.events" {
+	requires root cgroup2
+	export OCIBOX_CGROUP_ROOT=$V2
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	sleep 60 &
+	pid=$!
+	defer "kill -9 $pid"
+	"$CGT" enter "$CG" $pid
+	grep -qx "0::$CG" /proc/$pid/cgroup
+	run "$CGT" freeze "$CG"
+	assert_success
+	grep -qx "frozen 1" $V2$CG/cgroup.events
+	run "$CGT" state "$CG"
+	assert_output frozen
+	kill -TERM $pid
+	sleep 0.2
+	[ "$(awk '{print $3}' /proc/$pid/stat)" != Z ]
+	"$CGT" thaw "$CG"
+	grep -qx "frozen 0" $V2$CG/cgroup.events
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 143 ]
+	"$CGT" destroy "$CG"
+	[ ! -d $V2$CG ]
+}
+
+@test "pids lists the cgroup and its sub-cgroups; kill reaches them all (v1 and v2)" {
+	requires root cgroup1 cgroup2
+	for root in "" "$V2"; do
+		export OCIBOX_CGROUP_ROOT=$root
+		cleanup_cg "$CG"
+		# v2 (and hybrid's unified part): no processes in a cgroup whose children have
+		# controllers enabled (EBUSY): processes only in leaves
+		first=$CG/s1
+		"$CGT" create "$first"
+		"$CGT" create "$CG/sub/deeper"
+		sleep 60 &
+		p1=$!
+		sleep 60 &
+		p2=$!
+		"$CGT" enter "$first" $p1
+		"$CGT" enter "$CG/sub/deeper" $p2
+		run "$CGT" pids "$CG"
+		assert_success
+		assert_output "$(printf '%s\n' $p1 $p2 | sort -n)"
+		run "$CGT" kill "$CG" KILL
+		assert_success
+		status=0
+		wait $p1 || status=$?
+		[ "$status" -eq 137 ]
+		status=0
+		wait $p2 || status=$?
+		[ "$status" -eq 137 ]
+		# destroy removes the sub-cgroup too
+		run "$CGT" destroy "$CG"
+		assert_success
+		assert_no_cgroup "$CG"
+	done
+}
+
+@test "kill with another signal freezes, signals every pid, thaws (v1)" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	sleep 60 &
+	p1=$!
+	"$CGT" enter "$CG" $p1
+	run "$CGT" kill "$CG" TERM
+	assert_success
+	status=0
+	wait $p1 || status=$?
+	[ "$status" -eq 143 ]
+	[ "$(cat $V1/freezer$CG/freezer.state)" = THAWED ]
+	"$CGT" destroy "$CG"
+}
+
+@test "create refuses a cgroup holding processes (another container's); destroy of a busy one fails and keeps it" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	sleep 60 &
+	pid=$!
+	defer "kill -9 $pid"
+	"$CGT" enter "$CG" $pid
+	run "$CGT" create "$CG" empty
+	assert_failure
+	assert_output --regexp "^cgtool: cgroup \`$CG\` already holds processes \\(pid $pid in $V1/[a-z,=]+$CG\\): another container\\?$"
+	run "$CGT" destroy "$CG"
+	assert_failure
+	assert_output --regexp "^cgtool: remove cgroup \`$V1/[a-z,=]+$CG\` \\(still holds pid $pid\\): Device or resource busy$"
+	[ -d "$V1/memory$CG" ]
+	kill -9 $pid
+	wait $pid || true
+	run "$CGT" destroy "$CG"
+	assert_success
+	assert_no_cgroup "$CG"
+}
+
+@test "destroy removes the empty default parent /ocibox, not one still in use" {
+	requires root cgroup1
+	[ ! -d $V1/memory/ocibox ] || skip "another /ocibox cgroup exists on this host"
+	a="/ocibox/$(uniq_name a)"
+	b="/ocibox/$(uniq_name b)"
+	cleanup_cg "$a"
+	cleanup_cg "$b"
+	defer "rmdir $V1/*/ocibox"
+	"$CGT" create "$a"
+	"$CGT" create "$b"
+	"$CGT" destroy "$a"
+	[ -d $V1/memory/ocibox ]
+	[ ! -d $V1/memory$a ]
+	"$CGT" destroy "$b"
+	assert_no_cgroup /ocibox
+}
+
+@test "v2 devices: the eBPF program is felt from inside, and an update replaces it" {
+	requires root cgroup2
+	export OCIBOX_CGROUP_ROOT=$V2
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	run "$CGT" apply "$CG" devices=deny:a:*:*:rwm devices=allow:c:1:3:rwm devices=allow:c:1:5:r
+	assert_success
+	run sh -c "echo \$\$ >$V2$CG/cgroup.procs; echo x >/dev/null && echo null-ok; head -c 3 /dev/zero | wc -c; echo x >/dev/zero || echo zero-write-denied; head -c 1 /dev/urandom || echo urandom-denied"
+	assert_line null-ok
+	assert_line 3
+	assert_line zero-write-denied
+	assert_line urandom-denied
+	assert_line "head: cannot open '/dev/urandom' for reading: Operation not permitted"
+	run "$CGT" apply "$CG" devices=deny:c:1:9:w
+	assert_success
+	run sh -c "echo \$\$ >$V2$CG/cgroup.procs; head -c 1 /dev/urandom | wc -c; echo x >/dev/urandom || echo urandom-write-denied"
+	assert_line 1
+	assert_line urandom-write-denied
+	"$CGT" destroy "$CG"
+	[ ! -d $V2$CG ]
+}
+
+@test "stats: pids, memory, cpu from v1 with a process running" {
+	requires root cgroup1
+	cleanup_cg "$CG"
+	"$CGT" create "$CG"
+	"$CGT" apply "$CG" pids.limit=50 memory.limit=$((100 << 20))
+	sleep 60 &
+	pid=$!
+	defer "kill -9 $pid"
+	"$CGT" enter "$CG" $pid
+	run "$CGT" stats "$CG"
+	assert_success
+	assert_line "pids.current 1"
+	assert_line "pids.limit 50"
+	assert_line "memory.limit $((100 << 20))"
+	assert_line "cpu.percpu $(nproc)"
+	kill -9 $pid
+	wait $pid || true
+	"$CGT" destroy "$CG"
+}

@@ -1,0 +1,420 @@
+#!/usr/bin/env bats
+# oci-create: what the container gets from config.json, and the failures that leave nothing.
+
+load helpers
+load container-helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	common_setup
+	requires root
+	make_bundle
+}
+
+@test "create: prints nothing, the init waits in state created, pid-file holds its pid" {
+	run obq create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" c1
+	assert_success
+	assert_output ""
+	run ob state c1
+	assert_success
+	[ "$(jq -r .status <<<"$output")" = created ]
+	pid=$(jq -r .pid <<<"$output")
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$pid" ]
+	kill -0 "$pid"
+	[ -p "$OB_ROOT/c1/exec.fifo" ]
+	[ "$(stat -c %a "$OB_ROOT/c1")" = 700 ]
+	[ "$(jq -r .rootfs <<<"$output")" = "$BUNDLE/rootfs" ]
+	# not dumpable until exec (CVE-2019-5736): its /proc files belong to root:root
+	grep -q '^State:.*S' /proc/$pid/status
+}
+
+@test "create: -b and a relative bundle, the runc alias and the symlink" {
+	cd "$BATS_TEST_TMPDIR"
+	run obq create -b bundle c2
+	assert_success
+	[ "$(ob state c2 | jq -r .bundle)" = "$BUNDLE" ]
+	run obq create -b "$BUNDLE" c2
+	assert_failure 1
+	assert_output "oci-create: container \`c2\` already exists"
+	oci-create --root "$OB_ROOT" -b bundle c2b </dev/null >/dev/null 2>&1
+	[ "$(ob state c2b | jq -r .status)" = created ]
+}
+
+@test "create: invalid ids are refused" {
+	for id in . .. 'a/b' 'a b' ''; do
+		run obq create -b "$BUNDLE" "$id"
+		assert_failure
+	done
+	run obq create -b "$BUNDLE" 'a/b'
+	assert_output "oci-create: invalid container id \`a/b\`"
+	run obq create -b "$BUNDLE" 'ok_-+.1'
+	assert_success
+}
+
+@test "create: a missing rootfs fails clearly and leaves nothing" {
+	update_config '.root.path = "nope"'
+	run obq create -b "$BUNDLE" c3
+	assert_failure 1
+	assert_output "oci-create: rootfs \`$BUNDLE/nope\`: No such file or directory"
+	assert_nothing_left c3
+}
+
+@test "create: a bad mount names the mount and leaves nothing" {
+	update_config '.mounts += [{"destination": "/x", "type": "nosuchfs", "source": "none"}]'
+	run obq create -b "$BUNDLE" c4
+	assert_failure 1
+	assert_output 'oci-create: mount "none" on "/x": No such device'
+	assert_nothing_left c4
+}
+
+@test "create: an unknown namespace is refused before anything is made" {
+	update_config '.linux.namespaces += [{"type": "nett"}]'
+	run obq create -b "$BUNDLE" c5
+	assert_failure 1
+	assert_output --partial 'linux.namespaces[6].type'
+	assert_output --partial 'nett'
+	assert_nothing_left c5
+}
+
+@test "create: a namespace path that is not a namespace fails and leaves nothing" {
+	update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"$BUNDLE/config.json\" else . end)"
+	run obq create -b "$BUNDLE" c6
+	assert_failure 1
+	assert_output --partial "not a namespace"
+	assert_nothing_left c6
+}
+
+@test "create: args[0] not found exits 127, not executable exits 126, nothing left" {
+	update_config '.process.args = ["/nonexistent"]'
+	run -127 obq create -b "$BUNDLE" c7
+	assert_failure 127
+	assert_output "oci-create: exec \`/nonexistent\`: No such file or directory"
+	assert_nothing_left c7
+	update_config '.process.args = ["nosuchcmd"]'
+	run -127 obq create -b "$BUNDLE" c7
+	assert_failure 127
+	assert_output --partial 'exec `nosuchcmd` in $PATH'
+	assert_nothing_left c7
+	update_config '.process.args = ["/etc/passwd"]'
+	run -126 obq create -b "$BUNDLE" c7
+	assert_failure 126
+	assert_output "oci-create: exec \`/etc/passwd\`: Permission denied"
+	assert_nothing_left c7
+}
+
+@test "create: a terminal process without --console-socket is refused" {
+	update_config '.process.terminal = true'
+	run obq create -b "$BUNDLE" c8
+	assert_failure 1
+	assert_output --partial "console-socket"
+	assert_nothing_left c8
+}
+
+@test "create: --console-socket receives the pty master; consoleSize; /dev/console" {
+	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
+	set_cmd 'tty; stty size; ls -l /dev/console | cut -c1'
+	sock="$BATS_TEST_TMPDIR/tty.sock"
+	"$TOOLS/recvtty" "$sock" >"$BATS_TEST_TMPDIR/tty.out" 2>"$BATS_TEST_TMPDIR/tty.err" &
+	rpid=$!
+	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+	run obq create -b "$BUNDLE" --console-socket "$sock" c9
+	assert_success
+	ob start c9
+	wait "$rpid"
+	grep -q '^name: /dev/pts/0' "$BATS_TEST_TMPDIR/tty.err"
+	run tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out"
+	assert_line --index 0 /dev/pts/0
+	assert_line --index 1 "33 101"
+	assert_line --index 2 c
+}
+
+@test "create: --preserve-fds passes fd 3 on; without it no fd past stdio is open" {
+	echo secret >"$BATS_TEST_TMPDIR/f"
+	update_config '.process.args = ["/bin/ls", "-l", "/proc/self/fd"]'
+	run ob run -b "$BUNDLE" --preserve-fds 1 p1 3<"$BATS_TEST_TMPDIR/f"
+	assert_success
+	assert_output --regexp " 3 -> $BATS_TEST_TMPDIR/f"
+	run ob run -b "$BUNDLE" p2 3<"$BATS_TEST_TMPDIR/f" 4<"$BATS_TEST_TMPDIR/f"
+	assert_success
+	refute_output --partial "$BATS_TEST_TMPDIR/f"
+	refute_output --partial "$BUNDLE"
+}
+
+@test "create: LISTEN_FDS is passed through (fds and LISTEN_PID=1)" {
+	echo secret >"$BATS_TEST_TMPDIR/f"
+	set_cmd 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
+	LISTEN_FDS=1 run ob run -b "$BUNDLE" lf 3<"$BATS_TEST_TMPDIR/f"
+	assert_success
+	assert_output "1 1
+secret"
+}
+
+@test "create: --no-pivot (MS_MOVE + chroot) and --no-new-keyring still give a working container" {
+	set_cmd 'ls /bin/busybox; test -e /proc/self/status && echo proc'
+	run ob run -b "$BUNDLE" --no-pivot --no-new-keyring np
+	assert_success
+	assert_output "/bin/busybox
+proc"
+	assert_nothing_left np
+}
+
+@test "create: every namespace is new; joined ones are the host's" {
+	update_config '.linux.namespaces += [{"type": "time"}]'
+	set_cmd 'for n in pid net ipc uts mnt cgroup time; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+	run ob run -b "$BUNDLE" n1
+	assert_success
+	for n in pid net ipc uts mnt cgroup time; do
+		inside=$(awk -v n="$n" '$1 == n {print $2}' <<<"$output")
+		[ -n "$inside" ]
+		[ "$inside" != "$(host_ns $n)" ] || { echo "$n is the host's"; false; }
+	done
+	unshare --net --ipc sleep 100 &
+	tpid=$!
+	defer "kill $tpid"
+	sleep 0.2
+	update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$tpid/ns/net\" elif .type == \"ipc\" then .path = \"/proc/$tpid/ns/ipc\" else . end)"
+	run ob run -b "$BUNDLE" n2
+	assert_success
+	[ "$(awk '$1 == "net" {print $2}' <<<"$output")" = "$(readlink /proc/$tpid/ns/net)" ]
+	[ "$(awk '$1 == "ipc" {print $2}' <<<"$output")" = "$(readlink /proc/$tpid/ns/ipc)" ]
+	[ "$(awk '$1 == "uts" {print $2}' <<<"$output")" != "$(host_ns uts)" ]
+	# we went back to our own namespaces after the clone
+	[ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/$$/ns/net)" ]
+}
+
+@test "create: a new time namespace gets linux.timeOffsets" {
+	update_config '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 5}, "boottime": {"secs": 172800}}'
+	set_cmd 'cat /proc/self/timens_offsets'
+	run ob run -b "$BUNDLE" tn
+	assert_success
+	assert_line --regexp '^monotonic +86400 +5$'
+	assert_line --regexp '^boottime +172800 +0$'
+	# and we are back in our own
+	[ "$(readlink /proc/self/ns/time_for_children)" = "$(host_ns time)" ]
+}
+
+@test "create: recursive mount attributes (rro) reach submounts; host stdio is never chowned" {
+	mkdir -p "$BATS_TEST_TMPDIR/top/sub"
+	mount -t tmpfs sub "$BATS_TEST_TMPDIR/top/sub"
+	defer "umount $BATS_TEST_TMPDIR/top/sub"
+	update_config ".mounts += [{\"destination\": \"/top\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/top\", \"options\": [\"rbind\", \"rro\"]}] | .process.user = {\"uid\": 1000, \"gid\": 1000}"
+	set_cmd 'touch /top/sub/x 2>&1; grep " /top/sub " /proc/self/mountinfo | cut -d" " -f6'
+	before=$(stat -c '%u:%g %a' /dev/null)
+	run ob run -b "$BUNDLE" rro </dev/null
+	assert_line --index 0 --partial "Read-only file system"
+	assert_line --index 1 --regexp '^ro'
+	[ "$(stat -c '%u:%g %a' /dev/null)" = "$before" ]
+}
+
+@test "create: a new network namespace has lo up" {
+	set_cmd 'cat /sys/class/net/lo/operstate; cat /sys/class/net/lo/flags'
+	run ob run -b "$BUNDLE" lo1
+	assert_success
+	[ $(( $(sed -n 2p <<<"$output") & 1 )) -eq 1 ]
+}
+
+@test "create: a user namespace with id maps" {
+	requires userns
+	open_bundle_path
+	update_config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_cmd 'cat /proc/self/uid_map /proc/self/gid_map; id -u; ls -l /dev/null | cut -c1'
+	run ob run -b "$BUNDLE" u1
+	assert_success
+	assert_line --index 0 --regexp '^ +0 +100000 +65536$'
+	assert_line --index 1 --regexp '^ +0 +100000 +65536$'
+	assert_line --index 2 0
+	assert_line --index 3 c
+}
+
+@test "create: a user namespace joined by path, with new pid and mount namespaces in it" {
+	requires userns
+	open_bundle_path
+	unshare -U sleep 100 &
+	upid=$!
+	defer "kill $upid"
+	for i in $(seq 50); do [ "$(readlink /proc/$upid/ns/user)" != "$(host_ns user)" ] && break; sleep 0.05; done
+	echo "0 200000 65536" >/proc/$upid/uid_map
+	echo "0 200000 65536" >/proc/$upid/gid_map
+	update_config ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$upid/ns/user\"}]"
+	set_cmd 'readlink /proc/self/ns/user; echo "pid $$"; cat /proc/self/uid_map; id -u'
+	run ob run -b "$BUNDLE" uj
+	assert_success
+	assert_line --index 0 "$(readlink /proc/$upid/ns/user)"
+	assert_line --index 1 "pid 1"
+	assert_line --index 2 --regexp '^ +0 +200000 +65536$'
+	assert_line --index 3 0
+	assert_nothing_left uj
+}
+
+@test "create: idmapped bind mounts (the container's mappings, or the mount's own)" {
+	requires userns
+	open_bundle_path
+	mkdir -p "$BATS_TEST_TMPDIR/shared"
+	chmod 755 "$BATS_TEST_TMPDIR/shared"
+	touch "$BATS_TEST_TMPDIR/shared/f"
+	mkdir -p "$BUNDLE/rootfs/plain" "$BUNDLE/rootfs/mapped" "$BUNDLE/rootfs/own"
+	chown 0:0 "$BATS_TEST_TMPDIR/shared/f"
+	update_config ".linux.namespaces += [{\"type\": \"user\"}] | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}] | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+		| .mounts += [{\"destination\": \"/plain\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\"]},
+			{\"destination\": \"/mapped\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\", \"idmap\"]},
+			{\"destination\": \"/own\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\", \"idmap\"],
+			 \"uidMappings\": [{\"containerID\": 0, \"hostID\": 101000, \"size\": 10}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 101000, \"size\": 10}]}]"
+	set_cmd 'stat -c "%n %u" /plain/f /mapped/f /own/f'
+	run ob run -b "$BUNDLE" idm
+	assert_success
+	# host root is not mapped: nobody; through the idmapped mount it is the container's root;
+	# with the mount's own map (0 -> 101000) it is 101000 on the host = 1000 inside
+	assert_line "/plain/f 65534"
+	assert_line "/mapped/f 0"
+	assert_line "/own/f 1000"
+	assert_nothing_left idm
+}
+
+@test "create: mounts as the spec gives them, seen in mountinfo" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo hello >"$BATS_TEST_TMPDIR/src/file"
+	update_config ".mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"bind\", \"ro\", \"nosuid\"]},
+		{\"destination\": \"/scratch/deep\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"mode=700\", \"noexec\"]}]"
+	set_cmd 'cat /data/file; grep -E " /(data|scratch/deep|proc|dev|dev/pts|sys) " /proc/self/mountinfo; stat -c %a /scratch/deep; touch /data/x 2>&1'
+	run ob run -b "$BUNDLE" m1
+	assert_line --index 0 hello
+	assert_output --regexp ' /data ro,nosuid[^ ]* .*- ext4 '
+	assert_output --regexp ' /scratch/deep rw,noexec[^ ]* .*- tmpfs tmpfs rw,size=1024k,mode=700'
+	assert_output --regexp ' /proc rw[^ ]* .*- proc proc '
+	assert_output --regexp ' /dev rw,nosuid .*- tmpfs tmpfs '
+	assert_output --regexp ' /dev/pts .*- devpts devpts .*ptmxmode=666'
+	assert_output --regexp ' /sys ro,nosuid,nodev,noexec.* - sysfs '
+	assert_line 700
+	assert_output --partial "Read-only file system"
+	# created inside the rootfs, nothing mounted on the host
+	[ -d "$BUNDLE/rootfs/scratch/deep" ]
+	! grep -q "$BATS_TEST_TMPDIR/src" /proc/self/mountinfo
+}
+
+@test "create: a symlink in the rootfs cannot point a mount outside it (CVE-2021-30465)" {
+	mkdir -p "$BATS_TEST_TMPDIR/hostdir"
+	ln -s "$BATS_TEST_TMPDIR/hostdir" "$BUNDLE/rootfs/evil"
+	mkdir -p "$BUNDLE/rootfs$BATS_TEST_TMPDIR/hostdir"
+	ln -s ../../../../../../../../../tmp "$BUNDLE/rootfs/evil2"
+	update_config '.mounts += [{"destination": "/evil/sub", "type": "tmpfs", "source": "tmpfs"}, {"destination": "/evil2/'"$(uniq_name x)"'", "type": "tmpfs", "source": "tmpfs"}]'
+	set_cmd 'grep -E " /(evil|tmp)" /proc/self/mountinfo | cut -d" " -f5'
+	run ob run -b "$BUNDLE" s1
+	assert_success
+	# the symlinks resolved inside the rootfs: $rootfs$hostdir/sub and $rootfs/tmp/x
+	[ -d "$BUNDLE/rootfs$BATS_TEST_TMPDIR/hostdir/sub" ]
+	[ -d "$BUNDLE/rootfs/tmp/$(uniq_name x)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/hostdir/sub" ]
+	[ ! -e "/tmp/$(uniq_name x)" ]
+}
+
+@test "create: default devices, linux.devices, /dev links" {
+	update_config '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 1000, "gid": 44}]'
+	set_cmd 'for d in null zero full random urandom tty mynull; do stat -c "%n %F %t,%T %a %u %g" /dev/$d; done; for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done; echo x > /dev/null && echo written'
+	run ob run -b "$BUNDLE" d1
+	assert_success
+	assert_line "/dev/null character special file 1,3 666 0 0"
+	assert_line "/dev/zero character special file 1,5 666 0 0"
+	assert_line "/dev/full character special file 1,7 666 0 0"
+	assert_line "/dev/random character special file 1,8 666 0 0"
+	assert_line "/dev/urandom character special file 1,9 666 0 0"
+	assert_line "/dev/tty character special file 5,0 666 0 0"
+	assert_line "/dev/mynull character special file 1,3 660 1000 44"
+	assert_line pts/ptmx
+	assert_line /proc/self/fd
+	assert_line /proc/self/fd/0
+	assert_line /proc/self/fd/2
+	assert_line written
+}
+
+@test "create: maskedPaths and readonlyPaths" {
+	update_config '.linux.maskedPaths += ["/etc/secret", "/etc/secretdir"] | .linux.readonlyPaths += ["/home"] | .root.readonly = false'
+	echo top >"$BUNDLE/rootfs/etc/secret"
+	mkdir -p "$BUNDLE/rootfs/etc/secretdir" && echo x >"$BUNDLE/rootfs/etc/secretdir/f"
+	set_cmd 'grep -c " /proc/keys .* tmpfs " /proc/self/mountinfo; wc -c </etc/secret; ls /etc/secretdir | wc -l; touch /etc/secretdir/n 2>&1; echo 1 > /proc/sys/kernel/domainname 2>&1; touch /home/x 2>&1; touch /root/ok && echo rw-root'
+	run ob run -b "$BUNDLE" k1
+	assert_line --index 0 1
+	assert_line --index 1 0
+	assert_line --index 2 0
+	assert_line --index 3 --partial "Read-only file system"
+	assert_line --index 4 --partial "Read-only file system"
+	assert_line --index 5 --partial "Read-only file system"
+	assert_line --index 6 rw-root
+	[ "$(cat "$BUNDLE/rootfs/etc/secret")" = top ]
+}
+
+@test "create: root.readonly" {
+	set_cmd 'touch /x 2>&1; grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / " /proc/self/mountinfo | cut -d" " -f6'
+	run ob run -b "$BUNDLE" r1
+	assert_line --index 0 --partial "Read-only file system"
+	assert_line --index 1 --regexp '^ro'
+}
+
+@test "create: user, groups and umask from the spec; names from the rootfs /etc/passwd" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [29, 44], "umask": 63} | .root.readonly = false'
+	set_cmd 'id; umask; echo $HOME'
+	run ob run -b "$BUNDLE" id1
+	assert_success
+	assert_line --index 0 "uid=1000(tester) gid=1000(tester) groups=29(audio),44(video)"
+	assert_line --index 1 0077
+	assert_line --index 2 /home
+}
+
+@test "create: capabilities (CapEff/CapBnd/CapPrm/CapAmb) and no_new_privs" {
+	update_config '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"], "effective": ["CAP_KILL", "CAP_CHOWN"], "permitted": ["CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"], "inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]} | .process.noNewPrivileges = true'
+	set_cmd 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
+	run ob run -b "$BUNDLE" cap1
+	assert_success
+	num() { grep -E "#define CAP_$1[[:space:]]" /usr/include/linux/capability.h | awk '{print $3}'; }
+	mask() { local m=0 c; for c in "$@"; do m=$(( m | (1 << $(num $c)) )); done; printf '%016x' $m; }
+	assert_line "CapBnd:	$(mask KILL CHOWN NET_RAW)"
+	# ambient caps are raised into the effective set of the exec'd program
+	assert_line "CapEff:	$(mask KILL CHOWN NET_RAW)"
+	assert_line "CapPrm:	$(mask KILL CHOWN NET_RAW)"
+	assert_line "CapInh:	$(mask NET_RAW)"
+	assert_line "CapAmb:	$(mask NET_RAW)"
+	assert_line "NoNewPrivs:	1"
+}
+
+@test "create: rlimits, hostname, domainname, sysctl, cwd, env" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 1000}, {"type": "RLIMIT_NPROC", "soft": 77, "hard": 88}]
+		| .hostname = "boxhost" | .domainname = "boxdomain" | .linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.msgmax": "4242"}
+		| .process.cwd = "/etc" | .process.env += ["FOO=bar baz"]'
+	set_cmd 'ulimit -n; ulimit -Hn; ulimit -u; hostname; cat /proc/sys/kernel/domainname; cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax; pwd; echo "$FOO"'
+	run ob run -b "$BUNDLE" rl1
+	assert_success
+	assert_output "512
+1000
+77
+boxhost
+boxdomain
+1
+4242
+/etc
+bar baz"
+	[ "$(hostname)" != boxhost ]
+}
+
+@test "create: a failing createRuntime hook fails create and leaves nothing" {
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
+	run obq create -b "$BUNDLE" h1
+	assert_failure 1
+	assert_output "oci-create: createRuntime hook \`/bin/sh\`: exited with status 3"
+	assert_nothing_left h1
+}
+
+@test "create: a hook that times out is killed, create fails, nothing left" {
+	update_config '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
+	run obq create -b "$BUNDLE" h2
+	assert_failure 1
+	assert_output "oci-create: prestart hook \`/bin/sleep\`: timed out after 1s"
+	assert_nothing_left h2
+	! pgrep -f "^sleep 30$"
+}
+
+@test "create: a failing createContainer hook (in the container) fails create" {
+	update_config '.hooks = {"createContainer": [{"path": "/bin/false"}]}'
+	run obq create -b "$BUNDLE" h3
+	assert_failure 1
+	assert_output "oci-create: createContainer hook \`/bin/false\`: exited with status 1"
+	assert_nothing_left h3
+}

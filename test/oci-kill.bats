@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# oci-kill: signals by name or number, default TERM, --all.
+
+load helpers
+load container-helpers
+
+setup() {
+	common_setup
+	requires root
+	make_bundle
+	update_config '.root.readonly = false'
+}
+
+# The shell is pid 1 of its namespace: it only dies of signals it handles.
+trap_cmd='for s in TERM HUP USR1; do trap "echo $s > /sig; exit 0" $s; done; touch /ready; while :; do sleep 0.05; done'
+
+start_trap() {
+	set_cmd "$trap_cmd"
+	rm -f "$BUNDLE/rootfs/sig" "$BUNDLE/rootfs/ready"
+	obq create -b "$BUNDLE" "$1"
+	ob start "$1"
+	for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+}
+
+@test "kill: default TERM; names with and without SIG; numbers" {
+	start_trap k1
+	run ob kill k1
+	assert_success
+	wait_status k1 stopped
+	[ "$(cat "$BUNDLE/rootfs/sig")" = TERM ]
+	ob delete k1
+	for spec in "HUP HUP" "SIGUSR1 USR1" "10 USR1" "sighup HUP"; do
+		set -- $spec
+		start_trap k2
+		ob kill k2 "$1"
+		wait_status k2 stopped
+		[ "$(cat "$BUNDLE/rootfs/sig")" = "$2" ]
+		ob delete k2
+	done
+}
+
+@test "kill: KILL on a created container; unknown signals; stopped containers" {
+	obq create -b "$BUNDLE" k3
+	run ob kill k3 NOSUCH
+	assert_failure 2
+	assert_output --partial "unknown signal \`NOSUCH\`"
+	run ob kill k3 KILL
+	assert_success
+	wait_status k3 stopped
+	run ob kill k3 KILL
+	assert_failure 1
+	assert_output "oci-kill: container \`k3\` is not running"
+	run ob kill nosuch
+	assert_failure 1
+	assert_output "oci-kill: container \`nosuch\` does not exist"
+}
+
+@test "kill --all: every process of the container's pid namespace" {
+	set_cmd 'trap "echo got > /got" USR1; sleep 100 & sleep 100 & touch /ready; while :; do sleep 0.1; done'
+	obq create -b "$BUNDLE" k4
+	ob start k4
+	for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	long() { for p in $(rootfs_pids); do tr '\0' ' ' </proc/$p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 100 $'; }
+	[ "$(long)" = 2 ]
+	ob kill --all k4 USR1
+	for i in $(seq 50); do [ "$(long)" = 0 ] && break; sleep 0.1; done
+	[ "$(long)" = 0 ]
+	# the init handled it and lives on
+	[ "$(cat "$BUNDLE/rootfs/got")" = got ]
+	[ "$(ob state k4 | jq -r .status)" = running ]
+}
