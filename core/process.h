@@ -15,16 +15,21 @@
 #include "err.h"
 #include "spec.h"
 
+struct ob_seccomp_prog;
+
 struct ob_proc_ctx {
 	const struct ob_process *p;
 	struct ob_caps caps;     /* prepared capability sets (libcap) */
 	bool has_caps;
 	char **env;              /* the process env (spec env + HOME when missing, set later) */
 	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
+	struct ob_seccomp_prog *seccomp_prog; /* ob_seccomp_prepare(seccomp) by the caller, in
+					       * the parent; freed with the ctx */
 	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
 				  * the caller raises it to --preserve-fds */
 	/* filled by ob_process_setup */
 	char exec_path[4096];    /* args[0] resolved in the container's PATH */
+	int seccomp_fd;          /* SCMP_ACT_NOTIFY: the listener fd, for the runtime; else -1 */
 };
 
 /* Parent side: build the capability sets and the env; nothing inside the container yet. */
