@@ -247,11 +247,12 @@ start_listener() {
 	[ ! -e "$BUNDLE/rootfs/tmp/faked" ]
 }
 
-@test "seccomp: the notify agent's errno reaches the process" {
+@test "seccomp: the notify agent's errno reaches the process (with WAIT_KILLABLE_RECV)" {
 	requires root
 	sc_bundle
 	start_listener 13
 	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$SOCK\",
+		\"flags\":[\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],
 		\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
 	update_config '.process.args = ["/bin/mkdir", "/tmp/x"]'
 	run ob run -b "$BUNDLE" "$(uniq_name)"
