@@ -3,6 +3,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+CNIDIR  ?= $(PREFIX)/lib/cni
 B       := build
 PKGS    := jansson libcap libseccomp libnl-3.0 libnl-route-3.0
 VERSION := 0.1.0
@@ -11,8 +12,7 @@ COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 CFLAGS  ?= -O2 -g
 OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
-	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS)) \
-	-DOB_VERSION='"$(VERSION)"' -DOB_COMMIT='"$(COMMIT)"'
+	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS))
 OB_LDFLAGS := -Wl,--gc-sections
 ifeq ($(STATIC),1)
 OB_LDFLAGS += -static
@@ -32,7 +32,16 @@ LINKS        := $(APPLET_NAMES:%=$(B)/bin/%)
 # Small C programs the tests use (a console-socket receiver, ...): test/tools/*.c
 TEST_TOOLS   := $(patsubst test/tools/%.c,$(B)/test/%,$(wildcard test/tools/*.c))
 
-.PHONY: all check test demo install uninstall deps size clean bench format
+# version.h is rewritten only when the version or commit changes, so exactly the files
+# that include it are rebuilt.
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define OB_VERSION "%s"\n#define OB_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+FORCE:
+
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format
 
 all: $(B)/ocibox $(LINKS)
 
@@ -45,7 +54,7 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-$(B)/%.o: %.c $(B)/gen/applets.h
+$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
@@ -66,7 +75,7 @@ $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c
+$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
@@ -85,10 +94,13 @@ install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/ocibox $(DESTDIR)$(BINDIR)/ocibox
 	@for a in $(APPLET_NAMES); do ln -sf ocibox $(DESTDIR)$(BINDIR)/$$a; done
+	install -d $(DESTDIR)$(CNIDIR)
+	ln -sf $(BINDIR)/ocibox $(DESTDIR)$(CNIDIR)/veth-setup   # the CNI plugin "type": "veth-setup"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ocibox
 	@for a in $(APPLET_NAMES); do rm -f $(DESTDIR)$(BINDIR)/$$a; done
+	rm -f $(DESTDIR)$(CNIDIR)/veth-setup
 
 size: $(B)/ocibox
 	@size $(B)/ocibox

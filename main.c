@@ -11,12 +11,7 @@
 
 #include "applets/applet.h"
 
-#ifndef OB_VERSION
-#define OB_VERSION "0.0.0"
-#endif
-#ifndef OB_COMMIT
-#define OB_COMMIT "unknown"
-#endif
+#include "version.h"
 #define OB_SPEC_VERSION "1.3.0"
 
 struct applet {

@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "version.h"
 #include "applet.h"
 #include "../core/ns.h"
+#include "../core/state.h"
 
 const char nsenter_usage[] =
 	"Usage: nsenter [options] [PROGRAM [ARG...]]\n"
@@ -46,6 +48,9 @@ const char nsenter_usage[] =
 	" -e, --env               take the environment of the target (/proc/PID/environ)\n"
 	" -F, --no-fork           do not fork before exec'ing PROGRAM\n"
 	" -Z, --follow-context    set the SELinux context of the target (needs SELinux)\n"
+	"     --container ID      target an ocibox container's init (state under the global\n"
+	"                         --root: `ocibox --root DIR nsenter --container ID`);\n"
+	"                         implies --all\n"
 	" -V, --version           print the version\n"
 	"\n"
 	"Exit status: PROGRAM's; 126 when it cannot run, 127 when it is not found,\n"
@@ -71,15 +76,19 @@ static void forward_signal(int sig, siginfo_t *info, void *ctx)
 		kill(child_pid, sig);
 }
 
-/* The parent after the fork: wait for the program, give its status as ours. */
-static int wait_child(pid_t pid)
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+/* The parent after the fork: wait for the program, give its status as ours. The
+ * forwarded signals were blocked before the fork (one arriving before the handlers
+ * would kill us and orphan the program); old is the mask to go back to. */
+static int wait_child(pid_t pid, const sigset_t *old)
 {
-	static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	child_pid = pid;
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, old, NULL);
 
 	int status;
 	for (;;) {
@@ -207,7 +216,7 @@ static int follow_context(pid_t target)
 
 int nsenter_main(int argc, char **argv)
 {
-	enum { OPT_PRESERVE = 256 };
+	enum { OPT_PRESERVE = 256, OPT_CONTAINER };
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"target", required_argument, NULL, 't'},
@@ -228,6 +237,7 @@ int nsenter_main(int argc, char **argv)
 		{"env", no_argument, NULL, 'e'},
 		{"no-fork", no_argument, NULL, 'F'},
 		{"follow-context", no_argument, NULL, 'Z'},
+		{"container", required_argument, NULL, OPT_CONTAINER},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -238,7 +248,7 @@ int nsenter_main(int argc, char **argv)
 	bool all = false, preserve = false, no_fork = false, follow_ctx = false, do_env = false;
 	bool do_root = false, do_wd = false, force_uid = false, force_gid = false;
 	bool follow_uid = false, follow_gid = false;
-	const char *root_dir = NULL, *wd_dir = NULL, *wdns = NULL;
+	const char *root_dir = NULL, *wd_dir = NULL, *wdns = NULL, *container = NULL;
 	uint32_t uid = 0, gid = 0;
 	int c;
 
@@ -294,6 +304,9 @@ int nsenter_main(int argc, char **argv)
 		case 'Z':
 			follow_ctx = true;
 			break;
+		case OPT_CONTAINER:
+			container = optarg;
+			break;
 		case ':':
 			if (startswith(argv[optind - 1], "--"))
 				return ob_usage_error("option '%s' requires an argument", argv[optind - 1]);
@@ -312,6 +325,23 @@ int nsenter_main(int argc, char **argv)
 			ns_file[ns_opts[i].type] = optarg;
 		}
 		}
+	}
+	/* --container ID: the init of an ocibox container, all its namespaces. */
+	_cleanup_state_ struct ob_state *st = NULL;
+	if (container) {
+		struct ob_err e = {0};
+		if (target > 0)
+			return ob_usage_error("--container and --target are mutually exclusive");
+		if (ob_state_load(ob_opts.root, container, &st, &e) < 0) {
+			ob_log_error("%s", e.msg);
+			return OB_EXIT_FAIL;
+		}
+		if (!ob_state_init_alive(st)) {
+			ob_log_error("container `%s` is not running", container);
+			return OB_EXIT_FAIL;
+		}
+		target = st->pid;
+		all = true;
 	}
 	if (do_wd && wdns)
 		return ob_usage_error("--wd and --wdns are mutually exclusive");
@@ -368,19 +398,21 @@ int nsenter_main(int argc, char **argv)
 		enum ob_ns_type t = ns_opts[i].type;
 		if (!want[t])
 			continue;
-		if (ns_file[t])
-			rc = ob_ns_open(ns_file[t], t, &set.fd[t], &err);
-		else if (target > 0)
-			rc = ob_ns_open_pid(target, t, &set.fd[t], &err);
-		else {
+		if (!ns_file[t] && target <= 0) {
 			ob_ns_set_close(&set);
 			return ob_usage_error("neither filename nor target pid supplied for ns/%s",
 					      ob_ns_proc_name(t));
 		}
-		if (rc < 0)
+		int r = ns_file[t] ? ob_ns_open(ns_file[t], t, &set.fd[t], &err)
+				   : ob_ns_open_pid(target, t, &set.fd[t], &err);
+		if (r < 0)
 			goto fail;
 	}
-	rc = OB_EXIT_FAIL;
+	/* The fds are the init's only if it is still the same process (pid reuse). */
+	if (st && !ob_state_init_alive(st)) {
+		ob_log_error("container `%s` is not running", container);
+		goto out;
+	}
 	/* -r/-w directories are opened now, in our namespaces: they are "tunnels" from here. */
 	if (do_root && (root_fd = open_target(root_dir, target, "root", O_RDONLY)) < 0) {
 		rc = root_fd == -2 ? OB_EXIT_USAGE : OB_EXIT_FAIL;
@@ -459,14 +491,21 @@ int nsenter_main(int argc, char **argv)
 
 	/* setns(2) into a pid namespace moves only our children: fork so the program is in it. */
 	if (enter_pid && !no_fork) {
+		sigset_t fwd, old;
+		sigemptyset(&fwd);
+		for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+			sigaddset(&fwd, forwarded[i]);
+		sigprocmask(SIG_BLOCK, &fwd, &old);
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
 			ob_log_error("fork failed: %s", strerror(errno));
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			goto out;
 		}
 		if (pid > 0)
-			return wait_child(pid);
+			return wait_child(pid, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL); /* a mask survives execve */
 		forked = true;
 	}
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "../core/cgroup.h"
 #include "../core/container.h"
 
 const char oci_create_usage[] =
@@ -78,6 +79,8 @@ int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool r
 	o->id = argv[optind];
 	o->root = ob_opts.root;
 	o->systemd_cgroup = ob_opts.systemd_cgroup;
+	/* tests: a cgroupfs root other than the host's (core/cgroup.h) */
+	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 	o->cgroup_manager = ob_opts.cgroup_manager;
 	return 0;
 }

@@ -49,7 +49,8 @@ const char oci_spec_usage[] =
     "      --cap-add CAP, --cap-drop CAP   in every capability set (CAP_X, X or ALL)\n"
     "      --annotation K=V\n"
     "      --hook STAGE:PATH[:ARG...]   prestart|createRuntime|createContainer|\n"
-    "                          startContainer|poststart|poststop\n"
+    "                          startContainer|poststart|poststop; the ARGs are the\n"
+    "                          hook's whole argv, argv[0] first (default: PATH)\n"
     "      --seccomp FILE      linux.seccomp from FILE (a linux.seccomp object)\n"
     "      --seccomp-default   linux.seccomp: the built-in default profile (Docker's\n"
     "                          protections: allow-list, EPERM for everything else)\n";

@@ -2,7 +2,9 @@
  * as a CNI plugin (when CNI_COMMAND is set). All netlink work is in netutil/. */
 #include <sys/random.h>
 
+#include "../core/ns.h"
 #include "../core/spec.h"
+#include "../core/state.h"
 #include "../netutil/netutil.h"
 #include "applet.h"
 
@@ -15,7 +17,7 @@ const char veth_setup_usage[] =
 	"Create a veth pair with one end in a network namespace, configure both ends, and\n"
 	"print what was made as JSON. Any failure removes what was made.\n\n"
 	"  --netns PID|PATH    the target namespace (/proc/PID/ns/net or a path, /run/netns/X)\n"
-	"  --container ID      the namespace of the init of container ID (under --root)\n"
+	"  --container ID      the namespace of the init of container ID (global --root)\n"
 	"  --host-if NAME      host end (default: veth + 8 random hex digits)\n"
 	"  --if NAME           end in the namespace (default eth0)\n"
 	"  --addr CIDR         address of the namespace end (IPv4 or IPv6; repeatable)\n"
@@ -147,9 +149,24 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int open_target(const struct args *a, int *ret_fd, char **ret_name, struct ob_err *err)
 {
-	if (a->container)
-		return ob_error_msg(err, ENOSYS, "--container `%s`: not available in this build yet",
-				    a->container);
+	if (a->container) {
+		_cleanup_state_ struct ob_state *st = NULL;
+		int r = ob_state_load(ob_opts.root, a->container, &st, err);
+		if (r < 0)
+			return r;
+		if (!ob_state_init_alive(st))
+			return ob_error_msg(err, ESRCH, "container `%s` is %s: it has no network namespace",
+					    a->container, ob_status_name(ob_state_status(st)));
+		r = ob_ns_open_pid(st->pid, OB_NS_NETWORK, ret_fd, err);
+		/* the pid could have died and been reused between the check and the open */
+		if (r >= 0 && !ob_state_init_alive(st)) {
+			close(*ret_fd);
+			return ob_error_msg(err, ESRCH, "container `%s` stopped", a->container);
+		}
+		if (r >= 0)
+			*ret_name = ob_xasprintf("/proc/%d/ns/net", (int)st->pid);
+		return r;
+	}
 	int r = ob_netns_open(a->netns, ret_fd, err);
 	if (r < 0)
 		return r;

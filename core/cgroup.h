@@ -12,7 +12,9 @@
  * directories and ob_cgroup_destroy removes them again.
  *
  * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroupfs root instead of mountinfo's
- * mounts (the applets take it from $OCIBOX_CGROUP_ROOT). The layout is then read from
+ * mounts (cgexec and oci-create/oci-run take it from $OCIBOX_CGROUP_ROOT; a container's
+ * state records it, so later commands on that container use the same tree; the
+ * test/tools/cgtool test driver reads it too). The layout is then read from
  * the tree: DIR/cgroup.controllers present = v2 rooted at DIR; otherwise every DIR/<name>
  * holding cgroup.procs is a v1 hierarchy for the comma-separated controllers <name>, and
  * DIR/unified holding cgroup.controllers makes it hybrid. When DIR is not a cgroup
@@ -191,5 +193,21 @@ int ob_cgroup_oom_kills(const struct ob_cgroup *cg, uint64_t *ret, struct ob_err
 /* runc's conversions, exported for oci-update and the tests. */
 uint64_t ob_cgroup_shares_to_weight(uint64_t shares);
 uint64_t ob_cgroup_blkio_to_io_weight(uint64_t weight);
+
+/* ---- a container's cgroup (core/cgroup-state.c) ---- */
+struct ob_state;
+/* The cgroup recorded in a container's state (st->cgroup_path, in the tree recorded as
+ * ext "cgroup_root"); *ret NULL when the container has none. */
+int ob_cgroup_open_state(const struct ob_state *st, struct ob_cgroup **ret, struct ob_err *err);
+/* Lock container id, load its state and open its cgroup ("container `x` has no cgroup").
+ * Close *ret_lock to unlock. */
+int ob_cgroup_of_container(const char *root, const char *id, struct ob_state **ret_st,
+			   struct ob_cgroup **ret_cg, int *ret_lock, struct ob_err *err);
+/* ob_cgroup_apply of config.json's linux.resources, with runc's default device rules
+ * (and linux.devices) allowed after the spec's rules when it has any. */
+int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
+			 struct ob_err *err);
+/* Whether the container's cgroup is frozen (status "paused"). */
+bool ob_cgroup_state_frozen(const struct ob_state *st);
 
 #endif

@@ -19,6 +19,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "../netutil/netutil.h"
+#include "cgroup.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
@@ -61,6 +63,36 @@ static void kill_init(pid_t pid)
 		;
 }
 
+/* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
+ * container's processes, limited, all before the init exists (so it never runs
+ * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
+ * not make cgroups. */
+static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			    struct ob_cgroup **ret, struct ob_err *err)
+{
+	*ret = NULL;
+	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
+		return 0;
+	struct ob_cgroup *cg = NULL;
+	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, &cg, err);
+	if (r < 0)
+		return ob_error_prefix(err, r, "linux.cgroupsPath");
+	r = ob_cgroup_create(cg, OB_CGROUP_MUST_BE_EMPTY, err);
+	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+		ob_log_debug("no cgroup for an unprivileged caller: %s", err->msg);
+		ob_cgroup_free(cg);
+		return 0;
+	}
+	if (r == 0 && (r = ob_cgroup_apply_spec(cg, spec, err)) < 0)
+		ob_cgroup_destroy(cg, 1000, NULL);
+	if (r < 0) {
+		ob_cgroup_free(cg);
+		return r;
+	}
+	*ret = cg;
+	return 0;
+}
+
 int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
@@ -90,7 +122,9 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	int lock_fd = -1;
 	pid_t pid = 0;
 	bool dir_made = false;
+	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
+	struct ob_cgroup *cg = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
 	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
@@ -187,6 +221,8 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
+	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
+		goto fail;
 	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
 	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
@@ -239,7 +275,12 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 		goto restore;
 
 	struct clone_args ca = {.flags = (uint64_t)clone_flags, .exit_signal = SIGCHLD};
-	/* cgroup: CLONE_INTO_CGROUP (ca.flags, ca.cgroup) may be set here by the cgroup module */
+	/* v2 (and hybrid's unified part): the init starts in its cgroup (clone3(2)
+	 * CLONE_INTO_CGROUP); the v1 hierarchies are joined below, before it runs user code */
+	if (cg && ob_cgroup_v2_fd(cg) >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)ob_cgroup_v2_fd(cg);
+	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid == 0) {
 		close(sv[0]);
@@ -314,8 +355,34 @@ restore:
 	if (spec->hooks.n_poststart)
 		ob_state_set_ext(&st, "poststart", "1");
 
-	/* cgroup: the parent puts the init in its cgroup here, before any user code runs */
-	/* netDevices: moved into the netns here */
+	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
+	if (cg) {
+		if ((r = ob_cgroup_enter(cg, pid, err)) < 0)
+			goto fail;
+		st.cgroup_path = (char *)ob_cgroup_path(cg);
+		if (ob_cgroup_root())
+			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
+		if (ob_cgroup_created_top(cg))
+			ob_state_set_ext(&st, "cgroup_top", ob_cgroup_created_top(cg));
+	}
+	/* linux.netDevices (config-linux.md "Network Devices"): into the container's netns,
+	 * renamed, permanent addresses kept, up - before the hooks, which may configure them. */
+	if (spec->linux_.n_net_devices) {
+		int nsfd = -1;
+		if ((r = ob_ns_open_pid(pid, OB_NS_NETWORK, &nsfd, err)) < 0)
+			goto fail;
+		if (ob_ns_is_current(nsfd, OB_NS_NETWORK)) {
+			close(nsfd);
+			r = ob_error_msg(err, EINVAL, "linux.netDevices: the container has no network namespace of its own");
+			goto fail;
+		}
+		if ((r = ob_net_devices_move_in(nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices,
+						  err)) < 0) {
+			close(nsfd);
+			goto fail;
+		}
+		devs_nsfd = nsfd;
+	}
 
 	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
 	if (any_idmap) {
@@ -402,8 +469,17 @@ restore:
 	goto out;
 
 fail:
+	/* Devices go back under their host names before the namespace dies (the kernel would
+	 * return only physical ones, under the container's names, and destroy virtual ones). */
+	if (devs_nsfd >= 0) {
+		struct ob_err e2;
+		ob_net_devices_move_out(devs_nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices, &e2);
+	}
 	kill_init(pid);
-	/* cgroup: removed here on a failed create */
+	if (cg) {
+		ob_cgroup_kill(cg, SIGKILL, NULL);
+		ob_cgroup_destroy(cg, 5000, NULL);
+	}
 	if (dir_made)
 		ob_state_remove(o->root, o->id, NULL);
 out:
@@ -412,6 +488,9 @@ out:
 		free(st.ext[i].value);
 	}
 	free(st.ext);
+	if (devs_nsfd >= 0)
+		close(devs_nsfd);
+	ob_cgroup_free(cg);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (sv[0] >= 0)

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
@@ -97,7 +98,14 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 /* Every process whose pid namespace is the init's (when the container has its own). */
 static int kill_all(const struct ob_state *st, int sig, struct ob_err *err)
 {
-	/* cgroup: kill every process of the container's cgroup here when there is one */
+	struct ob_cgroup *cg = NULL;
+	if (ob_cgroup_open_state(st, &cg, NULL) == 0 && cg) {
+		int r = ob_cgroup_kill(cg, sig, err);
+		ob_cgroup_free(cg);
+		if (r == 0)
+			signal_init(st, sig, NULL); /* a fake test tree holds no processes */
+		return r;
+	}
 	char path[64];
 	struct stat init_ns, self_ns;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st->pid);
@@ -171,7 +179,20 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 		if (!wait_gone(st, 10000))
 			return ob_error_msg(err, ETIMEDOUT, "container `%s`: the init did not exit after SIGKILL", id);
 	}
-	/* cgroup: the container's cgroup is removed here */
+	struct ob_cgroup *cg = NULL;
+	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
+		return r;
+	if (cg) {
+		const char *top = ob_state_get_ext(st, "cgroup_top");
+		if (top)
+			ob_cgroup_set_created_top(cg, top);
+		/* what is left (a container without its own pid namespace), then the cgroup */
+		ob_cgroup_kill(cg, SIGKILL, NULL);
+		r = ob_cgroup_destroy(cg, 10000, err);
+		ob_cgroup_free(cg);
+		if (r < 0)
+			return ob_error_prefix(err, r, "delete container `%s`", id);
+	}
 	if (ob_state_get_ext(st, "poststop")) {
 		struct ob_spec *spec = NULL;
 		struct ob_err e2 = {0};

@@ -685,8 +685,12 @@ int ob_spec_doc_add_hook(struct ob_spec_doc *d, const char *spec, struct ob_err 
 	if (!is_abs(path))
 		return ob_error_msg(err, EINVAL, "`%s`: hook path `%s` is not an absolute path",
 				    spec, path);
-	/* args is the hook's whole argv, argv[0] included (config.md, hooks). */
-	json_t *a = json_pack("[s]", path);
+	/* args is the hook's whole argv, argv[0] included (config.md, hooks): the ARGs are
+	 * taken as written, so `createRuntime:/usr/bin/veth-setup:veth-setup:add` runs the
+	 * applet named by argv[0]; without ARGs argv is just PATH. */
+	json_t *a = json_array();
+	if (!args)
+		json_array_append_new(a, json_string(path));
 	while (args) {
 		char *next = strchr(args, ':');
 		if (next)

@@ -6,6 +6,7 @@
  * core/spec.c, namespaces from core/ns.c, capability names from libcap, architectures
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
+#include "version.h"
 #include "spec_features.h"
 
 #include <ctype.h>
@@ -194,12 +195,13 @@ static json_t *linux_features(struct fb *b)
 		push(b, ns, json_string(ob_ns_type_name(t)));
 	put(b, l, "capabilities", capabilities(b));
 
-	/* what core/cgroup implements (issue 4): v1, v2 and hybrid hosts, the systemd
-	 * cgroupsPath form where systemd runs, the rdma controller */
+	/* what core/cgroup implements (issue 4): v1, v2 and hybrid hosts and the rdma
+	 * controller. The slice:prefix:name form is mapped to a cgroupfs path, but no unit is
+	 * registered with systemd over D-Bus, so the systemd driver is not claimed. */
 	json_t *cg = put(b, l, "cgroup", json_object());
 	put(b, cg, "v1", json_true());
 	put(b, cg, "v2", json_true());
-	put(b, cg, "systemd", json_true());
+	put(b, cg, "systemd", json_false());
 	put(b, cg, "systemdUser", json_false());
 	put(b, cg, "rdma", json_true());
 

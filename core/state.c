@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "util.h"
 
 #define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
@@ -353,12 +354,10 @@ bool ob_state_init_alive(const struct ob_state *st)
 	return st->start_time == 0 || start == st->start_time;
 }
 
-/* cgroup: the freezer check. The cgroup module replaces this body with its own
- * (e.g. return ob_cgroup_is_frozen(st->cgroup_path)); false until then. */
+/* paused: the container's cgroup is frozen */
 static bool state_frozen(const struct ob_state *st)
 {
-	(void)st;
-	return false;
+	return ob_cgroup_state_frozen(st);
 }
 
 enum ob_status ob_state_status(const struct ob_state *st)
@@ -426,4 +425,106 @@ const char *ob_state_get_ext(const struct ob_state *st, const char *key)
 		if (streq(st->ext[i].key, key))
 			return st->ext[i].value;
 	return NULL;
+}
+
+/* ---- cgroup output: oci-ps --format json, oci-events (runc's shapes) ---- */
+
+char *ob_state_pids_json(const pid_t *pids, size_t n)
+{
+	_cleanup_json_ json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(pids[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	if (!s)
+		abort();
+	return s;
+}
+
+static json_t *mem_data(const struct ob_cgroup_mem_data *m)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "limit", json_integer((json_int_t)(m->limit > INT64_MAX ? INT64_MAX : m->limit)));
+	json_object_set_new(o, "usage", json_integer((json_int_t)m->usage));
+	json_object_set_new(o, "max", json_integer((json_int_t)m->max_usage));
+	json_object_set_new(o, "failcnt", json_integer((json_int_t)m->failcnt));
+	return o;
+}
+
+static json_t *blkio_entries(const struct ob_cgroup_blkio_entry *e, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "major", json_integer(e[i].major));
+		json_object_set_new(o, "minor", json_integer(e[i].minor));
+		json_object_set_new(o, "op", json_string(e[i].op));
+		json_object_set_new(o, "value", json_integer((json_int_t)e[i].value));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *stats_object(const struct ob_cgroup_stats *s)
+{
+	json_t *d = json_object();
+	json_t *cpu = json_object(), *usage = json_object(), *thr = json_object();
+	json_object_set_new(usage, "total", json_integer((json_int_t)s->cpu.total));
+	json_t *percpu = json_array();
+	for (size_t i = 0; i < s->cpu.n_percpu; i++)
+		json_array_append_new(percpu, json_integer((json_int_t)s->cpu.percpu[i]));
+	json_object_set_new(usage, "percpu", percpu);
+	json_object_set_new(usage, "kernel", json_integer((json_int_t)s->cpu.kernel));
+	json_object_set_new(usage, "user", json_integer((json_int_t)s->cpu.user));
+	json_object_set_new(cpu, "usage", usage);
+	json_object_set_new(thr, "periods", json_integer((json_int_t)s->cpu.periods));
+	json_object_set_new(thr, "throttledPeriods", json_integer((json_int_t)s->cpu.throttled_periods));
+	json_object_set_new(thr, "throttledTime", json_integer((json_int_t)s->cpu.throttled_time));
+	json_object_set_new(cpu, "throttling", thr);
+	json_object_set_new(d, "cpu", cpu);
+
+	json_t *mem = json_object(), *raw = json_object();
+	json_object_set_new(mem, "cache", json_integer((json_int_t)s->memory.cache));
+	json_object_set_new(mem, "usage", mem_data(&s->memory.usage));
+	json_object_set_new(mem, "swap", mem_data(&s->memory.swap));
+	json_object_set_new(mem, "kernel", mem_data(&s->memory.kernel));
+	for (size_t i = 0; i < s->memory.n_raw; i++)
+		json_object_set_new(raw, s->memory.raw[i].key, json_integer((json_int_t)s->memory.raw[i].value));
+	json_object_set_new(mem, "raw", raw);
+	json_object_set_new(d, "memory", mem);
+
+	json_t *pids = json_object();
+	json_object_set_new(pids, "current", json_integer((json_int_t)s->pids.current));
+	json_object_set_new(pids, "limit", json_integer((json_int_t)s->pids.limit));
+	json_object_set_new(d, "pids", pids);
+
+	json_t *blkio = json_object();
+	json_object_set_new(blkio, "ioServiceBytesRecursive",
+			    blkio_entries(s->blkio.service_bytes, s->blkio.n_service_bytes));
+	json_object_set_new(blkio, "ioServicedRecursive",
+			    blkio_entries(s->blkio.serviced, s->blkio.n_serviced));
+	json_object_set_new(d, "blkio", blkio);
+
+	json_t *huge = json_object();
+	for (size_t i = 0; i < s->n_hugetlb; i++) {
+		json_t *h = json_object();
+		json_object_set_new(h, "usage", json_integer((json_int_t)s->hugetlb[i].usage));
+		json_object_set_new(h, "max", json_integer((json_int_t)s->hugetlb[i].max_usage));
+		json_object_set_new(h, "failcnt", json_integer((json_int_t)s->hugetlb[i].failcnt));
+		json_object_set_new(huge, s->hugetlb[i].page_size, h);
+	}
+	json_object_set_new(d, "hugetlb", huge);
+	return d;
+}
+
+char *ob_state_event_json(const char *type, const char *id, const struct ob_cgroup_stats *stats)
+{
+	_cleanup_json_ json_t *o = json_object();
+	json_object_set_new(o, "type", json_string(type));
+	json_object_set_new(o, "id", json_string(id));
+	if (stats)
+		json_object_set_new(o, "data", stats_object(stats));
+	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		abort();
+	return s;
 }

@@ -104,4 +104,11 @@ int ob_state_list(const char *root, char ***ret_ids, struct ob_err *err);
 void ob_state_set_ext(struct ob_state *st, const char *key, const char *value);
 const char *ob_state_get_ext(const struct ob_state *st, const char *key);
 
+/* cgroup output (oci-ps --format json, oci-events), runc's shapes: "[1,2]" and
+ * {"type":"stats","id":ID,"data":{"cpu":..,"memory":..,"pids":..,"blkio":..,"hugetlb":..}}
+ * ({"type":"oom","id":ID} without stats). */
+struct ob_cgroup_stats;
+char *ob_state_pids_json(const pid_t *pids, size_t n);
+char *ob_state_event_json(const char *type, const char *id, const struct ob_cgroup_stats *stats);
+
 #endif

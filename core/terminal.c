@@ -60,7 +60,9 @@ int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len)
 	return 0;
 }
 
-int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
+/* Open a pty in the current mount namespace's devpts, size it, send the master over
+ * sock (closed); the slave in *ret_slave. */
+static int terminal_open_send(int sock, const struct ob_process *p, int *ret_slave, struct ob_err *err)
 {
 	_cleanup_close_ int s = sock;
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -86,9 +88,13 @@ int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
 	int r = ob_send_fd(s, master, name);
 	if (r < 0)
 		return ob_error(err, -r, "send the pty master to the console socket");
-	r = ob_rootfs_bind_console(slave, err);
-	if (r < 0)
-		return r;
+	*ret_slave = TAKE_FD(slave);
+	return 0;
+}
+
+/* The slave becomes the controlling terminal of a new session and the stdio. */
+static int terminal_take(int slave, struct ob_err *err)
+{
 	if (setsid() < 0)
 		return ob_error(err, errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
@@ -97,4 +103,24 @@ int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
 		if (dup2(slave, fd) < 0)
 			return ob_error(err, errno, "dup2 the pty to fd %d", fd);
 	return 0;
+}
+
+int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err)
+{
+	_cleanup_close_ int slave = -1;
+	int r = terminal_open_send(sock, p, &slave, err);
+	if (r < 0)
+		return r;
+	if ((r = ob_rootfs_bind_console(slave, err)) < 0)
+		return r;
+	return terminal_take(slave, err);
+}
+
+int ob_terminal_setup_exec(int sock, const struct ob_process *p, struct ob_err *err)
+{
+	_cleanup_close_ int slave = -1;
+	int r = terminal_open_send(sock, p, &slave, err);
+	if (r < 0)
+		return r;
+	return terminal_take(slave, err);
 }

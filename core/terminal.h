@@ -14,6 +14,10 @@ int ob_terminal_connect(const char *path, int *ret_fd, struct ob_err *err);
  * terminal of a new session and the process's stdio. Closes sock. */
 int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err);
 
+/* oci-exec, after joining the container's mount namespace: the same pty, sent the same
+ * way, without touching /dev/console (that is the init's). */
+int ob_terminal_setup_exec(int sock, const struct ob_process *p, struct ob_err *err);
+
 /* Send fd over an AF_UNIX socket with SCM_RIGHTS, name as the data. */
 int ob_send_fd(int sock, int fd, const char *name);
 /* Receive one fd (and the data into name, NUL-terminated). */

@@ -91,14 +91,15 @@ assert_no_cgroup() {
 	requires root cgroup1
 	cleanup_cg "$CG"
 	count="$BATS_TEST_TMPDIR/count"
+	slp=$((5000 + RANDOM % 4000))
 	run cgexec -g "pids:/$CG" --create --limit pids.max=10 \
-		"$BUSYBOX" sh -c "i=0; while [ \$i -lt 50 ]; do sleep 30 & i=\$((i+1)); echo \$i >$count; done"
+		"$BUSYBOX" sh -c "i=0; while [ \$i -lt 50 ]; do sleep $slp & i=\$((i+1)); echo \$i >$count; done"
 	assert_failure
 	assert_output --partial "can't fork: Resource temporarily unavailable"
 	# the shell itself is one of the 10: at most 9 sleeps started
 	[ "$(cat "$count")" -lt 10 ]
 	# the sleeps left behind were killed with the cgroup
-	run pgrep -f "^sleep 30$"
+	run pgrep -f "^sleep $slp$"
 	refute_output
 	assert_no_cgroup "$CG"
 }

@@ -469,3 +469,179 @@ cgroup.subtree_control"
 	wait $pid || true
 	"$CGT" destroy "$CG"
 }
+
+# ---- containers (oci-create / oci-kill / oci-delete with cgroups) ----
+
+container_setup() {
+	ID=$(uniq_name ctr)
+	make_bundle
+	update_config '.root.readonly = false | .process.args = ["sleep", "300"]'
+}
+
+cgroup_gone() {
+	local d
+	for d in "$V1"/*"$1"; do
+		[ ! -d "$d" ] || fail "cgroup $d left behind"
+	done
+}
+
+@test "container: limits from config.json read back; the init is in its cgroup everywhere" {
+	requires root cgroup1 cgroup2
+	container_setup
+	update_config '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432}
+		| .linux.resources.pids = {"limit": 25}
+		| .linux.resources.cpu = {"shares": 512, "quota": 25000, "period": 100000, "cpus": "0"}
+		| .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	ob create --bundle "$BUNDLE" "$ID"
+	pid=$(ob state "$ID" | jq -r .pid)
+	c=/ocibox/$ID
+	[ "$(cat $V1/memory$c/memory.limit_in_bytes)" = 67108864 ]
+	[ "$(cat $V1/memory$c/memory.soft_limit_in_bytes)" = 33554432 ]
+	[ "$(cat $V1/pids$c/pids.max)" = 25 ]
+	[ "$(cat $V1/cpu$c/cpu.shares)" = 512 ]
+	[ "$(cat $V1/cpu$c/cpu.cfs_quota_us)" = 25000 ]
+	[ "$(cat $V1/cpuset$c/cpuset.cpus)" = 0 ]
+	[ "$(cat $V2$c/hugetlb.2MB.max)" = 4194304 ]
+	# created (before any user code): already in every hierarchy
+	run cat /proc/$pid/cgroup
+	for l in "${lines[@]}"; do [[ "$l" == *":$c" ]] || fail "$l"; done
+	# default device rules: deny all but the standard devices
+	grep -qx "c 1:3 rwm" $V1/devices$c/devices.list
+	ob start "$ID"
+	jq -e --arg c "$c" '.ocibox_cgroup_path == $c' "$OB_ROOT/$ID/state.json"
+	ob delete --force "$ID"
+	cgroup_gone "$c"
+}
+
+@test "container: an OOM-killed init is reported stopped and its cgroup removed on delete" {
+	requires root cgroup1
+	container_setup
+	# tail keeps the endless line of /dev/zero: only the 32M limit stops it, so check
+	# the limit is in place before it starts
+	update_config '.process.args = ["tail", "/dev/zero"] | .linux.resources.memory = {"limit": 33554432}'
+	ob create --bundle "$BUNDLE" "$ID"
+	[ "$(cat $V1/memory/ocibox/$ID/memory.limit_in_bytes)" = 33554432 ]
+	ob start "$ID" >/dev/null
+	for _ in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
+	grep -Eqx "oom_kill [1-9][0-9]*" $V1/memory/ocibox/$ID/memory.oom_control
+	run ob delete "$ID"
+	assert_success
+	cgroup_gone /ocibox/$ID
+	[ ! -d "$OB_ROOT/$ID" ]
+}
+
+@test "container: a cgroupsPath escaping with ../../ is refused, nothing left" {
+	requires root cgroup1
+	container_setup
+	slp=$((5000 + RANDOM % 4000))
+	update_config '.linux.cgroupsPath = "../../escape-'$ID'" | .process.args = ["sleep", "'$slp'"]'
+	run ob create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output "oci-create: linux.cgroupsPath: cgroup path \`../../escape-$ID\` escapes its parent cgroup /ocibox"
+	[ ! -d "$OB_ROOT/$ID" ]
+	cgroup_gone "/escape-$ID"
+	cgroup_gone "/ocibox/$ID"
+	run pgrep -f "^sleep $slp$"
+	refute_output
+}
+
+@test "container: an absolute cgroupsPath is used and removed with its made parents" {
+	requires root cgroup1
+	container_setup
+	p="/ocibox-$ID/sub"
+	update_config ".linux.cgroupsPath = \"$p\""
+	ob create --bundle "$BUNDLE" "$ID"
+	pid=$(ob state "$ID" | jq -r .pid)
+	grep -qx "4:memory:$p" /proc/$pid/cgroup
+	ob delete --force "$ID"
+	cgroup_gone "$p"
+	cgroup_gone "/ocibox-$ID"
+}
+
+@test "container: a cgroup holding another container's processes is refused, nothing left" {
+	requires root cgroup1
+	container_setup
+	update_config '.linux.cgroupsPath = "/ocibox/shared-'$ID'"'
+	ob create --bundle "$BUNDLE" "$ID"
+	run ob create --bundle "$BUNDLE" "$ID-2"
+	assert_failure
+	assert_output --regexp "^oci-create: .*cgroup \`/ocibox/shared-$ID\` already holds processes \\(pid [0-9]+ in "
+	[ ! -d "$OB_ROOT/$ID-2" ]
+	[ "$(ob state "$ID" | jq -r .status)" = created ]
+	[ -d "$V1/memory/ocibox/shared-$ID" ]
+	ob delete --force "$ID"
+	cgroup_gone "/ocibox/shared-$ID"
+}
+
+@test "container without a pid namespace: kill --all and delete --force reach every process of the cgroup" {
+	requires root cgroup1
+	container_setup
+	slp=$((5000 + RANDOM % 4000))
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .process.args = ["sh", "-c", "sleep '$slp' & sleep '$slp' & touch /tmp/ready; wait"]'
+	ob create --bundle "$BUNDLE" "$ID"
+	ob start "$ID"
+	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready" ] && break; sleep 0.1; done
+	pids=$(cat $V1/pids/ocibox/$ID/cgroup.procs)
+	[ "$(echo "$pids" | wc -l)" -eq 3 ]
+	run ob kill --all "$ID" KILL
+	assert_success
+	for _ in $(seq 50); do [ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ] && break; sleep 0.1; done
+	[ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ]
+	ob delete "$ID"
+	cgroup_gone /ocibox/$ID
+
+	update_config '.process.args = ["sh", "-c", "sleep '$slp' & touch /tmp/ready2; wait"]'
+	ob create --bundle "$BUNDLE" "$ID"
+	ob start "$ID"
+	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready2" ] && break; sleep 0.1; done
+	run ob delete --force "$ID"
+	assert_success
+	run pgrep -f "^sleep $slp$"
+	refute_output
+	cgroup_gone /ocibox/$ID
+}
+
+@test "container on a fake v2 tree: config.json resources in v2 files, tree removed on delete" {
+	requires root
+	container_setup
+	make_fake_v2
+	export OCIBOX_CGROUP_ROOT=$FAKE
+	update_config '.linux.resources.memory = {"limit": 67108864, "swap": 100663296}
+		| .linux.resources.cpu = {"shares": 2048, "quota": 50000, "period": 100000}
+		| .linux.resources.pids = {"limit": 10}
+		| .linux.resources.unified = {"memory.high": "50000000"}'
+	ob create --bundle "$BUNDLE" "$ID"
+	d=$FAKE/ocibox/$ID
+	[ "$(cat $d/memory.max)" = 67108864 ]
+	[ "$(cat $d/memory.swap.max)" = $((100663296 - 67108864)) ]
+	[ "$(cat $d/cpu.weight)" = $((1 + (2048 - 2) * 9999 / 262142)) ]
+	[ "$(cat $d/cpu.max)" = "50000 100000" ]
+	[ "$(cat $d/pids.max)" = 10 ]
+	[ "$(cat $d/memory.high)" = 50000000 ]
+	pid=$(ob state "$ID" | jq -r .pid)
+	grep -qx "$pid" $d/cgroup.procs
+	ob delete --force "$ID"
+	[ ! -e $FAKE/ocibox ]
+}
+
+@test "container: a limit the kernel rejects or the host lacks is one error, nothing left" {
+	requires root cgroup1
+	container_setup
+	slp=$((5000 + RANDOM % 4000))
+	update_config '.linux.resources.cpu = {"cpus": "9999"} | .process.args = ["sleep", "'$slp'"]'
+	run ob create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output "oci-create: set cpuset.cpus to \"9999\" in $V1/cpuset/ocibox/$ID: Numerical result out of range"
+	[ ! -d "$OB_ROOT/$ID" ]
+	cgroup_gone "/ocibox/$ID"
+	update_config 'del(.linux.resources.cpu) | .linux.resources.network = {"classID": 1048577}'
+	run ob create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output "oci-create: linux.resources.network.classID: cgroup v1 controller net_cls is not mounted"
+	[ ! -d "$OB_ROOT/$ID" ]
+	cgroup_gone "/ocibox/$ID"
+	run pgrep -f "^sleep $slp$"
+	refute_output
+}

@@ -187,6 +187,7 @@ enum() {
 	assert_equal "$(jq -c .linux.netDevices "$F")" '{"enabled":true}'
 	assert_equal "$(jq -r .linux.intelRdt.enabled "$F")" false
 	assert_equal "$(jq -c '.linux.cgroup | keys' "$F")" '["rdma","systemd","systemdUser","v1","v2"]'
+	assert_equal "$(jq -c '.linux.cgroup | [.v1, .v2, .systemd, .systemdUser]' "$F")" '[true,true,false,false]'
 	assert_equal "$(jq -c '.linux.memoryPolicy.modes | sort' "$F")" "$(enum MemoryPolicyMode)"
 	assert_equal "$(jq -c '.linux.memoryPolicy.flags | sort' "$F")" "$(enum MemoryPolicyFlag)"
 	# the parser takes each listed mode (with every listed flag)

@@ -179,7 +179,7 @@ runc_spec() { # DIR [--rootless]
 @test "oci-spec edits: root, hostname, mounts, annotations, hooks" {
 	run oci-spec --rootfs /srv/root --no-readonly --hostname web --bind /data:/mnt/data:ro \
 		--bind rel:/rw --tmpfs /run:size=1m,mode=755 --tmpfs /dev/shm --annotation a.b=c=d \
-		--hook prestart:/bin/echo:one:two --hook poststop:/bin/true
+		--hook prestart:/bin/echo:echo:one:two --hook poststop:/bin/true
 	assert_success
 	local j=$output
 	assert_equal "$(jq -c .root <<<"$j")" '{"path":"/srv/root","readonly":false}'
@@ -202,7 +202,7 @@ runc_spec() { # DIR [--rootless]
 	assert_equal "$(jq -c '[.mounts[].destination]' <<<"$output")" \
 		'["/proc","/dev","/dev/pts","/dev/shm","/dev/mqueue","/sys","/x"]'
 	assert_equal "$(jq -c .hooks <<<"$j")" \
-		'{"prestart":[{"path":"/bin/echo","args":["/bin/echo","one","two"]}],"poststop":[{"path":"/bin/true","args":["/bin/true"]}]}'
+		'{"prestart":[{"path":"/bin/echo","args":["echo","one","two"]}],"poststop":[{"path":"/bin/true","args":["/bin/true"]}]}'
 }
 
 @test "oci-spec edits: namespaces and id mappings" {

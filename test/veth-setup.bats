@@ -5,6 +5,7 @@
 # namespace ($HNS, "the host") and puts the other end into a second one ($CNS).
 
 load helpers
+load container-helpers
 
 setup() {
 	common_setup
@@ -406,8 +407,8 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.103.0.1/24","fd00:103::1/64"]' ]
 }
 
-@test "CNI with podman 4.3: a container on a veth-setup + host-local + portmap network, reached from the host" {
-	requires podman conmon runc
+@test "CNI with podman 4.3 (runtime ocibox): a container on a veth-setup + host-local + portmap network, reached from the host" {
+	requires podman conmon
 	[ -x /usr/lib/cni/portmap ] || skip "needs containernetworking-plugins"
 	command -v iptables >/dev/null || skip "needs iptables (portmap)"
 	local T=$BATS_TEST_TMPDIR/pod br=$(uniq_name b)
@@ -421,8 +422,9 @@ cni() { # cni COMMAND CONFIG_FILE
 	cgroup_manager = "cgroupfs"
 	events_logger = "file"
 	events_logfile_path = "$T/events.log"
-	tmp_dir = "$T/libpod"
-	runtime = "runc"
+	runtime = "ocibox"
+	[engine.runtimes]
+	ocibox = ["$OCIBOX"]
 	[network]
 	network_backend = "cni"
 	cni_plugin_dirs = ["$T/cni"]
@@ -455,8 +457,8 @@ cni() { # cni COMMAND CONFIG_FILE
 	run pod run -d --name obweb --network obnet -p 18080:8080 localhost/obbusybox:latest \
 		sh -c 'echo hello-ocibox > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 	assert_success
-	run pod inspect obweb --format '{{.NetworkSettings.Networks.obnet.IPAddress}}'
-	assert_output 10.105.0.2
+	run pod inspect obweb --format '{{.OCIRuntime}} {{.NetworkSettings.Networks.obnet.IPAddress}}'
+	assert_output "ocibox 10.105.0.2"
 	# The veth-setup host end is on the bridge in the "host" namespace.
 	run in_host ip -j link show master "$br"
 	jq -e 'length == 1 and (.[0].ifname | startswith("veth"))' <<<"$output"
@@ -479,4 +481,99 @@ cni() { # cni COMMAND CONFIG_FILE
 	[ ! -e "$T/ipam/obnet/10.105.0.2" ]
 	run ip netns exec "$HNS" iptables -t nat -S
 	refute_output --partial "CNI-DN-"
+}
+
+# --- inside real ocibox containers -------------------------------------------------------------
+
+# hob ARGS...: ocibox in the test's "host" namespace (network only: mounts and cgroups are
+# the real ones), stdio on a file (a created init keeps its stdio until it execs).
+hob() {
+	nsenter --net="/run/netns/$HNS" "$OCIBOX" --root "$OB_ROOT" "$@" >"$BATS_TEST_TMPDIR/.hob" 2>&1 </dev/null
+	local s=$?
+	cat "$BATS_TEST_TMPDIR/.hob"
+	return $s
+}
+
+@test "veth-setup as a createRuntime hook of an ocibox container; --container" {
+	make_bundle
+	set_cmd 'sleep 100'
+	oci-spec -i "$BUNDLE/config.json" -o "$BUNDLE/config.json" -f \
+		--hook "createRuntime:$TOP/build/bin/veth-setup:veth-setup:add:--host-if:$HIF:--addr:10.106.0.2/24:--host-addr:10.106.0.1/24:--gateway:10.106.0.1"
+	run hob create -b "$BUNDLE" c1
+	assert_success
+	local pid=$(ob state c1 | jq .pid)
+	[ "$(readlink /proc/$pid/ns/net)" != "$(ip netns exec "$HNS" readlink /proc/self/ns/net)" ]
+	run nsenter -t "$pid" -n ip -j addr show dev eth0
+	assert_success
+	jq -e '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | index("10.106.0.2/24")' <<<"$output"
+	run nsenter -t "$pid" -n ip -j route show default
+	[ "$(jq -r '.[0].gateway' <<<"$output")" = 10.106.0.1 ]
+	in_host busybox ping -c 1 -W 1 10.106.0.2
+
+	# --container ID (with the global --root) finds the init's namespace.
+	run in_host veth-setup --root "$OB_ROOT" show --container c1 --if eth0
+	assert_success
+	jq -e '.links[0].addresses | map(.address) | index("10.106.0.2/24")' <<<"$output"
+	run in_host veth-setup --root "$OB_ROOT" add --container c1 --host-if "${HIF}b" --if eth1 \
+		--addr 10.108.0.2/24 --host-addr 10.108.0.1/24
+	assert_success
+	[ "$(jq -r .container.netns <<<"$output")" = "/proc/$pid/ns/net" ]
+	in_host busybox ping -c 1 -W 1 10.108.0.2
+
+	run hob delete --force c1
+	assert_success
+	# The container's namespace is gone, and the veths with it.
+	[ "$(links_in "$HNS")" = lo ]
+	run in_host veth-setup --root "$OB_ROOT" show --container c1
+	assert_failure 1
+	assert_output --partial "c1"
+	assert_nothing_left c1
+}
+
+@test "linux.netDevices: oci-create moves a device in (renamed, permanent addresses, up); a failed create gives it back" {
+	make_bundle
+	set_cmd 'sleep 100'
+	in_host ip link add "$HIF" type veth peer name "${HIF}p"
+	in_host ip addr add 10.107.0.1/24 dev "$HIF"
+	in_host ip addr add fd00:107::1/64 dev "$HIF"
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"ctr0\"}}"
+	run hob create -b "$BUNDLE" c2
+	assert_success
+	local pid=$(ob state c2 | jq .pid)
+	run nsenter -t "$pid" -n ip -j addr show dev ctr0
+	assert_success
+	jq -e '.[0].flags | index("UP")' <<<"$output"
+	[ "$(jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | sort' <<<"$output")" = '["10.107.0.1/24","fd00:107::1/64"]' ]
+	[ "$(links_in "$HNS")" = "lo ${HIF}p" ]
+	run hob delete --force c2
+	assert_success
+	# runtime-spec: the runtime does not move it out before the namespace goes; the kernel
+	# destroys a virtual device (and its veth peer) with the namespace.
+	[ "$(links_in "$HNS")" = lo ]
+
+	# The name is taken in the container (lo): refused before anything moves.
+	in_host ip link add "$HIF" type veth peer name "${HIF}p"
+	in_host ip addr add 10.107.0.1/24 dev "$HIF"
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"lo\"}}"
+	run hob create -b "$BUNDLE" c3
+	assert_failure 1
+	assert_output "oci-create: linux.netDevices.$HIF: interface \`lo\` already exists in the container namespace"
+	[ "$(links_in "$HNS")" = "lo $HIF ${HIF}p" ]
+	assert_nothing_left c3
+	# A device that does not exist.
+	update_config ".linux.netDevices = {\"${HIF}x\": {}}"
+	run hob create -b "$BUNDLE" c3
+	assert_failure 1
+	assert_output "oci-create: linux.netDevices.${HIF}x: interface \`${HIF}x\` does not exist"
+	assert_nothing_left c3
+
+	# A createRuntime hook failing after the move: the device comes back, name and addresses.
+	update_config ".linux.netDevices = {\"$HIF\": {\"name\": \"ctr0\"}}"
+	oci-spec -i "$BUNDLE/config.json" -o "$BUNDLE/config.json" -f --hook "createRuntime:/bin/false"
+	run hob create -b "$BUNDLE" c4
+	assert_failure
+	[ "$(links_in "$HNS")" = "lo $HIF ${HIF}p" ]
+	run in_host ip -j addr show dev "$HIF"
+	jq -e '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | index("10.107.0.1/24")' <<<"$output"
+	assert_nothing_left c4
 }
