@@ -377,3 +377,57 @@ start_listener() {
 	assert_failure 1
 	assert_output --partial "missing.json"
 }
+
+@test "seccomp: oci-exec processes get the container's filter" {
+	requires root
+	sc_bundle
+	seccomp_config "$(allow_but '"action":"SCMP_ACT_ERRNO","errnoRet":28' mkdir mkdirat)" /bin/sleep 100
+	local id
+	id=$(uniq_name)
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	run ob exec "$id" /bin/sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/e'
+	assert_failure 1
+	assert_line --regexp '^Seccomp:[[:space:]]+2$'
+	assert_line "mkdir: can't create directory '/tmp/e': No space left on device"
+	[ ! -e "$BUNDLE/rootfs/tmp/e" ]
+}
+
+@test "seccomp: with SCMP_ACT_NOTIFY an oci-exec process's listener fd reaches the agent too" {
+	requires root
+	sc_bundle
+	local id
+	id=$(uniq_name)
+	SOCK=$BATS_TEST_TMPDIR/agent.sock
+	# The init's agent: answers with success, then stays for the init's lifetime.
+	start_listener 0
+	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$SOCK\",
+		\"listenerMetadata\":\"m\",
+		\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	# A second agent on the same path for the exec'd process: it fails mkdir with EXDEV.
+	rm "$SOCK"
+	STATEFILE=$BATS_TEST_TMPDIR/exec.state
+	"$TOOLS/seccomp-listener" "$SOCK" "$STATEFILE" 18 >"$BATS_TEST_TMPDIR/exec.log" 2>&1 &
+	defer "kill $!"
+	for _ in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/exec.log" && break; sleep 0.1; done
+	run ob exec "$id" /bin/mkdir /tmp/x
+	assert_failure 1
+	assert_output "mkdir: can't create directory '/tmp/x': Invalid cross-device link"
+	run jq -c '[.fds, .metadata, .state.id, .state.status]' "$STATEFILE"
+	assert_output "[[\"seccompFd\"],\"m\",\"$id\",\"running\"]"
+}
+
+@test "seccomp/lsm: oci-exec --apparmor on a host without AppArmor is refused, nothing runs" {
+	requires root
+	[ -e /sys/kernel/security/apparmor ] && skip "AppArmor is enabled here"
+	sc_bundle
+	local id
+	id=$(uniq_name)
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	run ob exec --apparmor ocibox-test "$id" /bin/touch /tmp/ran
+	assert_failure 1
+	assert_output 'oci-exec: process.apparmorProfile: AppArmor is not enabled on this host (profile "ocibox-test" requested)'
+	[ ! -e "$BUNDLE/rootfs/tmp/ran" ]
+}
