@@ -1,6 +1,7 @@
 # ocibox - one hand-written Makefile. `make`, `make check`, `make demo`, `make STATIC=1`.
 
 CC      ?= cc
+.DEFAULT_GOAL := all
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 CNIDIR  ?= $(PREFIX)/lib/cni

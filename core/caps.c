@@ -36,16 +36,10 @@ int ob_caps_parse(const struct ob_capabilities *c, struct ob_caps *ret, struct o
 
 static int last_cap(void)
 {
-	static int last = -1;
-	if (last < 0) {
-		last = CAP_LAST_CAP;
-		/* the running kernel may know more or fewer than our headers */
-		while (last < 63 && prctl(PR_CAPBSET_READ, last + 1) >= 0)
-			last++;
-		while (last > 0 && prctl(PR_CAPBSET_READ, last) < 0)
-			last--;
-	}
-	return last;
+	/* the running kernel may know more or fewer than our headers: libcap's constructor
+	 * has already probed it (PR_CAPBSET_READ) at startup, ask it instead of again */
+	int n = (int)cap_max_bits();
+	return n > 0 && n <= 64 ? n - 1 : CAP_LAST_CAP;
 }
 
 int ob_caps_drop_bounding(const struct ob_caps *c, struct ob_err *err)

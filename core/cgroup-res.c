@@ -1,5 +1,6 @@
 /* cgroup-res.c - linux.resources written to cgroup files, each where its controller lives
  * (v1 file names and units, or v2's), with runc's conversions between the two. */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sys/sysmacros.h>
 
@@ -532,7 +533,7 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 	for (size_t i = 0; i < cg->n && !h; i++)
 		if (!cg->h[i].m->v2 && cg_find(cg, "devices") == &cg->h[i])
 			h = &cg->h[i];
-	if (h) {
+	if (h && cg->fake) {
 		for (size_t i = 0; i < res->n_devices; i++) {
 			const struct ob_device_cgroup *d = &res->devices[i];
 			char maj[24], min[24];
@@ -543,6 +544,36 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 					  d->access && *d->access ? d->access : "rwm");
 			if (r < 0)
 				return r;
+		}
+		return 0;
+	}
+	if (h) {
+		/* devices.allow and devices.deny opened once each: the kernel takes one rule
+		 * per write(2), so the dozen default rules need no dozen open/close pairs */
+		_cleanup_close_ int fd_deny = -1, fd_allow = -1;
+		for (size_t i = 0; i < res->n_devices; i++) {
+			const struct ob_device_cgroup *d = &res->devices[i];
+			const char *file = d->allow ? "devices.allow" : "devices.deny";
+			char maj[24], min[24], rule[80];
+			dev_num(maj, sizeof(maj), d->has_major, d->major);
+			dev_num(min, sizeof(min), d->has_minor, d->minor);
+			int len = snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type ? d->type : 'a',
+					   maj, min, d->access && *d->access ? d->access : "rwm");
+			int *fd = d->allow ? &fd_allow : &fd_deny;
+			if (*fd < 0) {
+				_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
+				*fd = open(p, O_WRONLY | O_CLOEXEC);
+				if (*fd < 0)
+					return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule,
+							h->dir);
+			}
+			ssize_t n = write(*fd, rule, (size_t)len);
+			if (n < 0)
+				return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule, h->dir);
+			if (n != len)
+				return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file,
+						rule, h->dir);
+			ob_log_debug("cgroup: %s/%s = %s", h->dir, file, rule);
 		}
 		return 0;
 	}

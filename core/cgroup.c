@@ -116,6 +116,9 @@ static int layout_from_mountinfo(struct ob_err *err)
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return ob_error(err, errno, "open `/proc/self/mountinfo`");
+	/* procfs reports st_blksize 1024: stdio would read the table 1 KiB per syscall */
+	char buf[16384];
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	_cleanup_strv_ char **seen = ob_xcalloc(1, sizeof(char *));
@@ -643,24 +646,36 @@ static void sleep_ms(int ms)
 }
 
 /* v1 cpuset: a new cgroup starts with empty cpus/mems and refuses tasks (ENOSPC); give it
- * its parent's. */
-static int cpuset_inherit(const char *dir, struct ob_err *err)
+ * its parent's. known[] carries the values down one walk of create_one: what the level
+ * above holds (NULL: read it), updated to this level's; fresh: dir was just made by us, so
+ * its own files are known to be empty (a fake tree has none: it is read there). */
+static int cpuset_inherit(const char *dir, bool fresh, char *known[2], struct ob_err *err)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		_cleanup_free_ char *p = ob_xasprintf("%s/%s", dir, files[i]);
 		_cleanup_free_ char *cur = NULL, *parent = NULL;
-		if (ob_read_file(p, &cur, NULL, NULL) < 0)
-			continue; /* fake tree without the file */
-		if (cur[0] && cur[0] != '\n')
-			continue;
-		_cleanup_free_ char *pp = ob_xasprintf("%s/../%s", dir, files[i]);
-		int r = ob_read_file(pp, &parent, NULL, err);
-		if (r < 0)
-			return r;
-		r = ob_write_string(p, parent, err);
+		if (!fresh || cg_root_fake) {
+			if (ob_read_file(p, &cur, NULL, NULL) < 0)
+				continue; /* fake tree without the file */
+			if (cur[0] && cur[0] != '\n') {
+				free(known[i]);
+				known[i] = TAKE_PTR(cur);
+				continue;
+			}
+		}
+		if (known[i]) {
+			parent = TAKE_PTR(known[i]);
+		} else {
+			_cleanup_free_ char *pp = ob_xasprintf("%s/../%s", dir, files[i]);
+			int r = ob_read_file(pp, &parent, NULL, err);
+			if (r < 0)
+				return r;
+		}
+		int r = ob_write_string(p, parent, err);
 		if (r < 0)
 			return ob_error_prefix(err, r, "cgroup `%s`", dir);
+		known[i] = TAKE_PTR(parent);
 	}
 	return 0;
 }
@@ -718,13 +733,16 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 		return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
 	bool cpuset = !h->m->v2 && strv_contains(h->m->ctrls, "cpuset");
 	_cleanup_strv_ char **comps = split_words(cg->path, "/");
+	_cleanup_free_ char *known_cpus = NULL, *known_mems = NULL;
 	for (size_t i = 0; comps[i]; i++) {
+		bool fresh = false;
 		if (h->m->v2)
 			enable_controllers(cur);
 		size_t len = strlen(cur);
 		if (snprintf(cur + len, sizeof(cur) - len, "/%s", comps[i]) >= (int)(sizeof(cur) - len))
 			return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
 		if (mkdir(cur, 0755) == 0) {
+			fresh = true;
 			if (!h->created_top)
 				h->created_top = ob_xstrdup(cur);
 			if (cg_root_fake && h->m->v2)
@@ -733,7 +751,10 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 			return ob_error(err, errno, "create cgroup `%s`", cur);
 		}
 		if (cpuset) {
-			int r = cpuset_inherit(cur, err);
+			char *known[2] = {known_cpus, known_mems};
+			int r = cpuset_inherit(cur, fresh, known, err);
+			known_cpus = known[0];
+			known_mems = known[1];
 			if (r < 0)
 				return r;
 		}
@@ -764,6 +785,14 @@ static int rmdir_empty(const char *dir)
 
 static int rmdir_tree(const char *dir)
 {
+	/* an empty cgroup (the usual case) goes with one rmdir; the walk for child cgroups
+	 * only when that is refused */
+	if (!cg_root_fake) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY && errno != ENOTEMPTY)
+			return -errno;
+	}
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -868,6 +897,37 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 			return ob_error_prefix(err, r, "join cgroup `%s`", cg->path);
 	}
 	return 0;
+}
+
+int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
+			 struct ob_err *err)
+{
+	*ret_fds = NULL;
+	*ret_dirs = NULL;
+	if (cg->fake || (cg_v2(cg) && cg->v2fd < 0))
+		return 0;
+	int *fds = ob_xcalloc(cg->n + 1, sizeof(int));
+	char **dirs = ob_xcalloc(cg->n + 1, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < cg->n; i++) {
+		if (cg->h[i].m->v2)
+			continue;
+		_cleanup_free_ char *p = ob_xasprintf("%s/tasks", cg->h[i].dir);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int r = ob_error(err, errno, "join cgroup `%s`: open `%s`", cg->path, p);
+			for (size_t k = 0; k < n; k++)
+				close(fds[k]);
+			free(fds);
+			ob_strv_free(dirs);
+			return r;
+		}
+		fds[n] = fd;
+		dirs[n++] = ob_xstrdup(cg->h[i].dir);
+	}
+	*ret_fds = fds;
+	*ret_dirs = dirs;
+	return (int)n;
 }
 
 int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)
@@ -1121,6 +1181,22 @@ int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
 		if (cg->mode == OB_CGROUP_V2)
 			return 0;
 		/* hybrid: a process joined only to v1 hierarchies is not in the v2 cgroup */
+	}
+	/* Nothing in the cgroup (the init of a stopped container was its last process): no
+	 * freeze and thaw round. No race: only a write to cgroup.procs can add a process to
+	 * an empty cgroup, a fork needs a member. */
+	{
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t n = 0;
+		r = ob_cgroup_pids(cg, &pids, &n, NULL);
+		if (r == -ENOENT || (r == 0 && n == 0)) {
+			/* as below: a paused container's cgroup is thawed by a SIGKILL */
+			enum ob_freezer_state fs = OB_FREEZER_THAWED;
+			if (r == 0 && sig == SIGKILL &&
+			    ob_cgroup_freezer_state(cg, &fs, NULL) == 0 && fs != OB_FREEZER_THAWED)
+				return ob_cgroup_thaw(cg, err);
+			return 0;
+		}
 	}
 	if (!ob_cgroup_exists(cg)) {
 		const struct cg_hier *h = procs_hier(cg);

@@ -106,6 +106,16 @@ int ob_cgroup_create(struct ob_cgroup *cg, unsigned flags, struct ob_err *err);
 int ob_cgroup_check_empty(const struct ob_cgroup *cg, struct ob_err *err);
 /* Move pid into the cgroup in every resolved hierarchy. */
 int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err);
+/* For a process that joins by itself (the container init, right after clone): the `tasks`
+ * file of every v1 hierarchy, opened write-only, to write "0" into. A task that moves
+ * itself skips the threadgroup rwsem whose RCU sync a pid written to cgroup.procs waits
+ * for (a grace period: milliseconds per create on an idle machine). The v2 part must be
+ * joined by clone3(CLONE_INTO_CGROUP, ob_cgroup_v2_fd). Returns the number of files
+ * (*ret_fds, and the directories in *ret_dirs for error messages, both malloc'd, NULL-
+ * terminated dirs), or 0 when the caller must use ob_cgroup_enter instead (a fake tree, a
+ * v2 part without its fd). */
+int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
+			 struct ob_err *err);
 /* Apply linux.resources (create and update). Errors name the file and the value:
  * "set memory.limit_in_bytes to `x` in `/sys/fs/cgroup/memory/ocibox/c`: Invalid argument",
  * "cgroup v1 controller net_cls is not mounted". */

@@ -33,18 +33,31 @@ static __attribute__((noreturn)) void init_fail(struct init_args *a, int code, s
 	_exit(code ? code : 1);
 }
 
-static int recv_json(int fd, char **ret)
+static char *dup_n(const char *s, size_t n)
 {
-	uint32_t len;
-	if (read(fd, &len, sizeof(len)) != sizeof(len))
+	char *c = ob_xmalloc(n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* The GO packet (struct sync_go + the two JSON texts); -EIO when the parent is gone. */
+static int recv_go(int fd, char **ret_creating, char **ret_created)
+{
+	/* SOCK_SEQPACKET: the size first, then the whole packet in one read */
+	ssize_t len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	if (len < (ssize_t)sizeof(struct sync_go))
 		return -EIO;
-	char *s = ob_xmalloc(len + 1);
-	if (len && ob_read_all(fd, s, len) != (ssize_t)len) {
-		free(s);
+	_cleanup_free_ char *buf = ob_xmalloc((size_t)len);
+	struct sync_go go;
+	if (read(fd, buf, (size_t)len) != len)
 		return -EIO;
-	}
-	s[len] = '\0';
-	*ret = s;
+	memcpy(&go, buf, sizeof(go));
+	if (go.m.type != SYNC_GO ||
+	    (size_t)len != sizeof(go) + (size_t)go.len_creating + go.len_created)
+		return -EIO;
+	*ret_creating = dup_n(buf + sizeof(go), go.len_creating);
+	*ret_created = dup_n(buf + sizeof(go) + go.len_creating, go.len_created);
 	return 0;
 }
 
@@ -87,6 +100,24 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	int r;
 
 	close(a->lock_fd);
+	/* Our cgroups before anything else (DESIGN: before any user code; the parent waits
+	 * for SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
+	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
+	for (size_t i = 0; i < a->n_cg_fds; i++) {
+		if (write(a->cg_fds[i], "0", 1) != 1)
+			init_fail(a, 1, (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
+						  a->cg_path, a->cg_dirs[i]), &err));
+		close(a->cg_fds[i]);
+	}
+	/* the cgroup namespace after the join, so that its root is the container's own
+	 * cgroup in every hierarchy (made at clone it would be the runtime's) */
+	if (a->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		init_fail(a, 1, (ob_error(&err, errno, "unshare the cgroup namespace"), &err));
+	if (a->cg_ack) {
+		struct sync_msg jm = {.type = SYNC_JOINED};
+		if (write(a->sync_fd, &jm, sizeof(jm)) != sizeof(jm))
+			_exit(1);
+	}
 	if (a->user_ns_fd >= 0) {
 		/* Joined by path: the new namespaces must belong to that user namespace, so
 		 * they are made after setns. A new pid namespace only takes effect for a child:
@@ -114,10 +145,8 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		init_fail(a, 1, (ob_error(&err, errno, "join the mount namespace"), &err));
 
 	struct sync_msg m;
-	if (read(a->sync_fd, &m, sizeof(m)) != sizeof(m) || m.type != SYNC_GO)
-		_exit(1);
 	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
-	if (recv_json(a->sync_fd, &json_creating) < 0 || recv_json(a->sync_fd, &json_created) < 0)
+	if (recv_go(a->sync_fd, &json_creating, &json_created) < 0)
 		_exit(1);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		char name[32];
@@ -190,6 +219,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0) {
 		dprintf(2, "%s\n", err.msg);
+		prctl(PR_SET_NAME, OB_INIT_FAILED_COMM, 0, 0, 0);
 		_exit(1);
 	}
 	sigset_t none;
@@ -197,5 +227,6 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ob_process_exec(&a->proc, &err);
 	dprintf(2, "%s\n", err.msg);
+	prctl(PR_SET_NAME, OB_INIT_FAILED_COMM, 0, 0, 0);
 	_exit(ob_process_exit_code(err.code));
 }

@@ -13,12 +13,24 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID };
+enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID, SYNC_JOINED };
+
+/* The init's comm (prctl PR_SET_NAME) when it fails after oci-start released it (execve,
+ * a startContainer hook): start tells it from a user process that already finished (both
+ * are dead by the time it looks; a successful execve renames the process). */
+#define OB_INIT_FAILED_COMM "ocibox:failed"
 
 struct sync_msg {
 	int type;
 	int exit_code;
 	struct ob_err err;
+};
+
+/* GO is one packet: this header, then the two state JSON texts (creating, created) of
+ * the given lengths, no NULs: one send, one wake-up of the init. */
+struct sync_go {
+	struct sync_msg m;
+	uint32_t len_creating, len_created;
 };
 
 /* Everything the init needs, prepared before clone. */
@@ -36,6 +48,14 @@ struct init_args {
 	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
 	int *idmap_fds;    /* per spec mount: idmapped detached mount received after GO, -1 */
 	bool new_userns, new_netns, new_uts;
+	/* cgroup v1, joined by the init itself first thing ("0" into each `tasks` file, see
+	 * ob_cgroup_open_tasks); none: the parent moved it (ob_cgroup_enter) */
+	int *cg_fds;
+	char **cg_dirs;
+	size_t n_cg_fds;
+	const char *cg_path;
+	bool late_cgroupns; /* unshare(CLONE_NEWCGROUP) after joining: the root is its own cgroup */
+	bool cg_ack;        /* SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
 

@@ -39,18 +39,19 @@ static char *abs_path(const char *base, const char *p)
 	return ob_xasprintf("%s/%s", base, p);
 }
 
-/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE. */
-static int send_all(int fd, const void *buf, size_t len)
+/* GO and both state texts in one packet (struct sync_go): one send, one wake-up. */
+static int send_go(int fd, const char *creating, const char *created)
 {
-	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
-}
-
-static int send_json(int fd, const char *s)
-{
-	uint32_t len = (uint32_t)strlen(s);
-	int r = send_all(fd, &len, sizeof(len));
-	/* SOCK_SEQPACKET: an empty payload would still be a packet; the reader skips it */
-	return r < 0 || len == 0 ? r : send_all(fd, s, len);
+	struct sync_go go = {.m.type = SYNC_GO,
+			     .len_creating = (uint32_t)strlen(creating),
+			     .len_created = (uint32_t)strlen(created)};
+	struct iovec iov[3] = {{&go, sizeof(go)},
+			       {(void *)creating, go.len_creating},
+			       {(void *)created, go.len_created}};
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
+	size_t total = sizeof(go) + go.len_creating + go.len_created;
+	/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE */
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)total ? 0 : -EIO;
 }
 
 /* Kill and reap (when ours) a half-made init. */
@@ -125,6 +126,8 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
+	int *cg_fds = NULL, n_cg = 0; /* v1 `tasks` files the init joins through */
+	_cleanup_strv_ char **cg_dirs = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
 	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
@@ -223,6 +226,21 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	dir_made = true;
 	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
 		goto fail;
+	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
+	 * its cgroup namespace; not when it first joins a user namespace by path. */
+	if (cg && a.user_ns_fd < 0) {
+		if ((n_cg = ob_cgroup_open_tasks(cg, &cg_fds, &cg_dirs, err)) < 0)
+			goto fail;
+		a.cg_fds = cg_fds;
+		a.cg_dirs = cg_dirs;
+		a.n_cg_fds = (size_t)n_cg;
+		a.cg_path = ob_cgroup_path(cg);
+		if (n_cg > 0 && (clone_flags & CLONE_NEWCGROUP)) {
+			clone_flags &= ~CLONE_NEWCGROUP;
+			a.late_cgroupns = true;
+		}
+		a.cg_ack = n_cg > 0 && (spec->hooks.n_prestart || spec->hooks.n_create_runtime);
+	}
 	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
 	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
@@ -288,6 +306,9 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	}
 	if (pid < 0)
 		r = ob_error(err, errno, "clone the container init");
+	for (int i = 0; i < n_cg; i++)
+		close(cg_fds[i]);
+	n_cg = n_cg > 0 ? -1 : 0; /* -1: the init joins by itself */
 restore:
 	if (joined) {
 		struct ob_err e2;
@@ -357,8 +378,22 @@ restore:
 
 	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
 	if (cg) {
-		if ((r = ob_cgroup_enter(cg, pid, err)) < 0)
+		if (n_cg == 0 && (r = ob_cgroup_enter(cg, pid, err)) < 0)
 			goto fail;
+		if (a.cg_ack) {
+			struct sync_msg jm;
+			ssize_t jn = read(sv[0], &jm, sizeof(jm));
+			if (jn == sizeof(jm) && jm.type == SYNC_ERROR) {
+				*err = jm.err;
+				err->msg[sizeof(err->msg) - 1] = '\0';
+				r = -(err->code ? err->code : EIO);
+				goto fail;
+			}
+			if (jn != sizeof(jm) || jm.type != SYNC_JOINED) {
+				r = ob_error_msg(err, EIO, "the container init exited before it joined its cgroup");
+				goto fail;
+			}
+		}
 		st.cgroup_path = (char *)ob_cgroup_path(cg);
 		if (ob_cgroup_root())
 			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
@@ -409,10 +444,17 @@ restore:
 	json_created = hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false)
 					     : ob_xstrdup("");
 
-	struct sync_msg m = {.type = SYNC_GO};
-	if (send_all(sv[0], &m, sizeof(m)) < 0 || send_json(sv[0], json_creating) < 0 ||
-	    send_json(sv[0], json_created) < 0) {
-		r = ob_error(err, errno ? errno : EIO, "sync with the container init");
+	struct sync_msg m;
+	if (send_go(sv[0], json_creating, json_created) < 0) {
+		/* an init that failed before GO (joining its cgroup) left its error queued */
+		struct sync_msg em;
+		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) && em.type == SYNC_ERROR) {
+			*err = em.err;
+			err->msg[sizeof(err->msg) - 1] = '\0';
+			r = -(err->code ? err->code : EIO);
+		} else {
+			r = ob_error(err, errno ? errno : EIO, "sync with the container init");
+		}
 		goto fail;
 	}
 	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
@@ -465,6 +507,11 @@ restore:
 	}
 	o->pid = pid;
 	o->exit_code = 0;
+	if (o->ret_lock_fd && o->ret_state) {
+		*o->ret_state = ob_state_dup(&st);
+		*o->ret_lock_fd = lock_fd;
+		lock_fd = -1;
+	}
 	r = 0;
 	goto out;
 
@@ -490,6 +537,9 @@ out:
 	free(st.ext);
 	if (devs_nsfd >= 0)
 		close(devs_nsfd);
+	for (int i = 0; i < n_cg; i++)
+		close(cg_fds[i]);
+	free(cg_fds);
 	ob_cgroup_free(cg);
 	if (lock_fd >= 0)
 		close(lock_fd);

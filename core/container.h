@@ -31,6 +31,10 @@ struct ob_create_opts {
 
 	/* out */
 	pid_t pid;     /* the init's host pid */
+	/* optional (oci-run): on success the state lock stays held and is handed over here,
+	 * with a copy of the saved state, so start needs no second lock and read */
+	int *ret_lock_fd;
+	struct ob_state **ret_state;
 	int exit_code; /* on failure: 127 (args[0] not found), 126 (cannot run), else 1 */
 };
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
-#include "container.h"
+#include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
 #include "util.h"
@@ -46,13 +46,33 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 	return r;
 }
 
-int ob_container_start(const char *root, const char *id, struct ob_err *err)
+/* After exec.fifo closed: did the init fail (true) or exec the user process (false), which
+ * may have finished already (/bin/true often has: a zombie)? A failing init renames itself
+ * (OB_INIT_FAILED_COMM) before it exits, an execve renames it to the program; the comm
+ * stays readable on a zombie. Once reaped nothing tells them apart: a failure. */
+static bool init_failed_at_start(const struct ob_state *st)
 {
-	_cleanup_close_ int lock = -1;
-	_cleanup_state_ struct ob_state *st = NULL;
-	int r = ob_state_lock(root, id, &lock, err);
-	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
-		return r;
+	char state = 0;
+	uint64_t start = 0;
+	if (st->pid <= 0 || ob_proc_stat(st->pid, &state, &start) < 0 ||
+	    (st->start_time && start != st->start_time) || state == 'X')
+		return true;
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)st->pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : ob_read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return streq(buf, OB_INIT_FAILED_COMM);
+}
+
+/* start with the lock held and the state loaded */
+static int start_locked(const struct ob_state *st, struct ob_err *err)
+{
+	const char *root = st->root, *id = st->id;
+	int r;
 	enum ob_status s = ob_state_status(st);
 	if (s == OB_STATUS_STOPPED)
 		return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
@@ -76,7 +96,7 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
 	unlink(fifo);
-	if (!ob_state_init_alive(st))
+	if (init_failed_at_start(st))
 		return ob_error_msg(err, EIO, "container `%s`: the process exited at start", id);
 	/* poststart hooks live in config.json: read it again only when the state says so */
 	if (ob_state_get_ext(st, "poststart")) {
@@ -93,6 +113,16 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 		}
 	}
 	return 0;
+}
+
+int ob_container_start(const char *root, const char *id, struct ob_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_state_ struct ob_state *st = NULL;
+	int r = ob_state_lock(root, id, &lock, err);
+	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
+		return r;
+	return start_locked(st, err);
 }
 
 /* Every process whose pid namespace is the init's (when the container has its own). */
@@ -227,14 +257,24 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 	sigdelset(&fwd, SIGTSTP);
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
+	/* create hands its lock and state to start: no second lock, read and parse */
+	int lock = -1;
+	struct ob_state *st = NULL;
+	o->ret_lock_fd = &lock;
+	o->ret_state = &st;
 	int r = ob_container_create(o, err);
+	o->ret_lock_fd = NULL;
+	o->ret_state = NULL;
 	if (r < 0) {
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		*ret_status = o->exit_code;
 		return r;
 	}
-	r = ob_container_start(o->root, o->id, err);
+	r = start_locked(st, err);
+	ob_state_free(st);
+	/* released before the wait: a delete --force from elsewhere must not block on us */
+	close(lock);
 	if (r < 0 || detach) {
 		if (r < 0) {
 			ob_container_delete(o->root, o->id, true, NULL);

@@ -89,11 +89,11 @@ void ob_log(enum ob_log_level level, const char *fmt, ...)
 	if (log_format == OB_LOG_JSON) {
 		char esc[2200], ts[64];
 		json_escape(esc, sizeof(esc), msg);
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		struct tm tm;
-		gmtime_r(&now.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* whole seconds, as runc's lines; not strftime (tzset reads /etc/localtime) */
+		ob_format_time(ts, sizeof(ts), NULL);
+		char *frac = strchr(ts, '.');
+		if (frac)
+			strcpy(frac, "Z");
 		int n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
 				 level_name[level], esc, ts);
 		ob_write_all(fd, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);

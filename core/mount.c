@@ -37,61 +37,66 @@ void ob_fd_path(int fd, char *buf, size_t len)
 	snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
-/* Open dest inside the root, creating missing directories (and the last component as an
- * empty file when as_file). Every step is resolved inside the root. */
-int ob_mkpath_in_root(int rootfd, const char *dest, bool as_file, mode_t mode, int *ret_fd,
-			  struct ob_err *err)
+/* Open path inside the root, creating what is missing: the deepest existing ancestor is
+ * found walking up (one openat2 per missing level, none for the levels that exist), then
+ * each missing component is made with mkdirat (the last as an empty file when as_file) on
+ * an fd resolved inside the root and reopened the same way. path is edited and restored. */
+static int mkpath_at(int rootfd, char *path, bool as_file, mode_t mode, int *ret_fd,
+		     struct ob_err *err)
 {
-	int fd = ob_open_in_root(rootfd, dest, O_PATH);
+	int fd = ob_open_in_root(rootfd, path, O_PATH);
 	if (fd >= 0) {
 		*ret_fd = fd;
 		return 0;
 	}
 	if (fd != -ENOENT)
-		return ob_error(err, -fd, "open `%s` in the rootfs", dest);
-	char prefix[PATH_MAX] = "";
-	size_t plen = 0;
-	_cleanup_close_ int dfd = ob_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-	if (dfd < 0)
-		return ob_error(err, -dfd, "open rootfs");
-	const char *p = dest;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n == 0)
-			break;
-		if (plen + n + 2 >= sizeof(prefix))
-			return ob_error(err, ENAMETOOLONG, "`%s`", dest);
-		char name[NAME_MAX + 1];
-		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		prefix[plen++] = '/';
-		memcpy(prefix + plen, p, n);
-		plen += n;
-		prefix[plen] = '\0';
-		p += n;
-		bool last = strspn(p, "/") == strlen(p);
-		int next = ob_open_in_root(rootfd, prefix, O_PATH);
-		if (next == -ENOENT) {
-			if (last && as_file) {
-				int f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-					       0644 & mode);
-				if (f < 0 && errno != EEXIST)
-					return ob_error(err, errno, "create `%s` in the rootfs", prefix);
-				if (f >= 0)
-					close(f);
-			} else if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST) {
-				return ob_error(err, errno, "mkdir `%s` in the rootfs", prefix);
-			}
-			next = ob_open_in_root(rootfd, prefix, O_PATH);
-		}
-		if (next < 0)
-			return ob_error(err, -next, "open `%s` in the rootfs", prefix);
-		close(dfd);
-		dfd = next;
+		return ob_error(err, -fd, "open `%s` in the rootfs", path);
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	char saved = path[len];
+	path[len] = '\0';
+	char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	_cleanup_close_ int dfd = -1;
+	int r;
+	if (!slash || slash == path) {
+		dfd = ob_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+		r = dfd < 0 ? ob_error(err, -dfd, "open rootfs") : 0;
+	} else {
+		*slash = '\0';
+		r = mkpath_at(rootfd, path, false, mode, &dfd, err);
+		*slash = '/';
 	}
-	*ret_fd = TAKE_FD(dfd);
+	if (r >= 0 && as_file) {
+		int f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+			       0644 & mode);
+		if (f < 0 && errno != EEXIST)
+			r = ob_error(err, errno, "create `%s` in the rootfs", path);
+		if (f >= 0)
+			close(f);
+	} else if (r >= 0 && mkdirat(dfd, name, mode) < 0 && errno != EEXIST) {
+		r = ob_error(err, errno, "mkdir `%s` in the rootfs", path);
+	}
+	if (r >= 0) {
+		fd = ob_open_in_root(rootfd, path, O_PATH);
+		if (fd < 0)
+			r = ob_error(err, -fd, "open `%s` in the rootfs", path);
+	}
+	path[len] = saved;
+	if (r < 0)
+		return r;
+	*ret_fd = fd;
 	return 0;
+}
+
+int ob_mkpath_in_root(int rootfd, const char *dest, bool as_file, mode_t mode, int *ret_fd,
+		      struct ob_err *err)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s", dest) >= (int)sizeof(path))
+		return ob_error(err, ENAMETOOLONG, "`%s`", dest);
+	return mkpath_at(rootfd, path, as_file, mode, ret_fd, err);
 }
 
 /* Flags the kernel locks on a mount we do not own (user namespace): keep them on remount. */
@@ -165,13 +170,16 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 		    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return ob_error(err, e, "mount \"%s\" on \"%s\"", source, m->destination);
 	}
+	bool remount = m->bind && (flags & ob_remount_mask);
+	if (!remount && !m->recursive_attr && !m->propagation)
+		return 0;
 	/* fd still names the directory under the new mount: reopen to reach the mount. */
 	close(fd);
 	fd = ob_open_in_root(rootfd, m->destination, O_PATH);
 	if (fd < 0)
 		return ob_error(err, -fd, "open `%s` in the rootfs", m->destination);
 	ob_fd_path(fd, target, sizeof(target));
-	if (m->bind && (flags & ob_remount_mask)) {
+	if (remount) {
 		unsigned long fl = (flags & ob_remount_mask) | (ob_locked_flags(target) & ~m->clear_flags);
 		if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | fl, NULL) < 0)
 			return ob_error(err, errno, "remount `%s` on `%s`", source, m->destination);
@@ -212,6 +220,9 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 	size_t ownlen = 0;
 	if (!mi)
 		return ob_error(err, errno, "open /proc/self/mountinfo");
+	/* procfs reports st_blksize 1024: stdio would read the table 1 KiB per syscall */
+	char mibuf[16384];
+	setvbuf(mi, mibuf, _IOFBF, sizeof(mibuf));
 	if (!c->cgroupns && ob_read_file("/proc/self/cgroup", &own, &ownlen, err) < 0)
 		return -EIO;
 	char line[4096];

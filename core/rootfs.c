@@ -16,6 +16,39 @@
 
 /* ---- devices ---- */
 
+/* The node name in directory d (opened for real, not O_PATH: mknodat needs it). */
+static int make_node(int d, const char *name, const char *path, char type, int64_t major,
+		     int64_t minor, mode_t mode, uid_t uid, gid_t gid, struct ob_err *err)
+{
+	mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+	dev_t dev = makedev(major, minor);
+	/* whatever the rootfs had there is replaced: unlinked only when it is in the way */
+	if (mknodat(d, name, fmt | (mode & 07777), dev) < 0 &&
+	    (errno != EEXIST || unlinkat(d, name, 0) < 0 ||
+	     mknodat(d, name, fmt | (mode & 07777), dev) < 0))
+		return ob_error(err, errno, "mknod `%s`", path);
+	if (fchownat(d, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return ob_error(err, errno, "chown `%s`", path);
+	return 0;
+}
+
+/* /dev of the rootfs as a directory fd (made when missing). */
+static int open_dev_dir(int rootfd, const char *dir, int *ret_fd, struct ob_err *err)
+{
+	_cleanup_close_ int dfd = -1;
+	int r = ob_mkpath_in_root(rootfd, dir, false, 0755, &dfd, err);
+	if (r < 0)
+		return r;
+	/* an O_PATH fd is not enough for mknodat: reopen the directory */
+	char dpath[64];
+	ob_fd_path(dfd, dpath, sizeof(dpath));
+	int d = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
+		return ob_error(err, errno, "open `%s`", dir);
+	*ret_fd = d;
+	return 0;
+}
+
 static int make_device(const struct ob_rootfs_ctx *c, int rootfd, const char *path, char type,
 		       int64_t major, int64_t minor, mode_t mode, uid_t uid, gid_t gid,
 		       struct ob_err *err)
@@ -38,23 +71,11 @@ static int make_device(const struct ob_rootfs_ctx *c, int rootfd, const char *pa
 	const char *name = slash ? slash + 1 : parent;
 	if (slash)
 		*slash = '\0';
-	_cleanup_close_ int dfd = -1;
-	int r = ob_mkpath_in_root(rootfd, slash && parent[0] ? parent : "/", false, 0755, &dfd, err);
+	_cleanup_close_ int d = -1;
+	int r = open_dev_dir(rootfd, slash && parent[0] ? parent : "/", &d, err);
 	if (r < 0)
 		return ob_error_prefix(err, r, "device `%s`", path);
-	/* an O_PATH fd is not enough for mknodat: reopen the directory */
-	char dpath[64];
-	ob_fd_path(dfd, dpath, sizeof(dpath));
-	_cleanup_close_ int d = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d < 0)
-		return ob_error(err, errno, "open `%s`", parent);
-	mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
-	unlinkat(d, name, 0);
-	if (mknodat(d, name, fmt | (mode & 07777), makedev(major, minor)) < 0)
-		return ob_error(err, errno, "mknod `%s`", path);
-	if (fchownat(d, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return ob_error(err, errno, "chown `%s`", path);
-	return 0;
+	return make_node(d, name, path, type, major, minor, mode, uid, gid, err);
 }
 
 static const struct {
@@ -74,6 +95,10 @@ static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err
 			dev_bound = true;
 	int r;
 	if (!dev_bound) {
+		/* one /dev fd for the default nodes and links */
+		_cleanup_close_ int d = -1;
+		if (!c->userns && (r = open_dev_dir(rootfd, "/dev", &d, err)) < 0)
+			return ob_error_prefix(err, r, "device `/dev/null`");
 		for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 			bool in_spec = false;
 			for (size_t k = 0; k < s->linux_.n_devices; k++)
@@ -81,8 +106,11 @@ static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err
 					in_spec = true;
 			if (in_spec)
 				continue;
-			r = make_device(c, rootfd, default_devices[i].path, 'c', default_devices[i].major,
-					default_devices[i].minor, 0666, 0, 0, err);
+			const char *path = default_devices[i].path;
+			r = c->userns ? make_device(c, rootfd, path, 'c', default_devices[i].major,
+						    default_devices[i].minor, 0666, 0, 0, err)
+				      : make_node(d, path + 5, path, 'c', default_devices[i].major,
+						  default_devices[i].minor, 0666, 0, 0, err);
 			if (r < 0)
 				return r;
 		}
@@ -91,15 +119,8 @@ static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err
 			{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 			{"pts/ptmx", "ptmx"},        {"/proc/kcore", "core"},
 		};
-		_cleanup_close_ int dev = -1;
-		r = ob_mkpath_in_root(rootfd, "/dev", false, 0755, &dev, err);
-		if (r < 0)
+		if (d < 0 && (r = open_dev_dir(rootfd, "/dev", &d, err)) < 0)
 			return r;
-		char dpath[64];
-		ob_fd_path(dev, dpath, sizeof(dpath));
-		_cleanup_close_ int d = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (d < 0)
-			return ob_error(err, errno, "open /dev");
 		for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 			if (symlinkat(links[i][0], d, links[i][1]) < 0 && errno != EEXIST)
 				return ob_error(err, errno, "symlink /dev/%s", links[i][1]);

@@ -121,6 +121,36 @@ void ob_state_free(struct ob_state *st)
 	free(st);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? ob_xstrdup(s) : NULL;
+}
+
+static struct ob_kv *dup_kv(const struct ob_kv *kv, size_t n)
+{
+	struct ob_kv *c = n ? ob_xcalloc(n, sizeof(*c)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		c[i].key = dup_or_null(kv[i].key);
+		c[i].value = dup_or_null(kv[i].value);
+	}
+	return c;
+}
+
+struct ob_state *ob_state_dup(const struct ob_state *st)
+{
+	struct ob_state *c = ob_xmalloc(sizeof(*c));
+	*c = *st;
+	c->root = dup_or_null(st->root);
+	c->id = dup_or_null(st->id);
+	c->bundle = dup_or_null(st->bundle);
+	c->rootfs = dup_or_null(st->rootfs);
+	c->created = dup_or_null(st->created);
+	c->cgroup_path = dup_or_null(st->cgroup_path);
+	c->annotations = dup_kv(st->annotations, st->n_annotations);
+	c->ext = dup_kv(st->ext, st->n_ext);
+	return c;
+}
+
 static char *jstr(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -320,6 +350,16 @@ int ob_state_remove(const char *root, const char *id, struct ob_err *err)
 	char path[PATH_MAX];
 	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0)
 		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
+	/* the files we know of, then the directory; a full walk only when something else
+	 * was left there */
+	static const char *const files[] = {"state.json", "exec.fifo", "lock"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char f[PATH_MAX];
+		if (ob_state_path(root, id, files[i], f, sizeof(f)) == 0)
+			unlink(f);
+	}
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
 	int r = ob_rm_rf(path);
 	if (r < 0)
 		return ob_error(err, -r, "remove `%s`", path);

@@ -68,6 +68,8 @@ int ob_state_save(const struct ob_state *st, struct ob_err *err);
 int ob_state_remove(const char *root, const char *id, struct ob_err *err);
 
 void ob_state_free(struct ob_state *st);
+/* A deep copy (oci-run hands create's state to start without reading state.json back). */
+struct ob_state *ob_state_dup(const struct ob_state *st);
 static inline void ob_state_freep(struct ob_state **st)
 {
 	if (*st)

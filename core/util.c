@@ -383,6 +383,10 @@ uint64_t ob_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* RFC 3339 UTC by hand: strftime() calls tzset(), which opens and reads /etc/localtime on
+ * every create although the result is UTC anyway. Civil date from days since the epoch
+ * (the proleptic Gregorian algorithm of H. Hinnant's "chrono-compatible low-level date
+ * algorithms", written from its description). */
 void ob_format_time(char *buf, size_t len, struct timespec *ts)
 {
 	struct timespec now;
@@ -390,11 +394,23 @@ void ob_format_time(char *buf, size_t len, struct timespec *ts)
 		clock_gettime(CLOCK_REALTIME, &now);
 		ts = &now;
 	}
-	struct tm tm;
-	gmtime_r(&ts->tv_sec, &tm);
-	char date[32];
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", date, ts->tv_nsec);
+	int64_t secs = (int64_t)ts->tv_sec;
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;                                  /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);          /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                /* [0, 11], from March */
+	int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int64_t year = yoe + era * 400 + (month <= 2);
+	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%09ldZ", (long long)year, month, day,
+		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), ts->tv_nsec);
 }
 
 int ob_proc_stat(pid_t pid, char *state, uint64_t *starttime)
