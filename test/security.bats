@@ -56,6 +56,47 @@ create_status() {
 	assert_output --partial "/proc/1/exe -> /bin/busybox"
 }
 
+# listener SOCK LOG [ERRNO [DELAY_MS]]: the test seccomp agent, ready when this returns.
+listener() {
+	"$TOOLS/seccomp-listener" "$1" "$2.state" "${3:-0}" ${4:+"$4"} >"$2" 2>&1 &
+	defer "kill $!"
+	for _ in $(seq 50); do grep -q ready "$2" && return 0; sleep 0.1; done
+	return 1
+}
+
+@test "CVE-2019-5736: an oci-exec process is not dumpable until its execve" {
+	requires root
+	make_bundle
+	local id pid sock=$BATS_TEST_TMPDIR/agent.sock hostpid nspid
+	id=$(uniq_name)
+	# close(2) goes to a seccomp agent: the exec'd process, still our code, then waits in
+	# its close of the listener fd for as long as the agent holds the answer.
+	listener "$sock" "$BATS_TEST_TMPDIR/init.log"
+	update_config ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
+		\"syscalls\": [{\"names\": [\"close\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}
+		| .process.args = [\"/bin/sleep\", \"100\"]"
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	pid=$(ob state "$id" | jq .pid)
+	rm "$sock"
+	listener "$sock" "$BATS_TEST_TMPDIR/exec.log" 0 5000
+	ob exec "$id" /bin/true </dev/null >/dev/null 2>&1 &
+	local exec_pid=$!
+	for _ in $(seq 50); do grep -q '^syscall 3 ' "$BATS_TEST_TMPDIR/exec.log" && break; sleep 0.1; done
+	hostpid=$(awk '/^syscall 3 / {print $4; exit}' "$BATS_TEST_TMPDIR/exec.log")
+	# Held in close(2) before its execve: still our binary.
+	[ "$(readlink "/proc/$hostpid/exe")" = "$(readlink -f "$OCIBOX")" ]
+	nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$hostpid/status")
+	run as_container_process "$pid" /bin/cat "/proc/$nspid/exe"
+	assert_failure
+	assert_output "cat: can't open '/proc/$nspid/exe': Permission denied"
+	run as_container_process "$pid" /bin/ls -l "/proc/$nspid/exe"
+	assert_line "ls: /proc/$nspid/exe: cannot read link: Permission denied"
+	# The control: the container's own process (sleep, dumpable) is readable the same way.
+	run as_container_process "$pid" /bin/ls -l /proc/1/exe
+	assert_output --partial "/proc/1/exe -> /bin/busybox"
+	wait "$exec_pid"
+}
+
 @test "CVE-2024-21626: no host fd reaches the container, even one the caller passed" {
 	requires root
 	make_bundle

@@ -1,12 +1,14 @@
 /* seccomp-listener - a minimal seccomp agent for the tests (linux.seccomp.listenerPath).
  *
- * Usage: seccomp-listener SOCKET STATE_FILE ERRNO
+ * Usage: seccomp-listener SOCKET STATE_FILE ERRNO [DELAY_MS]
  *
  * Listens on the unix socket SOCKET (SOCK_STREAM), accepts ONE connection, receives the
  * seccomp notify fd (SCM_RIGHTS) and the container process state JSON, writes the JSON to
  * STATE_FILE, then answers every notification: ERRNO 0 makes the syscall "succeed" (0)
  * without running it, any other number fails it with that errno. Each notification is
- * logged to stdout as "syscall NR pid PID". Exits 0 when the last filtered task is gone.
+ * logged to stdout as "syscall NR pid PID", and answered DELAY_MS later (default 0: at
+ * once; a test holds a task inside a syscall that way). Exits 0 when the last filtered
+ * task is gone.
  * Writes "ready" to stdout once listening (the test waits for it).
  */
 #define _GNU_SOURCE /* accept4; test tools are built without the project flags */
@@ -44,15 +46,17 @@ int main(int argc, char **argv)
 	struct seccomp_notif_resp *resp;
 	struct cmsghdr *cmsg;
 	size_t total = 0;
-	int lsk, sk, nfd = -1, answer;
+	int lsk, sk, nfd = -1, answer, delay_ms = 0;
 	ssize_t n;
 	FILE *f;
 
-	if (argc != 4) {
-		fprintf(stderr, "Usage: seccomp-listener SOCKET STATE_FILE ERRNO\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "Usage: seccomp-listener SOCKET STATE_FILE ERRNO [DELAY_MS]\n");
 		return 2;
 	}
 	answer = atoi(argv[3]);
+	if (argc == 5)
+		delay_ms = atoi(argv[4]);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", argv[1]);
 	lsk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lsk < 0 || bind(lsk, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(lsk, 1) < 0)
@@ -108,6 +112,8 @@ int main(int argc, char **argv)
 		}
 		printf("syscall %d pid %u\n", req->data.nr, req->pid);
 		fflush(stdout);
+		if (delay_ms > 0)
+			poll(NULL, 0, delay_ms);
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->error = answer ? -answer : 0;
