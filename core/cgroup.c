@@ -900,10 +900,11 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 }
 
 int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
-			 struct ob_err *err)
+			 size_t *ret_n, struct ob_err *err)
 {
 	*ret_fds = NULL;
 	*ret_dirs = NULL;
+	*ret_n = 0;
 	if (cg->fake || (cg_v2(cg) && cg->v2fd < 0))
 		return 0;
 	int *fds = ob_xcalloc(cg->n + 1, sizeof(int));
@@ -927,7 +928,8 @@ int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_
 	}
 	*ret_fds = fds;
 	*ret_dirs = dirs;
-	return (int)n;
+	*ret_n = n;
+	return 1;
 }
 
 int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)

@@ -110,12 +110,12 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err);
  * file of every v1 hierarchy, opened write-only, to write "0" into. A task that moves
  * itself skips the threadgroup rwsem whose RCU sync a pid written to cgroup.procs waits
  * for (a grace period: milliseconds per create on an idle machine). The v2 part must be
- * joined by clone3(CLONE_INTO_CGROUP, ob_cgroup_v2_fd). Returns the number of files
- * (*ret_fds, and the directories in *ret_dirs for error messages, both malloc'd, NULL-
- * terminated dirs), or 0 when the caller must use ob_cgroup_enter instead (a fake tree, a
- * v2 part without its fd). */
+ * joined by clone3(CLONE_INTO_CGROUP, ob_cgroup_v2_fd). Returns 1 with the files in
+ * *ret_fds (*ret_n of them, none on a pure v2 host) and their directories in *ret_dirs
+ * (for error messages; both malloc'd), or 0 when the caller must use ob_cgroup_enter
+ * instead (a fake tree, a v2 part without its fd). */
 int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
-			 struct ob_err *err);
+			 size_t *ret_n, struct ob_err *err);
 /* Apply linux.resources (create and update). Errors name the file and the value:
  * "set memory.limit_in_bytes to `x` in `/sys/fs/cgroup/memory/ocibox/c`: Invalid argument",
  * "cgroup v1 controller net_cls is not mounted". */

@@ -126,7 +126,9 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
-	int *cg_fds = NULL, n_cg = 0; /* v1 `tasks` files the init joins through */
+	int *cg_fds = NULL; /* v1 `tasks` files the init joins through */
+	size_t n_cg = 0;
+	bool cg_self = false; /* the init joins by itself (else ob_cgroup_enter) */
 	_cleanup_strv_ char **cg_dirs = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
@@ -229,17 +231,19 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
 	 * its cgroup namespace; not when it first joins a user namespace by path. */
 	if (cg && a.user_ns_fd < 0) {
-		if ((n_cg = ob_cgroup_open_tasks(cg, &cg_fds, &cg_dirs, err)) < 0)
+		if ((r = ob_cgroup_open_tasks(cg, &cg_fds, &cg_dirs, &n_cg, err)) < 0)
 			goto fail;
+		cg_self = r > 0;
+		r = 0;
 		a.cg_fds = cg_fds;
 		a.cg_dirs = cg_dirs;
-		a.n_cg_fds = (size_t)n_cg;
+		a.n_cg_fds = n_cg;
 		a.cg_path = ob_cgroup_path(cg);
-		if (n_cg > 0 && (clone_flags & CLONE_NEWCGROUP)) {
+		if (cg_self && (clone_flags & CLONE_NEWCGROUP)) {
 			clone_flags &= ~CLONE_NEWCGROUP;
 			a.late_cgroupns = true;
 		}
-		a.cg_ack = n_cg > 0 && (spec->hooks.n_prestart || spec->hooks.n_create_runtime);
+		a.cg_ack = cg_self && (spec->hooks.n_prestart || spec->hooks.n_create_runtime);
 	}
 	a.lock_fd = lock_fd;
 	char fifo[PATH_MAX];
@@ -306,9 +310,9 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	}
 	if (pid < 0)
 		r = ob_error(err, errno, "clone the container init");
-	for (int i = 0; i < n_cg; i++)
+	for (size_t i = 0; i < n_cg; i++)
 		close(cg_fds[i]);
-	n_cg = n_cg > 0 ? -1 : 0; /* -1: the init joins by itself */
+	n_cg = 0; /* the init's now */
 restore:
 	if (joined) {
 		struct ob_err e2;
@@ -378,7 +382,7 @@ restore:
 
 	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
 	if (cg) {
-		if (n_cg == 0 && (r = ob_cgroup_enter(cg, pid, err)) < 0)
+		if (!cg_self && (r = ob_cgroup_enter(cg, pid, err)) < 0)
 			goto fail;
 		if (a.cg_ack) {
 			struct sync_msg jm;
@@ -537,7 +541,7 @@ out:
 	free(st.ext);
 	if (devs_nsfd >= 0)
 		close(devs_nsfd);
-	for (int i = 0; i < n_cg; i++)
+	for (size_t i = 0; i < n_cg; i++)
 		close(cg_fds[i]);
 	free(cg_fds);
 	ob_cgroup_free(cg);

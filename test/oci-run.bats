@@ -80,3 +80,23 @@ ocibox"
 	assert_success
 	assert_output --partial tty-ok
 }
+
+@test "run: a new cgroup namespace is rooted at the container's own cgroup in every hierarchy" {
+	requires root cgroup1
+	set_cmd 'cat /proc/self/cgroup'
+	run ob run -b "$BUNDLE" r8
+	assert_success
+	# "N:controllers:/" for each hierarchy: not the runtime's cgroup, not /../ocibox/r8
+	refute_output --partial ':/.'
+	refute_output --partial 'ocibox/r8'
+	[ "$(grep -c ':/$' <<<"$output")" -ge 2 ]
+	assert_nothing_left r8
+}
+
+@test "run: a process that is gone by the time start looks has still started (20 in a row)" {
+	# make_bundle's /bin/true: often a zombie before start checks it
+	for i in $(seq 20); do
+		run ob run -b "$BUNDLE" "fast$i"
+		assert_success
+	done
+}
