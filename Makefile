@@ -60,6 +60,9 @@ $(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
 
+# The default seccomp profile is data in the tree, embedded with .incbin (core/seccomp.c).
+$(B)/core/seccomp.o: packaging/seccomp-default.json
+
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
 	@echo "  AR      $@"

@@ -24,22 +24,13 @@
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
+#include "seccomp.h"
 #include "terminal.h"
+#include "userns.h"
 #include "util.h"
 
 /* ---- parent side ---- */
-
-static int write_id_map(pid_t pid, const char *file, const struct ob_idmap *m, size_t n,
-			struct ob_err *err)
-{
-	char path[64], buf[4096];
-	size_t len = 0;
-	for (size_t i = 0; i < n && len < sizeof(buf) - 40; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
-					m[i].host_id, m[i].size);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return ob_write_string(path, buf, err);
-}
 
 static char *abs_path(const char *base, const char *p)
 {
@@ -284,6 +275,14 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
 		goto fail;
 	a.proc.seccomp = &spec->linux_.seccomp;
+	/* Refused before anything exists: an LSM label the host cannot apply (config.md
+	 * MUST), a seccomp filter that does not build, id maps that cannot be written. */
+	if ((r = ob_lsm_check(&spec->process, spec->linux_.mount_label, "process", err)) < 0 ||
+	    (r = ob_seccomp_prepare(a.proc.seccomp, &a.proc.seccomp_prog, err)) < 0 ||
+	    (a.new_userns && (r = ob_userns_check_maps(&spec->linux_, err)) < 0)) {
+		ob_error_prefix(err, r, "config.json");
+		goto fail;
+	}
 	a.proc.preserve_fds = keep->n;
 	a.proc.keep = keep;
 
@@ -417,20 +416,11 @@ restore:
 		a.console_fd = -1;
 	}
 
-	if (a.new_userns) {
-		char sg[64];
-		snprintf(sg, sizeof(sg), "/proc/%d/setgroups", (int)pid);
-		/* user_namespaces(7): without CAP_SETGID in our own namespace, gid_map can only
-		 * be written once setgroups is denied (rootless) */
-		if (geteuid() != 0 && (r = ob_write_string(sg, "deny", err)) < 0)
-			goto fail;
-		if ((r = write_id_map(pid, "uid_map", spec->linux_.uid_mappings,
-				      spec->linux_.n_uid_mappings, err)) < 0 ||
-		    (r = write_id_map(pid, "gid_map", spec->linux_.gid_mappings,
-				      spec->linux_.n_gid_mappings, err)) < 0) {
-			ob_error_prefix(err, r, "user namespace");
-			goto fail;
-		}
+	/* As root directly; as an ordinary user directly for its own ids (setgroups denied)
+	 * and through newuidmap/newgidmap beyond them (core/userns.c). */
+	if (a.new_userns && (r = ob_userns_write_maps(pid, &spec->linux_, err)) < 0) {
+		ob_error_prefix(err, r, "user namespace");
+		goto fail;
 	}
 
 	/* The state as hooks and oci-state see it. */
@@ -555,6 +545,23 @@ restore:
 		r = -(err->code ? err->code : EIO);
 		o->exit_code = m.exit_code ? m.exit_code : 1;
 		goto fail;
+	}
+	if (a.proc.seccomp_prog && a.proc.seccomp_prog->notify) {
+		/* linux.seccomp.listenerPath gets the listener fd and the container process
+		 * state, one connection (config-linux.md); failing to send fails create. */
+		static const char *const fd_names[] = {"seccompFd", NULL};
+		int nfd = -1;
+		char name[32];
+		if ((r = ob_recv_fd(sv[0], &nfd, name, sizeof(name))) < 0) {
+			r = ob_error(err, -r, "receive the seccomp listener fd from the init");
+			goto fail;
+		}
+		_cleanup_free_ char *ps = ob_state_process_json(&st, OB_STATUS_CREATING, pid, fd_names,
+								spec->linux_.seccomp.listener_metadata);
+		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps), err);
+		close(nfd);
+		if (r < 0)
+			goto fail;
 	}
 
 	if ((r = ob_state_save(&st, err)) < 0)

@@ -19,8 +19,10 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "lsm.h"
 #include "ns.h"
 #include "process.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 #include "terminal.h"
@@ -116,8 +118,45 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	/* 127/126 only for the program itself; a missing cwd or user is a failure (1). */
 	if ((r = ob_process_setup(a->ctx, &err)) < 0)
 		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
+	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-exec, which hands it to the agent. */
+	if (a->ctx->seccomp_fd >= 0 && (ob_send_fd(a->sync, a->ctx->seccomp_fd, "seccompFd") < 0 ||
+					close(a->ctx->seccomp_fd) < 0))
+		_exit(1);
 	r = ob_process_exec(a->ctx, &err);
 	child_fail(a->sync, ob_process_exit_code(r), &err);
+}
+
+/* The child's next message: EOF (0) once it executed, its exec_msg when it failed. With
+ * SCMP_ACT_NOTIFY a message carrying the listener fd comes first; it goes on to
+ * linux.seccomp.listenerPath with the container process state (runc does so for exec
+ * too). -EPIPE: that failed (err set). */
+static ssize_t read_child(int sock, struct exec_msg *m, const struct ob_state *st,
+			  enum ob_status status, pid_t pid, const struct ob_seccomp *sc,
+			  struct ob_err *err)
+{
+	static const char *const fd_names[] = {"seccompFd", NULL};
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf)};
+		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			return n;
+		int fd;
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		_cleanup_free_ char *ps = ob_state_process_json(st, status, pid, fd_names,
+								sc->listener_metadata);
+		int r = ob_seccomp_notify_send(sc->listener_path, fd, ps, strlen(ps), err);
+		close(fd);
+		if (r < 0)
+			return -EPIPE;
+	}
 }
 
 /* ---- the foreground parent ---- */
@@ -339,6 +378,11 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if ((r = ob_process_prepare(proc, &ctx, err)) < 0)
 		goto out;
 	ctx.seccomp = &spec->linux_.seccomp; /* the container's filter binds every process in it */
+	/* Refused before anything runs: an LSM label the host cannot apply (config.md MUST),
+	 * a filter that does not build. */
+	if ((r = ob_lsm_check(proc, NULL, "process", err)) < 0 ||
+	    (r = ob_seccomp_prepare(ctx.seccomp, &ctx.seccomp_prog, err)) < 0)
+		goto out;
 	if (o->preserve_fds > ctx.preserve_fds)
 		ctx.preserve_fds = o->preserve_fds;
 	if ((r = open_namespaces(st, &set, err)) < 0)
@@ -417,8 +461,13 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	if (write(sp[0], "g", 1) == 1)
-		while ((n = read(sp[0], &m, sizeof(m))) < 0 && errno == EINTR)
-			;
+		n = read_child(sp[0], &m, st, status, pid, &spec->linux_.seccomp, err);
+	if (n == -EPIPE) { /* the agent was not reached: the process must not run without it */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		r = ob_error_prefix(err, -EPIPE, "container `%s`", id);
+		goto out;
+	}
 	close(sp[0]);
 	sp[0] = -1;
 	if (n != 0) {

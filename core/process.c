@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "lsm.h"
+#include "seccomp.h"
 #include "util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -109,6 +111,8 @@ void ob_process_ctx_free(struct ob_proc_ctx *ctx)
 {
 	ob_strv_free(ctx->env);
 	ctx->env = NULL;
+	ob_seccomp_prog_free(ctx->seccomp_prog);
+	ctx->seccomp_prog = NULL;
 }
 
 int ob_process_exit_code(int e)
@@ -384,6 +388,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 {
 	const struct ob_process *p = ctx->p;
 	int r;
+	ctx->seccomp_fd = -1;
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
 		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
@@ -416,6 +421,11 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		ctx->env = ob_strv_push(ctx->env, buf);
 	}
 
+	/* seccomp(2): without no_new_privs a filter needs CAP_SYS_ADMIN, which the switch of
+	 * user and capabilities below gives up: then it is loaded here, as runc does. */
+	if (ctx->seccomp_prog && !p->no_new_privileges &&
+	    (r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err)) < 0)
+		return r;
 	if ((r = set_user(ctx, err)) < 0)
 		return r;
 	/* After the uid switch, so the user's permissions apply. The cwd must be inside the
@@ -432,7 +442,10 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		return r;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ob_error(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-	/* seccomp: loaded here, last, after no_new_privs (ctx->seccomp; security helper plugs in) */
+	/* The AppArmor profile / SELinux label for execve (ob_lsm_check refused them in the
+	 * parent where the LSM is off); seccomp comes last, below. */
+	if ((r = ob_lsm_set_exec_label(p, err)) < 0)
+		return r;
 
 	/* Every fd past stdio closes at execve but those the caller passed us. */
 	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
@@ -451,6 +464,11 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		if (fcntl(fd, F_SETFD, fl) < 0)
 			return ob_error(err, errno, "fd %d: set close-on-exec", fd);
 	}
+	/* seccomp last, after no_new_privs (seccomp(2): NNP lets an unprivileged process
+	 * load it), so the fewest of our syscalls run under the container's filter. */
+	if (ctx->seccomp_prog && p->no_new_privileges &&
+	    (r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err)) < 0)
+		return r;
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #include "err.h"
 #include "spec.h"
 
+struct ob_seccomp_prog;
+
 /* The fds 3 .. 3+n-1 the caller asked to pass on (--preserve-fds, LISTEN_FDS), decided
  * before ocibox opens any fd of its own (ob_process_keep_fds): only those the caller
  * really passed us (open and not close-on-exec) reach the container; the holes are held
@@ -32,12 +34,15 @@ struct ob_proc_ctx {
 	bool has_caps;
 	char **env;              /* the process env (spec env + HOME when missing, set later) */
 	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
+	struct ob_seccomp_prog *seccomp_prog; /* ob_seccomp_prepare(seccomp) by the caller, in
+					       * the parent; freed with the ctx */
 	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
 				  * the caller raises it to --preserve-fds */
 	const struct ob_fd_keep *keep; /* when set: which of those are passed on (else:
 					* the open ones that are not close-on-exec) */
 	/* filled by ob_process_setup */
 	char exec_path[4096];    /* args[0] resolved in the container's PATH */
+	int seccomp_fd;          /* SCMP_ACT_NOTIFY: the listener fd, for the runtime; else -1 */
 };
 
 /* N of systemd socket activation (sd_listen_fds(3)): LISTEN_FDS, only when LISTEN_PID

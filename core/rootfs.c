@@ -231,11 +231,42 @@ int ob_rootfs_bind_console(int slave_fd, struct ob_err *err)
 	return 0;
 }
 
+/* A masked or read-only path under /proc or /sys is only protected when /proc (/sys) is
+ * the real procfs (sysfs): over a tmpfs or a bind mount the mask lands on a decoy and the
+ * real files stay reachable elsewhere (runc CVE-2019-16884, CVE-2019-19921). */
+static int check_pseudo_fs(const char *what, const char *path, struct ob_err *err)
+{
+	struct statfs sf;
+	const char *top, *fs;
+	long magic;
+	if (strneq(path, "/proc/", 6) || streq(path, "/proc")) {
+		top = "/proc", fs = "procfs", magic = PROC_SUPER_MAGIC;
+	} else if (strneq(path, "/sys/", 5) || streq(path, "/sys")) {
+		top = "/sys", fs = "sysfs", magic = SYSFS_MAGIC;
+	} else {
+		return 0;
+	}
+	struct stat a, b;
+	/* Nothing mounted there (a plain directory of the rootfs): nothing of the kernel's
+	 * to hide, and nothing to check. */
+	if (stat(top, &a) < 0 || stat("/", &b) < 0 || a.st_dev == b.st_dev)
+		return 0;
+	if (statfs(top, &sf) < 0)
+		return ob_error(err, errno, "%s `%s`: statfs `%s`", what, path, top);
+	if (sf.f_type != magic)
+		return ob_error_msg(err, EINVAL, "%s `%s`: %s is not %s (f_type 0x%lx)", what, path,
+				    top, fs, (unsigned long)sf.f_type);
+	return 0;
+}
+
 int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
 {
 	const struct ob_spec *s = c->spec;
 	struct stat st;
 	for (char **p = s->linux_.masked_paths; p && *p; p++) {
+		int r0 = check_pseudo_fs("masked path", *p, err);
+		if (r0 < 0)
+			return r0;
 		if (stat(*p, &st) < 0) {
 			if (errno == ENOENT)
 				continue;
@@ -247,6 +278,9 @@ int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
 			return ob_error(err, errno, "mask `%s`", *p);
 	}
 	for (char **p = s->linux_.readonly_paths; p && *p; p++) {
+		int r0 = check_pseudo_fs("readonly path", *p, err);
+		if (r0 < 0)
+			return r0;
 		if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0) {
 			if (errno == ENOENT)
 				continue;

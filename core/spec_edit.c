@@ -702,3 +702,20 @@ int ob_spec_doc_add_hook(struct ob_spec_doc *d, const char *spec, struct ob_err 
 			      json_pack("{s:s,s:o}", "path", path, "args", a));
 	return 0;
 }
+
+/* ---------------------------------------------------------------- seccomp */
+
+int ob_spec_doc_set_seccomp(struct ob_spec_doc *d, const char *text, size_t len, const char *name,
+			    struct ob_err *err)
+{
+	json_t *o = ob_spec_json_load(text, len, name, err);
+	if (!o)
+		return -EINVAL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return ob_error_msg(err, EINVAL, "%s: not a JSON object (a linux.seccomp object)",
+				    name);
+	}
+	json_object_set_new(linux_(d), "seccomp", o);
+	return 0;
+}

@@ -54,6 +54,9 @@ int ob_spec_doc_set_cpus(struct ob_spec_doc *d, const char *cpus, struct ob_err 
 /* "NET_ADMIN", "CAP_NET_ADMIN", "net_admin" or "ALL". */
 int ob_spec_doc_cap(struct ob_spec_doc *d, const char *name, bool add, struct ob_err *err);
 int ob_spec_doc_set_annotation(struct ob_spec_doc *d, const char *kv, struct ob_err *err);
+/* linux.seccomp = the JSON object in text (a file's content; name for "name:line:col"). */
+int ob_spec_doc_set_seccomp(struct ob_spec_doc *d, const char *text, size_t len, const char *name,
+			    struct ob_err *err);
 /* "STAGE:PATH[:ARG...]" */
 int ob_spec_doc_add_hook(struct ob_spec_doc *d, const char *spec, struct ob_err *err);
 

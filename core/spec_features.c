@@ -6,6 +6,8 @@
  * core/spec.c, namespaces from core/ns.c, capability names from libcap, architectures
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
+#include "lsm.h"
+#include "seccomp.h"
 #include "version.h"
 #include "spec_features.h"
 
@@ -30,17 +32,7 @@ static const char *const hook_names[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
     NULL};
 
-/* The names core/seccomp.c parses (config-linux.md "Seccomp", libseccomp's spellings).
- * TODO(lead): when core/seccomp.c lands, export its action/operator/flag tables and list
- * them here instead of this copy. */
-static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",	      "SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-					      "SCMP_ACT_ERRNO",	      "SCMP_ACT_TRACE",
-					      "SCMP_ACT_ALLOW",	      "SCMP_ACT_LOG",
-					      "SCMP_ACT_NOTIFY",      NULL};
-static const char *const seccomp_operators[] = {"SCMP_CMP_NE",	      "SCMP_CMP_LT", "SCMP_CMP_LE",
-						"SCMP_CMP_EQ",	      "SCMP_CMP_GE", "SCMP_CMP_GT",
-						"SCMP_CMP_MASKED_EQ", NULL};
+/* How to probe each seccomp flag core/seccomp.c takes (ob_seccomp_flag_name) in the kernel. */
 static const struct {
 	const char *name;
 	unsigned long flag;
@@ -157,34 +149,24 @@ static json_t *seccomp(struct fb *b)
 	json_t *o = json_object();
 	/* seccomp_api_get() probes the kernel: 1 or more means filters can be loaded */
 	put(b, o, "enabled", json_boolean(seccomp_api_get() >= 1));
-	put(b, o, "actions", strv_array(b, seccomp_actions));
-	put(b, o, "operators", strv_array(b, seccomp_operators));
+	json_t *actions = put(b, o, "actions", json_array());
+	for (size_t i = 0; ob_seccomp_action_name(i); i++)
+		push(b, actions, json_string(ob_seccomp_action_name(i)));
+	json_t *operators = put(b, o, "operators", json_array());
+	for (size_t i = 0; ob_seccomp_operator_name(i); i++)
+		push(b, operators, json_string(ob_seccomp_operator_name(i)));
 	put(b, o, "archs", seccomp_archs(b));
 	json_t *known = put(b, o, "knownFlags", json_array());
 	json_t *supported = put(b, o, "supportedFlags", json_array());
-	for (size_t i = 0; i < ARRAY_SIZE(seccomp_flags); i++) {
-		push(b, known, json_string(seccomp_flags[i].name));
-		if (seccomp_flag_supported(seccomp_flags[i].flag | seccomp_flags[i].probe_with))
-			push(b, supported, json_string(seccomp_flags[i].name));
+	for (size_t i = 0; ob_seccomp_flag_name(i); i++) {
+		const char *name = ob_seccomp_flag_name(i);
+		push(b, known, json_string(name));
+		for (size_t k = 0; k < ARRAY_SIZE(seccomp_flags); k++)
+			if (streq(seccomp_flags[k].name, name) &&
+			    seccomp_flag_supported(seccomp_flags[k].flag | seccomp_flags[k].probe_with))
+				push(b, supported, json_string(name));
 	}
 	return o;
-}
-
-/* The same tests as core/lsm.c (AppArmor userspace; libselinux's is_selinux_enabled()).
- * TODO(lead): call ob_lsm_apparmor_enabled()/ob_lsm_selinux_enabled() once it lands. */
-static bool apparmor_on(void)
-{
-	char c = 0;
-	if (access("/sys/kernel/security/apparmor", F_OK) < 0)
-		return false;
-	_cleanup_close_ int fd =
-	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
-	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
-}
-
-static bool selinux_on(void)
-{
-	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
 static json_t *linux_features(struct fb *b)
@@ -206,8 +188,8 @@ static json_t *linux_features(struct fb *b)
 	put(b, cg, "rdma", json_true());
 
 	put(b, l, "seccomp", seccomp(b));
-	put(b, l, "apparmor", enabled(b, apparmor_on()));
-	put(b, l, "selinux", enabled(b, selinux_on()));
+	put(b, l, "apparmor", enabled(b, ob_lsm_apparmor_enabled()));
+	put(b, l, "selinux", enabled(b, ob_lsm_selinux_enabled()));
 
 	/* ocibox does not write resctrl groups (linux.intelRdt is parsed, not applied) */
 	json_t *rdt = put(b, l, "intelRdt", enabled(b, false));

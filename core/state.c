@@ -287,6 +287,25 @@ char *ob_state_json(const struct ob_state *st, enum ob_status status, bool prett
 	return s;
 }
 
+char *ob_state_process_json(const struct ob_state *st, enum ob_status status, pid_t pid,
+			    const char *const *fd_names, const char *metadata)
+{
+	_cleanup_json_ json_t *o = json_object();
+	json_t *fds = json_array();
+	for (size_t i = 0; fd_names && fd_names[i]; i++)
+		json_array_append_new(fds, json_string(fd_names[i]));
+	json_object_set_new(o, "ociVersion", json_string(OB_OCI_VERSION));
+	json_object_set_new(o, "fds", fds);
+	json_object_set_new(o, "pid", json_integer(pid));
+	if (metadata)
+		json_object_set_new(o, "metadata", json_string(metadata));
+	json_object_set_new(o, "state", state_object(st, status));
+	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		abort();
+	return s;
+}
+
 char *ob_state_list_json(struct ob_state **sts, size_t n)
 {
 	_cleanup_json_ json_t *a = json_array();

@@ -91,6 +91,10 @@ bool ob_state_init_alive(const struct ob_state *st);
 char *ob_state_json(const struct ob_state *st, enum ob_status status, bool pretty);
 /* A JSON array of such objects (oci-list --format json). */
 char *ob_state_list_json(struct ob_state **sts, size_t n);
+/* runtime-spec "The Container Process State" (config-linux.md, seccomp listenerPath):
+ * {ociVersion, fds: fd_names, pid, metadata (when not NULL), state: the state above}. */
+char *ob_state_process_json(const struct ob_state *st, enum ob_status status, pid_t pid,
+			    const char *const *fd_names, const char *metadata);
 
 /* The owner's user name from the host's /etc/passwd (no NSS), or the uid as digits. */
 void ob_state_owner_name(const struct ob_state *st, char *buf, size_t len);

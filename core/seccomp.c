@@ -1,0 +1,472 @@
+/* seccomp.c - linux.seccomp -> BPF with libseccomp (parent), seccomp(2) load (child).
+ *
+ * Names (actions, operators, flags) follow runtime-spec config-linux.md "Seccomp", which
+ * takes them from libseccomp's seccomp.h; syscall and architecture names are resolved by
+ * libseccomp itself. Behaviour follows runc where the spec is silent: unknown syscall
+ * names are skipped (a newer profile on an older libseccomp), rules whose action equals
+ * the default action are dropped (libseccomp refuses them), and several conditions on one
+ * rule are ANDed unless two of them test the same argument, in which case each condition
+ * becomes its own rule (libseccomp cannot AND two tests of one argument).
+ */
+#include "seccomp.h"
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include "log.h"
+#include "util.h"
+
+/* The kernel's MAX_ERRNO: SECCOMP_RET_ERRNO data above it is not an errno. */
+#define OB_MAX_ERRNO 4095
+
+static const struct {
+	const char *name;
+	uint32_t action;
+	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
+} actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
+};
+
+static const struct {
+	const char *name;
+	enum scmp_compare op;
+} operators[] = {
+	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+static const struct {
+	const char *name;
+	unsigned int flag;
+} filter_flags[] = {
+	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
+	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
+	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+};
+
+const char *ob_seccomp_action_name(size_t i)
+{
+	return i < ARRAY_SIZE(actions) ? actions[i].name : NULL;
+}
+
+const char *ob_seccomp_operator_name(size_t i)
+{
+	return i < ARRAY_SIZE(operators) ? operators[i].name : NULL;
+}
+
+const char *ob_seccomp_flag_name(size_t i)
+{
+	return i < ARRAY_SIZE(filter_flags) ? filter_flags[i].name : NULL;
+}
+
+/* An action name plus its optional errnoRet -> the libseccomp action value. path is the
+ * JSON object holding both ("linux.seccomp" or "linux.seccomp.syscalls[3]"). */
+static int parse_action(const char *path, const char *action_key, const char *errno_key,
+			const char *name, bool has_errno, uint32_t errno_ret, uint32_t *ret,
+			struct ob_err *err)
+{
+	if (!name)
+		return ob_error_msg(err, EINVAL, "%s.%s: missing", path, action_key);
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		if (!streq(actions[i].name, name))
+			continue;
+		if (!actions[i].takes_errno) {
+			/* config-linux.md: "When the action doesn't support an errno, the runtime
+			 * MUST print and error and fail." */
+			if (has_errno)
+				return ob_error_msg(err, EINVAL,
+						    "%s.%s: %s does not take an errno (only "
+						    "SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
+						    path, errno_key, name);
+			*ret = actions[i].action;
+			return 0;
+		}
+		if (!has_errno)
+			errno_ret = EPERM;
+		else if (errno_ret > OB_MAX_ERRNO)
+			return ob_error_msg(err, ERANGE, "%s.%s: %u out of range (0-%d)", path,
+					    errno_key, errno_ret, OB_MAX_ERRNO);
+		*ret = actions[i].action | errno_ret;
+		return 0;
+	}
+	return ob_error_msg(err, EINVAL, "%s.%s: unknown action \"%s\"", path, action_key, name);
+}
+
+static int parse_operator(const char *path, const char *name, enum scmp_compare *ret,
+			  struct ob_err *err)
+{
+	if (!name)
+		return ob_error_msg(err, EINVAL, "%s.op: missing", path);
+	for (size_t i = 0; i < ARRAY_SIZE(operators); i++)
+		if (streq(operators[i].name, name)) {
+			*ret = operators[i].op;
+			return 0;
+		}
+	return ob_error_msg(err, EINVAL, "%s.op: unknown operator \"%s\"", path, name);
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64" -> its token; 0 when unknown. */
+static uint32_t resolve_arch(const char *name)
+{
+	char lower[32];
+	size_t i;
+
+	if (!startswith(name, "SCMP_ARCH_"))
+		return 0;
+	name += strlen("SCMP_ARCH_");
+	for (i = 0; name[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i];
+	if (name[i])
+		return 0;
+	lower[i] = '\0';
+	return seccomp_arch_resolve_name(lower);
+}
+
+int ob_seccomp_check_listener_path(const char *path, struct ob_err *err)
+{
+	struct sockaddr_un sun;
+
+	if (!path || path[0] != '/')
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.listenerPath: \"%s\" is not an absolute path",
+				    path ? path : "");
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return ob_error_msg(err, ENAMETOOLONG,
+				    "linux.seccomp.listenerPath: longer than %zu bytes",
+				    sizeof(sun.sun_path) - 1);
+	return 0;
+}
+
+/* One syscall rule: every name, with the conditions combined as runc does. */
+static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, size_t idx,
+		    uint32_t default_action, bool *notify, struct ob_err *err)
+{
+	struct scmp_arg_cmp cmps[6];
+	unsigned int per_arg[6] = { 0 };
+	bool split = false;
+	uint32_t action;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", idx);
+	r = parse_action(path, "action", "errnoRet", sc->action, sc->has_errno_ret, sc->errno_ret,
+			 &action, err);
+	if (r < 0)
+		return r;
+	if (!sc->names || !sc->names[0])
+		return ob_error_msg(err, EINVAL, "%s.names: needs at least one syscall name",
+				    path);
+	if (sc->n_args > ARRAY_SIZE(cmps))
+		return ob_error_msg(err, EINVAL, "%s.args: %zu conditions, at most %zu", path,
+				    sc->n_args, ARRAY_SIZE(cmps));
+	for (size_t a = 0; a < sc->n_args; a++) {
+		const struct ob_seccomp_arg *arg = &sc->args[a];
+		char apath[96];
+		enum scmp_compare op = SCMP_CMP_EQ;
+
+		snprintf(apath, sizeof(apath), "%s.args[%zu]", path, a);
+		if (arg->index >= ARRAY_SIZE(cmps))
+			return ob_error_msg(err, EINVAL, "%s.index: %u out of range (0-5)", apath,
+					    arg->index);
+		r = parse_operator(apath, arg->op, &op, err);
+		if (r < 0)
+			return r;
+		/* For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo the datum, as in
+		 * libseccomp's SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, datum). */
+		cmps[a] = (struct scmp_arg_cmp){ .arg = arg->index, .op = op,
+						 .datum_a = arg->value,
+						 .datum_b = arg->value_two };
+		if (++per_arg[arg->index] > 1)
+			split = true;
+	}
+	if (action == SCMP_ACT_NOTIFY) {
+		for (char **n = sc->names; *n; n++)
+			/* The container's init hands the listener fd to the runtime with
+			 * sendmsg(2) after the load; a notified sendmsg would wait for an agent
+			 * that has not got the fd yet (runc refuses "write" for the same reason). */
+			if (streq(*n, "sendmsg"))
+				return ob_error_msg(err, EINVAL,
+						    "%s: SCMP_ACT_NOTIFY cannot be used for sendmsg "
+						    "(the runtime needs it to pass the listener fd)",
+						    path);
+		*notify = true;
+	}
+	if (action == default_action) {
+		ob_log_debug("seccomp: %s: action is the default action, rule skipped", path);
+		return 0;
+	}
+
+	for (char **n = sc->names; *n; n++) {
+		int nr = seccomp_syscall_resolve_name(*n);
+
+		if (nr == __NR_SCMP_ERROR) {
+			/* As runc: a profile may name syscalls this libseccomp does not know. */
+			ob_log_debug("seccomp: %s: unknown syscall \"%s\" skipped", path, *n);
+			continue;
+		}
+		if (!split) {
+			r = seccomp_rule_add_array(ctx, action, nr, sc->n_args,
+						   sc->n_args ? cmps : NULL);
+		} else {
+			r = 0;
+			for (size_t a = 0; a < sc->n_args && r >= 0; a++)
+				r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[a]);
+		}
+		if (r < 0)
+			return ob_error(err, -r, "%s: add rule for syscall `%s`", path, *n);
+	}
+	return 0;
+}
+
+/* seccomp_export_bpf() writes to an fd (libseccomp 2.5): a memfd, read back into memory. */
+static int export_bpf(scmp_filter_ctx ctx, struct ob_seccomp_prog *prog, struct ob_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	fd = memfd_create("ocibox-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return ob_error(err, errno, "seccomp: memfd_create");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return ob_error(err, -r, "seccomp: export BPF");
+	if (fstat(fd, &st) < 0)
+		return ob_error(err, errno, "seccomp: fstat");
+	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 ||
+	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return ob_error_msg(err, E2BIG,
+				    "seccomp: filter of %lld bytes does not fit a BPF program "
+				    "(at most %d instructions)",
+				    (long long)st.st_size, BPF_MAXINSNS);
+	prog->filter = ob_xmalloc(st.st_size);
+	if (pread(fd, prog->filter, st.st_size, 0) != st.st_size)
+		return ob_error(err, errno ? errno : EIO, "seccomp: read back BPF");
+	prog->len = st.st_size / sizeof(struct sock_filter);
+	return 0;
+}
+
+int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret,
+		       struct ob_err *err)
+{
+	struct ob_seccomp_prog *prog = NULL;
+	scmp_filter_ctx ctx = NULL;
+	uint32_t default_action;
+	bool notify = false;
+	int r;
+
+	if (!sc || !sc->present) {
+		*ret = NULL;
+		return 0;
+	}
+	r = parse_action("linux.seccomp", "defaultAction", "defaultErrnoRet", sc->default_action,
+			 sc->has_default_errno_ret, sc->default_errno_ret, &default_action, err);
+	if (r < 0)
+		return r;
+	if (default_action == SCMP_ACT_NOTIFY)
+		/* Every syscall of the init, the one that passes the fd on included, would
+		 * wait for an agent that does not have the fd yet. */
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
+				    "default action");
+	if (sc->listener_metadata && !sc->listener_path)
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.listenerMetadata: set without listenerPath");
+	if (sc->listener_path) {
+		r = ob_seccomp_check_listener_path(sc->listener_path, err);
+		if (r < 0)
+			return r;
+	}
+
+	prog = ob_xcalloc(1, sizeof(*prog));
+	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
+		size_t f;
+
+		for (f = 0; f < ARRAY_SIZE(filter_flags); f++)
+			if (streq(filter_flags[f].name, sc->flags[i]))
+				break;
+		if (f == ARRAY_SIZE(filter_flags)) {
+			r = ob_error_msg(err, EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%s\"",
+					 i, sc->flags[i]);
+			goto fail;
+		}
+		prog->flags |= filter_flags[f].flag;
+	}
+
+	ctx = seccomp_init(default_action);
+	if (!ctx) {
+		r = ob_error_msg(err, EINVAL, "seccomp: cannot initialise a filter");
+		goto fail;
+	}
+	/* A binary tree over syscall numbers instead of a linear chain: a profile of a few
+	 * hundred rules (the default one) costs every syscall O(log n), not O(n). */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		ob_log_debug("seccomp: binary tree optimization unavailable: %s", strerror(-r));
+	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
+		uint32_t arch = resolve_arch(sc->architectures[i]);
+
+		if (!arch) {
+			const struct scmp_version *v = seccomp_version();
+
+			r = ob_error_msg(err, EINVAL,
+					 "linux.seccomp.architectures[%zu]: unknown architecture "
+					 "\"%s\" (libseccomp %u.%u.%u)",
+					 i, sc->architectures[i], v->major, v->minor, v->micro);
+			goto fail;
+		}
+		/* The native arch is in a new filter already (EEXIST). */
+		r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST) {
+			r = ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
+				     sc->architectures[i]);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < sc->n_syscalls; i++) {
+		r = add_rule(ctx, &sc->syscalls[i], i, default_action, &notify, err);
+		if (r < 0)
+			goto fail;
+	}
+	if (notify && !sc->listener_path) {
+		r = ob_error_msg(err, EINVAL,
+				 "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+		goto fail;
+	}
+
+	r = export_bpf(ctx, prog, err);
+	if (r < 0)
+		goto fail;
+	prog->notify = notify;
+	if (notify) {
+		prog->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		/* seccomp(2): TSYNC and NEW_LISTENER together need TSYNC_ESRCH. */
+		if (prog->flags & SECCOMP_FILTER_FLAG_TSYNC)
+			prog->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	} else if (prog->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
+		/* The kernel takes it only with a listener; without one it means nothing
+		 * (libseccomp 2.6 drops it the same way). */
+		ob_log_debug("seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without "
+			     "SCMP_ACT_NOTIFY: ignored");
+		prog->flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	}
+	seccomp_release(ctx);
+	*ret = prog;
+	return 0;
+fail:
+	if (ctx)
+		seccomp_release(ctx);
+	ob_seccomp_prog_free(prog);
+	return r;
+}
+
+void ob_seccomp_prog_free(struct ob_seccomp_prog *prog)
+{
+	if (!prog)
+		return;
+	free(prog->filter);
+	free(prog);
+}
+
+int ob_seccomp_load(const struct ob_seccomp_prog *prog, int *ret_notify_fd, struct ob_err *err)
+{
+	struct sock_fprog fprog = { .len = prog->len, .filter = prog->filter };
+	long r;
+
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog);
+	if (r < 0) {
+		if (errno == EACCES)
+			return ob_error(err, errno,
+					"load seccomp filter (needs no_new_privs or CAP_SYS_ADMIN)");
+		if (errno == EINVAL && prog->flags)
+			return ob_error(err, errno, "load seccomp filter with flags 0x%x", prog->flags);
+		return ob_error(err, errno, "load seccomp filter");
+	}
+	if (ret_notify_fd)
+		*ret_notify_fd = prog->notify ? (int)r : -1;
+	return 0;
+}
+
+int ob_seccomp_notify_send(const char *listener_path, int notify_fd, const char *state_json,
+			   size_t len, struct ob_err *err)
+{
+	_cleanup_close_ int sk = -1;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = { 0 };
+	struct iovec iov = { .iov_base = (void *)state_json, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cmsg;
+	ssize_t n;
+	int r;
+
+	r = ob_seccomp_check_listener_path(listener_path, err);
+	if (r < 0)
+		return r;
+	memcpy(sun.sun_path, listener_path, strlen(listener_path) + 1);
+	sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return ob_error(err, errno, "seccomp listener: socket");
+	if (connect(sk, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		return ob_error(err, errno, "seccomp listener: connect to `%s`", listener_path);
+
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
+	do
+		n = sendmsg(sk, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ob_error(err, errno, "seccomp listener: send to `%s`", listener_path);
+	/* runtime-spec: the fds go with the first sendmsg only; the rest is plain payload. */
+	if ((size_t)n < len) {
+		r = ob_write_all(sk, state_json + n, len - n);
+		if (r < 0)
+			return ob_error(err, -r, "seccomp listener: send to `%s`", listener_path);
+	}
+	return 0;
+}
+
+/* The default profile, embedded from the tree at build time (the Makefile makes this
+ * object depend on the file; the assembler resolves the path from the top directory). */
+extern const char ob_seccomp_default_json[] __attribute__((visibility("hidden")));
+extern const char ob_seccomp_default_json_end[] __attribute__((visibility("hidden")));
+__asm__(".pushsection .rodata.ob_seccomp_default,\"a\"\n"
+	".globl ob_seccomp_default_json\n"
+	".hidden ob_seccomp_default_json\n"
+	".globl ob_seccomp_default_json_end\n"
+	".hidden ob_seccomp_default_json_end\n"
+	"ob_seccomp_default_json:\n"
+	".incbin \"packaging/seccomp-default.json\"\n"
+	"ob_seccomp_default_json_end:\n"
+	".byte 0\n"
+	".popsection\n");
+
+const char *ob_seccomp_default_profile(size_t *ret_len)
+{
+	if (ret_len)
+		*ret_len = (size_t)(ob_seccomp_default_json_end - ob_seccomp_default_json);
+	return ob_seccomp_default_json;
+}
