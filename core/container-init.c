@@ -219,10 +219,6 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	m = (struct sync_msg){.type = SYNC_READY};
 	if (write(a->sync_fd, &m, sizeof(m)) != sizeof(m))
 		_exit(1);
-	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-create, which hands it to the agent. */
-	if (a->proc.seccomp_fd >= 0 && (ob_send_fd(a->sync_fd, a->proc.seccomp_fd, "seccompFd") < 0 ||
-					close(a->proc.seccomp_fd) < 0))
-		_exit(1);
 	close(a->sync_fd);
 
 	/* Wait for oci-start: one byte in exec.fifo. */

@@ -327,6 +327,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		goto fail;
 	}
 	a.sync_fd = sv[1];
+	/* a NOTIFY listener fd comes back the moment the filter is loaded (before READY) */
+	a.proc.seccomp_sync = sv[1];
 
 	/* Joined namespaces (but user and mount) are entered here around the clone. */
 	bool joined = false;
@@ -530,7 +532,32 @@ restore:
 			r = ob_error(err, EIO, "send an idmapped mount to the container init");
 			goto fail;
 		}
-	ssize_t n = read(sv[0], &m, sizeof(m));
+	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd: it goes on
+	 * to linux.seccomp.listenerPath with the container process state, one connection
+	 * (config-linux.md), at once, since the init may wait in a notified syscall of its
+	 * own setup; failing to send fails create. */
+	ssize_t n;
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf)};
+		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			break;
+		static const char *const fd_names[] = {"seccompFd", NULL};
+		int nfd;
+		memcpy(&nfd, CMSG_DATA(c), sizeof(int));
+		_cleanup_free_ char *ps = ob_state_process_json(&st, OB_STATUS_CREATING, pid, fd_names,
+								spec->linux_.seccomp.listener_metadata);
+		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps), err);
+		close(nfd);
+		if (r < 0)
+			goto fail;
+	}
 	if (n != sizeof(m)) {
 		int status = 0;
 		waitpid(pid, &status, 0);
@@ -546,24 +573,6 @@ restore:
 		o->exit_code = m.exit_code ? m.exit_code : 1;
 		goto fail;
 	}
-	if (a.proc.seccomp_prog && a.proc.seccomp_prog->notify) {
-		/* linux.seccomp.listenerPath gets the listener fd and the container process
-		 * state, one connection (config-linux.md); failing to send fails create. */
-		static const char *const fd_names[] = {"seccompFd", NULL};
-		int nfd = -1;
-		char name[32];
-		if ((r = ob_recv_fd(sv[0], &nfd, name, sizeof(name))) < 0) {
-			r = ob_error(err, -r, "receive the seccomp listener fd from the init");
-			goto fail;
-		}
-		_cleanup_free_ char *ps = ob_state_process_json(&st, OB_STATUS_CREATING, pid, fd_names,
-								spec->linux_.seccomp.listener_metadata);
-		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps), err);
-		close(nfd);
-		if (r < 0)
-			goto fail;
-	}
-
 	if ((r = ob_state_save(&st, err)) < 0)
 		goto fail;
 	if (o->pid_file) {

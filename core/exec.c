@@ -115,13 +115,12 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 		child_fail(a->sync, 1, &err);
 	if (a->console >= 0 && (r = ob_terminal_setup_exec(a->console, a->proc, &err)) < 0)
 		child_fail(a->sync, 1, &err);
+	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-exec, which hands it to the agent,
+	 * as soon as the filter is loaded (our own setup may wait on the agent). */
+	a->ctx->seccomp_sync = a->sync;
 	/* 127/126 only for the program itself; a missing cwd or user is a failure (1). */
 	if ((r = ob_process_setup(a->ctx, &err)) < 0)
 		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
-	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-exec, which hands it to the agent. */
-	if (a->ctx->seccomp_fd >= 0 && (ob_send_fd(a->sync, a->ctx->seccomp_fd, "seccompFd") < 0 ||
-					close(a->ctx->seccomp_fd) < 0))
-		_exit(1);
 	r = ob_process_exec(a->ctx, &err);
 	child_fail(a->sync, ob_process_exit_code(r), &err);
 }

@@ -23,6 +23,7 @@
 
 #include "lsm.h"
 #include "seccomp.h"
+#include "terminal.h"
 #include "util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -31,6 +32,7 @@ int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, stru
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->p = p;
+	ctx->seccomp_sync = -1;
 	if (p->capabilities.present) {
 		int r = ob_caps_parse(&p->capabilities, &ctx->caps, err);
 		if (r < 0)
@@ -345,6 +347,23 @@ static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
 	return 0;
 }
 
+/* Load the filter; a NOTIFY listener fd goes to the runtime at once: without
+ * no_new_privs the filter binds our own setresuid/capset/chdir/stat that follow, and a
+ * NOTIFY rule on one of them waits for an agent that must already have the fd (runc
+ * syncs it right after loading too). */
+static int load_seccomp(struct ob_proc_ctx *ctx, struct ob_err *err)
+{
+	int r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err);
+	if (r < 0 || ctx->seccomp_fd < 0 || ctx->seccomp_sync < 0)
+		return r;
+	r = ob_send_fd(ctx->seccomp_sync, ctx->seccomp_fd, "seccompFd");
+	close(ctx->seccomp_fd);
+	ctx->seccomp_fd = -1;
+	if (r < 0)
+		return ob_error(err, -r, "send the seccomp listener fd to the runtime");
+	return 0;
+}
+
 /* args[0] as execvp would find it, in the container's PATH: ENOENT -> 127, EACCES -> 126. */
 static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 {
@@ -423,8 +442,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 
 	/* seccomp(2): without no_new_privs a filter needs CAP_SYS_ADMIN, which the switch of
 	 * user and capabilities below gives up: then it is loaded here, as runc does. */
-	if (ctx->seccomp_prog && !p->no_new_privileges &&
-	    (r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err)) < 0)
+	if (ctx->seccomp_prog && !p->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
 		return r;
 	if ((r = set_user(ctx, err)) < 0)
 		return r;
@@ -466,8 +484,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 	}
 	/* seccomp last, after no_new_privs (seccomp(2): NNP lets an unprivileged process
 	 * load it), so the fewest of our syscalls run under the container's filter. */
-	if (ctx->seccomp_prog && p->no_new_privileges &&
-	    (r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err)) < 0)
+	if (ctx->seccomp_prog && p->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
 		return r;
 	return 0;
 }

@@ -40,9 +40,13 @@ struct ob_proc_ctx {
 				  * the caller raises it to --preserve-fds */
 	const struct ob_fd_keep *keep; /* when set: which of those are passed on (else:
 					* the open ones that are not close-on-exec) */
+	int seccomp_sync;        /* SCMP_ACT_NOTIFY: the socket the listener fd is sent on
+				  * ("seccompFd") the moment the filter is loaded, -1: kept in
+				  * seccomp_fd; prepare sets -1 */
 	/* filled by ob_process_setup */
 	char exec_path[4096];    /* args[0] resolved in the container's PATH */
-	int seccomp_fd;          /* SCMP_ACT_NOTIFY: the listener fd, for the runtime; else -1 */
+	int seccomp_fd;          /* SCMP_ACT_NOTIFY without seccomp_sync: the listener fd,
+				  * for the runtime; else -1 */
 };
 
 /* N of systemd socket activation (sd_listen_fds(3)): LISTEN_FDS, only when LISTEN_PID

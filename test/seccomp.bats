@@ -260,6 +260,35 @@ start_listener() {
 	assert_output "mkdir: can't create directory '/tmp/x': Permission denied"
 }
 
+@test "seccomp: without noNewPrivileges a NOTIFY rule on the init's own setup (chdir) is answered: the fd reaches the agent at load" {
+	requires root
+	sc_bundle
+	start_listener 0
+	local id
+	id=$(uniq_name)
+	# Loaded early (no no_new_privs), the filter binds the runtime's own chdir to
+	# process.cwd: the agent must hold the fd by then, or create waits forever.
+	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$SOCK\",
+		\"syscalls\":[{\"names\":[\"chdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}
+		| .process.noNewPrivileges = false | .process.args = [\"/bin/sleep\", \"100\"]"
+	status=0
+	timeout 20 "$OCIBOX" --root "$OB_ROOT" create -b "$BUNDLE" "$id" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
+	[ "$status" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/create.out"; false; }
+	run cat "$LOG"
+	assert_line --regexp '^syscall 80 pid [0-9]+$'
+	run jq -r .state.status "$STATEFILE"
+	assert_output creating
+	ob start "$id"
+	# oci-exec: the same, with an agent of its own on the path
+	rm "$SOCK"
+	start_listener 0
+	run timeout 20 "$OCIBOX" --root "$OB_ROOT" exec --cwd /tmp "$id" /bin/sh -c 'grep ^Seccomp: /proc/self/status'
+	assert_success
+	assert_output --regexp '^Seccomp:[[:space:]]+2$'
+	run cat "$LOG"
+	assert_line --regexp '^syscall 80 pid [0-9]+$'
+}
+
 @test "seccomp: a listener that is not there fails create, nothing left" {
 	requires root
 	sc_bundle
