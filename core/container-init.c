@@ -212,8 +212,10 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 			init_fail(a, 1, (ob_error(&err, errno, "personality %s", s->linux_.personality_domain), &err));
 	}
 	umask(0022);
+	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
+	 * rlimit is a setup failure (1), as in oci-exec. */
 	if ((r = ob_process_setup(&a->proc, &err)) < 0)
-		init_fail(a, r == -ENOENT || r == -EACCES || r == -ENOTDIR ? ob_process_exit_code(r) : 1, &err);
+		init_fail(a, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
 
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	m = (struct sync_msg){.type = SYNC_READY};

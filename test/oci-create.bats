@@ -123,6 +123,23 @@ setup() {
 	assert_nothing_left c7
 }
 
+@test "create: a missing or unusable process.cwd is a setup failure (1, as runc), not 127/126; nothing left" {
+	update_config '.process.cwd = "/nonexistent"'
+	run -1 obq create -b "$BUNDLE" c7
+	assert_output "oci-create: chdir to cwd \`/nonexistent\`: No such file or directory"
+	assert_nothing_left c7
+	update_config '.process.cwd = "/etc/passwd"'
+	run -1 obq create -b "$BUNDLE" c7
+	assert_output "oci-create: chdir to cwd \`/etc/passwd\`: Not a directory"
+	assert_nothing_left c7
+	# a directory the process's user may not enter
+	update_config '.process.cwd = "/root" | .process.user = {"uid": 1000, "gid": 1000}'
+	chmod 700 "$BUNDLE/rootfs/root"
+	run -1 obq create -b "$BUNDLE" c7
+	assert_output "oci-create: chdir to cwd \`/root\`: Permission denied"
+	assert_nothing_left c7
+}
+
 @test "create: a terminal process without --console-socket is refused" {
 	update_config '.process.terminal = true'
 	run obq create -b "$BUNDLE" c8
