@@ -329,6 +329,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	a.sync_fd = sv[1];
 	/* a NOTIFY listener fd comes back the moment the filter is loaded (before READY) */
 	a.proc.seccomp_sync = sv[1];
+	/* the init's own fds past setup; every other is closed before the user process */
+	a.proc.keep_open[0] = sv[1];
+	a.proc.keep_open[1] = a.fifo_fd;
 
 	/* Joined namespaces (but user and mount) are entered here around the clone. */
 	bool joined = false;

@@ -118,6 +118,7 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-exec, which hands it to the agent,
 	 * as soon as the filter is loaded (our own setup may wait on the agent). */
 	a->ctx->seccomp_sync = a->sync;
+	a->ctx->keep_open[0] = a->sync; /* every other fd of oci-exec's is closed */
 	/* 127/126 only for the program itself; a missing cwd or user is a failure (1). */
 	if ((r = ob_process_setup(a->ctx, &err)) < 0)
 		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);

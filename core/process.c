@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "log.h"
 #include "lsm.h"
 #include "seccomp.h"
 #include "terminal.h"
@@ -33,6 +34,8 @@ int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, stru
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->p = p;
 	ctx->seccomp_sync = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(ctx->keep_open); i++)
+		ctx->keep_open[i] = -1;
 	if (p->capabilities.present) {
 		int r = ob_caps_parse(&p->capabilities, &ctx->caps, err);
 		if (r < 0)
@@ -347,6 +350,39 @@ static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
 	return 0;
 }
 
+/* Close every fd from `first` on but keep_open and the log's, which become close-on-exec.
+ * Close-on-exec alone is not enough: execve(2) resolves its path while they are still
+ * open, so a host directory fd (a cgroup directory) would let process.args[0] =
+ * /proc/self/fd/N/../../bin/sh run a host binary in the container (CVE-2024-21626,
+ * attack 3a); so would any chdir of ours through it. */
+static int close_ours(const struct ob_proc_ctx *ctx, unsigned int first, struct ob_err *err)
+{
+	unsigned int keep[ARRAY_SIZE(ctx->keep_open) + 1];
+	size_t n = 0;
+	int cand[ARRAY_SIZE(ctx->keep_open) + 1];
+	memcpy(cand, ctx->keep_open, sizeof(ctx->keep_open));
+	cand[ARRAY_SIZE(ctx->keep_open)] = ob_log_fd();
+	for (size_t i = 0; i < ARRAY_SIZE(cand); i++) {
+		if (cand[i] < 0 || (unsigned int)cand[i] < first)
+			continue;
+		size_t j = n++;
+		for (; j > 0 && keep[j - 1] > (unsigned int)cand[i]; j--)
+			keep[j] = keep[j - 1];
+		keep[j] = (unsigned int)cand[i];
+	}
+	unsigned int from = first;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+			return ob_error(err, errno, "close_range");
+		if (keep[i] + 1 > from)
+			from = keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0U, 0) < 0 ||
+	    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return ob_error(err, errno, "close_range");
+	return 0;
+}
+
 /* Load the filter; a NOTIFY listener fd goes to the runtime at once: without
  * no_new_privs the filter binds our own setresuid/capset/chdir/stat that follow, and a
  * NOTIFY rule on one of them waits for an agent that must already have the fd (runc
@@ -444,6 +480,11 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 	 * user and capabilities below gives up: then it is loaded here, as runc does. */
 	if (ctx->seccomp_prog && !p->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
 		return r;
+	/* Before any path is resolved for the process (cwd, args[0]): none of ours past the
+	 * preserved fds is left to resolve it through. */
+	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
+	if ((r = close_ours(ctx, first, err)) < 0)
+		return r;
 	if ((r = set_user(ctx, err)) < 0)
 		return r;
 	/* After the uid switch, so the user's permissions apply. The cwd must be inside the
@@ -465,10 +506,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if ((r = ob_lsm_set_exec_label(p, err)) < 0)
 		return r;
 
-	/* Every fd past stdio closes at execve but those the caller passed us. */
-	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
-	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return ob_error(err, errno, "close_range");
+	/* The fds the caller passed us (3 .. first-1) stay; the others there close at execve. */
 	for (int fd = 3; fd < (int)first; fd++) {
 		int fl = fcntl(fd, F_GETFD);
 		if (fl < 0)

@@ -40,6 +40,9 @@ struct ob_proc_ctx {
 				  * the caller raises it to --preserve-fds */
 	const struct ob_fd_keep *keep; /* when set: which of those are passed on (else:
 					* the open ones that are not close-on-exec) */
+	int keep_open[2];        /* fds of the caller's own (the sync socket, exec.fifo) it
+				  * still uses until execve: left open, close-on-exec; every
+				  * other fd past the preserved ones is closed; prepare sets -1 */
 	int seccomp_sync;        /* SCMP_ACT_NOTIFY: the socket the listener fd is sent on
 				  * ("seccompFd") the moment the filter is loaded, -1: kept in
 				  * seccomp_fd; prepare sets -1 */
@@ -68,8 +71,9 @@ void ob_process_ctx_free(struct ob_proc_ctx *ctx);
  * scheduler, ioPriority, execCPUAffinity(initial), user (uid, gid,
  * additionalGids read with the container's /etc/passwd and /etc/group, umask, HOME),
  * cwd (checked inside the root after chdir), capabilities, no_new_privs, seccomp (last),
- * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then marks every fd but stdio
- * and preserve_fds close-on-exec (ours stay usable until execve). Returns -errno with err filled. */
+ * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then closes every fd past stdio
+ * and preserve_fds but keep_open and the log's (those close-on-exec: ours stay usable until
+ * execve). Returns -errno with err filled. */
 int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err);
 
 /* execve(exec_path, args, env) (+ execCPUAffinity final). Returns only on failure. */

@@ -114,12 +114,12 @@ listener() {
 	make_bundle
 	update_config '.process.args = ["/bin/sh", "-c", "echo RAN in $(pwd)"]'
 	# fd 7 is a host directory the caller hands the runtime: the CVE's leaked handle. It
-	# is still open in the init when it changes directory; the check after chdir must
-	# catch the host directory it lands in.
+	# is closed before the init changes directory (the check after chdir, that the cwd
+	# is inside the root, is the second line).
 	update_config '.process.cwd = "/proc/self/fd/7"'
 	run ob run -b "$BUNDLE" "$(uniq_name)" 7<"$BATS_TEST_TMPDIR"
 	assert_failure 1
-	assert_output "oci-run: cwd \`/proc/self/fd/7\` is outside the container root"
+	assert_output "oci-run: chdir to cwd \`/proc/self/fd/7\`: No such file or directory"
 	# Any other N: no such fd, or one of ours that is not inside the root either.
 	local n
 	for n in 3 4 5 6 8 9; do
@@ -130,6 +130,35 @@ listener() {
 		assert_line --regexp '^exit=[1-9][0-9]*$'
 	done
 	[ -z "$(ls "$OB_ROOT")" ]
+}
+
+@test "CVE-2024-21626 (attack 3a): process.args[0] through /proc/self/fd/N never runs a host binary (init, oci-exec)" {
+	requires root
+	make_bundle
+	local up n id
+	up=$(printf '../%.0s' $(seq 30))
+	# /usr/bin/busybox is the host's; the rootfs has /bin/busybox only. execve(2)
+	# resolves its path before close-on-exec fds close: a host directory still open in
+	# the runtime (fd 7 from the caller; a cgroup directory of ours) would reach it.
+	[ ! -e "$BUNDLE/rootfs/usr/bin/busybox" ]
+	for n in $(seq 3 20); do
+		update_config ".process.args = [\"/proc/self/fd/$n/${up}usr/bin/busybox\", \"echo\", \"RAN\"]"
+		run sh -c '"$@" 2>&1; echo "exit=$?"' _ "$OCIBOX" --root "$OB_ROOT" run -b "$BUNDLE" "$(uniq_name)$n" 7<"$BATS_TEST_TMPDIR"
+		refute_line RAN
+		assert_line --regexp '^exit=12[67]$'
+	done
+	[ -z "$(ls "$OB_ROOT")" ]
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	id=$(uniq_name)
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	for n in $(seq 3 20); do
+		run sh -c '"$@" 2>&1; echo "exit=$?"' _ "$OCIBOX" --root "$OB_ROOT" exec "$id" "/proc/self/fd/$n/${up}usr/bin/busybox" echo RAN 7<"$BATS_TEST_TMPDIR"
+		refute_line RAN
+		assert_line --regexp '^exit=12[67]$'
+		run sh -c '"$@" 2>&1; echo "exit=$?"' _ "$OCIBOX" --root "$OB_ROOT" exec --cwd "/proc/self/fd/$n" "$id" /bin/sh -c 'echo RAN' 7<"$BATS_TEST_TMPDIR"
+		refute_line RAN
+		assert_line 'exit=1'
+	done
 }
 
 @test "CVE-2021-30465: a mount destination through a symlink to / stays inside the rootfs" {
