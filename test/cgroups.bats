@@ -559,6 +559,25 @@ cgroup_gone() {
 	cgroup_gone "/ocibox-$ID"
 }
 
+@test "container: a parent shared by two containers goes with the last one, whichever made it" {
+	requires root cgroup1
+	container_setup
+	top="/ocibox-$ID"
+	cleanup_cg "$top"
+	update_config ".linux.cgroupsPath = \"$top/a/b1\""
+	ob create --bundle "$BUNDLE" "$ID-1"
+	update_config ".linux.cgroupsPath = \"$top/a/b2\""
+	ob create --bundle "$BUNDLE" "$ID-2"
+	# the one that made $top/a is deleted first: the shared parent stays in use
+	ob delete --force "$ID-1"
+	cgroup_gone "$top/a/b1"
+	[ -d "$V1/pids$top/a/b2" ]
+	ob delete --force "$ID-2"
+	cgroup_gone "$top/a/b2"
+	cgroup_gone "$top/a"
+	cgroup_gone "$top"
+}
+
 @test "container: a cgroup holding another container's processes is refused, nothing left" {
 	requires root cgroup1
 	container_setup
