@@ -155,3 +155,9 @@ listed_applets() {
 	assert_failure
 	assert_output --partial "applets/oci-stray.c is not listed in applets.list"
 }
+
+@test "README's applet table names exactly the applets of applets.list" {
+	run sh -c "grep -oE '^\| \`[a-z0-9-]+\` \|' '$TOP/README.md' | tr -d '|\` '"
+	assert_success
+	assert_output "$(listed_applets)"
+}
