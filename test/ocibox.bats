@@ -157,7 +157,8 @@ listed_applets() {
 }
 
 @test "README's applet table names exactly the applets of applets.list" {
-	run sh -c "grep -oE '^\| \`[a-z0-9-]+\` \|' '$TOP/README.md' | tr -d '|\` '"
+	run sh -c "awk '/^## /{in_applets = (\$0 == \"## Applets\")} in_applets' '$TOP/README.md' |
+		grep -oE '^\| \`[a-z0-9-]+\` \|' | tr -d '|\` '"
 	assert_success
 	assert_output "$(listed_applets)"
 }
