@@ -908,6 +908,18 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 	return 0;
 }
 
+int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err)
+{
+	if (cg->fake) /* a fake tree records the pid written: write ours */
+		return ob_cgroup_enter(cg, getpid(), err);
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = cg_write(&cg->h[i], cg->h[i].m->v2 ? "cgroup.procs" : "tasks", "0", err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "join cgroup `%s`", cg->path);
+	}
+	return 0;
+}
+
 int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
 			 size_t *ret_n, struct ob_err *err)
 {
