@@ -176,6 +176,15 @@ c *:5 r"
 	assert_output "cgtool: set memory.swappiness to \"1000\" in $V1/memory$CG: Invalid argument"
 	run "$CGT" apply "$CG" devices=allow:x:1:1:rwm
 	assert_output "cgtool: linux.resources.devices[0].type: \`x\`"
+	# CFQ's leaf weights: gone with CFQ (blkio.bfq.* has none)
+	if [ ! -e "$V1/blkio/blkio.leaf_weight" ]; then
+		run "$CGT" apply "$CG" blockIO.leafWeight=300
+		assert_failure
+		assert_output "cgtool: blockIO.leafWeight: $V1/blkio$CG has no blkio.leaf_weight (CFQ's; the kernel has no CFQ I/O scheduler)"
+		run "$CGT" apply "$CG" blockIO.weightDevice=7:0:300:200
+		assert_failure
+		assert_output "cgtool: blockIO.weightDevice[0].leafWeight: $V1/blkio$CG has no blkio.leaf_weight_device (CFQ's; the kernel has no CFQ I/O scheduler)"
+	fi
 	"$CGT" destroy "$CG"
 	assert_no_cgroup "$CG"
 }
