@@ -33,36 +33,6 @@ static const struct {
 	{"MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES},
 };
 
-/* "0-3,7" -> bits; returns the highest node + 1, or -EINVAL. */
-static int parse_nodes(const char *s, unsigned long *mask)
-{
-	int top = 0;
-	while (*s) {
-		char *end;
-		unsigned long a = strtoul(s, &end, 10), b = a;
-		if (end == s)
-			return -EINVAL;
-		if (*end == '-') {
-			const char *q = end + 1;
-			b = strtoul(q, &end, 10);
-			if (end == q || b < a)
-				return -EINVAL;
-		}
-		if (b >= MAX_NODES)
-			return -ERANGE;
-		for (unsigned long n = a; n <= b; n++)
-			mask[n / BITS_PER_WORD] |= 1UL << (n % BITS_PER_WORD);
-		if ((int)b + 1 > top)
-			top = (int)b + 1;
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -EINVAL;
-		s = end;
-	}
-	return top;
-}
-
 int ob_mempolicy_apply(const struct ob_memory_policy *mp, struct ob_err *err)
 {
 	if (!mp || !mp->present)
@@ -86,7 +56,7 @@ int ob_mempolicy_apply(const struct ob_memory_policy *mp, struct ob_err *err)
 	unsigned long mask[MAX_NODES / BITS_PER_WORD] = {0};
 	unsigned long maxnode = 0;
 	if (mp->nodes && *mp->nodes) {
-		int top = parse_nodes(mp->nodes, mask);
+		int top = ob_parse_bit_list(mp->nodes, mask, MAX_NODES);
 		if (top < 0)
 			return ob_error_msg(err, EINVAL, "linux.memoryPolicy.nodes: `%s` is not a node list (like 0-3,7)",
 					    mp->nodes);

@@ -610,3 +610,21 @@ dom1
 	assert_output "oci-create: config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox"
 	assert_nothing_left rdt
 }
+
+@test "create: process.execCPUAffinity: the process runs on the final cpus; a bad list fails" {
+	set_cmd 'grep Cpus_allowed_list /proc/self/status'
+	update_config '.process.execCPUAffinity = {"initial": "0-1", "final": "1"}'
+	run ob run -b "$BUNDLE" aff1
+	assert_success
+	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+1$'
+	update_config '.process.execCPUAffinity = {"initial": "0"}'
+	run ob run -b "$BUNDLE" aff2
+	assert_success
+	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+0$'
+	# cpu 4000 is past any cpu set the kernel takes
+	update_config '.process.execCPUAffinity = {"final": "4000"}'
+	run ob run -b "$BUNDLE" aff3
+	assert_failure
+	assert_output --partial "execCPUAffinity.final"
+	assert_nothing_left aff3
+}
