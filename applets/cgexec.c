@@ -195,7 +195,7 @@ int cgexec_main(int argc, char **argv)
 
 	if (!create) {
 		for (size_t i = 0; i < n; i++) {
-			r = ob_cgroup_enter(g[i].cg, getpid(), &err);
+			r = ob_cgroup_enter_self(g[i].cg, &err);
 			if (r < 0) {
 				ob_log_error("%s", err.msg);
 				cleanup(g, n);
@@ -222,7 +222,7 @@ int cgexec_main(int argc, char **argv)
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		for (size_t i = 0; i < n; i++) {
-			if (ob_cgroup_enter(g[i].cg, getpid(), &err) < 0) {
+			if (ob_cgroup_enter_self(g[i].cg, &err) < 0) {
 				ob_log_error("%s", err.msg);
 				_exit(OB_EXIT_FAIL);
 			}

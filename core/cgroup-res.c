@@ -312,11 +312,31 @@ static int blkio_v1(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 		if ((r = cg_writef(h, wfile, err, "%u", b->weight)) < 0)
 			return r;
 	}
-	if (b->has_leaf_weight && b->leaf_weight != 0 &&
-	    (r = cg_writef(h, "blkio.leaf_weight", err, "%u", b->leaf_weight)) < 0)
-		return r;
+	/* leaf weights were CFQ's only: BFQ has none */
+	bool leaf = cg_has_file(h, "blkio.leaf_weight");
+	if (b->has_leaf_weight && b->leaf_weight != 0) {
+		if (!leaf)
+			return ob_error_msg(err, ENOTSUP,
+					    "blockIO.leafWeight: %s has no blkio.leaf_weight (CFQ's; "
+					    "the kernel has no CFQ I/O scheduler)",
+					    h->dir);
+		if ((r = cg_writef(h, "blkio.leaf_weight", err, "%u", b->leaf_weight)) < 0)
+			return r;
+	}
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct ob_blkio_device *d = &b->weight_device[i];
+		if (d->has_weight && !cg_has_file(h, wdfile))
+			return ob_error_msg(err, ENOTSUP,
+					    "blockIO.weightDevice[%zu]: %s has neither "
+					    "blkio.weight_device nor blkio.bfq.weight_device (no CFQ or "
+					    "BFQ I/O scheduler)",
+					    i, h->dir);
+		if (d->has_leaf_weight && !leaf)
+			return ob_error_msg(err, ENOTSUP,
+					    "blockIO.weightDevice[%zu].leafWeight: %s has no "
+					    "blkio.leaf_weight_device (CFQ's; the kernel has no CFQ I/O "
+					    "scheduler)",
+					    i, h->dir);
 		if (d->has_weight && (r = cg_writef(h, wdfile, err, "%" PRId64 ":%" PRId64 " %u",
 						    d->major, d->minor, d->weight)) < 0)
 			return r;

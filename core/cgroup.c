@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 #include "log.h"
@@ -19,6 +20,9 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+
+/* on a directory ob_cgroup_create made as a parent of a cgroup */
+#define CG_MADE_XATTR "trusted.ocibox.made"
 
 static char *cg_root;           /* test hook; NULL = mountinfo */
 static bool cg_root_fake;
@@ -745,6 +749,9 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 			fresh = true;
 			if (!h->created_top)
 				h->created_top = ob_xstrdup(cur);
+			/* marked, so whoever removes the last cgroup under it removes it too */
+			if (comps[i + 1])
+				setxattr(cur, CG_MADE_XATTR, "1", 1, 0);
 			if (cg_root_fake && h->m->v2)
 				fake_controllers(cur);
 		} else if (errno != EEXIST) {
@@ -808,8 +815,10 @@ static int rmdir_tree(const char *dir)
 	return rmdir_empty(dir);
 }
 
-/* Remove empty parents of dir: those this object made (up to created_top), then those
- * under the default parent (they are ocibox's own), stopping at the first one in use. */
+/* Remove empty parents of dir: those this object made (up to created_top), those under
+ * the default parent (they are ocibox's own) and those another ocibox cgroup made (marked
+ * with CG_MADE_XATTR: /x/a made for /x/a/b1 and shared by /x/a/b2 goes with the last of
+ * them, whichever is deleted first), stopping at the first one in use. */
 static void rmdir_parents(const struct cg_hier *h)
 {
 	_cleanup_free_ char *stop = ob_xasprintf("%s" OB_CGROUP_DEFAULT_PARENT, h->m->mnt);
@@ -824,7 +833,7 @@ static void rmdir_parents(const struct cg_hier *h)
 			    startswith(cur, h->created_top);
 		bool under_default = startswith(cur, stop) &&
 				     (cur[strlen(stop)] == '\0' || cur[strlen(stop)] == '/');
-		if (!ours && !under_default)
+		if (!ours && !under_default && getxattr(cur, CG_MADE_XATTR, NULL, 0) < 0)
 			return;
 		if (rmdir_empty(cur) < 0)
 			return;
@@ -893,6 +902,18 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < cg->n; i++) {
 		int r = cg_write(&cg->h[i], "cgroup.procs", buf, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "join cgroup `%s`", cg->path);
+	}
+	return 0;
+}
+
+int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err)
+{
+	if (cg->fake) /* a fake tree records the pid written: write ours */
+		return ob_cgroup_enter(cg, getpid(), err);
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = cg_write(&cg->h[i], cg->h[i].m->v2 ? "cgroup.procs" : "tasks", "0", err);
 		if (r < 0)
 			return ob_error_prefix(err, r, "join cgroup `%s`", cg->path);
 	}

@@ -106,6 +106,9 @@ int ob_cgroup_create(struct ob_cgroup *cg, unsigned flags, struct ob_err *err);
 int ob_cgroup_check_empty(const struct ob_cgroup *cg, struct ob_err *err);
 /* Move pid into the cgroup in every resolved hierarchy. */
 int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err);
+/* Move the calling process, which must be single-threaded, into the cgroup: "0" into
+ * each v1 hierarchy's `tasks` (no threadgroup rwsem, see below) and the v2 cgroup.procs. */
+int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err);
 /* For a process that joins by itself (the container init, right after clone): the `tasks`
  * file of every v1 hierarchy, opened write-only, to write "0" into. A task that moves
  * itself skips the threadgroup rwsem whose RCU sync a pid written to cgroup.procs waits

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "mempolicy.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "terminal.h"
@@ -211,6 +212,9 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		if (personality(pers) < 0)
 			init_fail(a, 1, (ob_error(&err, errno, "personality %s", s->linux_.personality_domain), &err));
 	}
+	/* linux.memoryPolicy: the task policy survives execve (set_mempolicy(2)). */
+	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)
+		init_fail(a, 1, &err);
 	umask(0022);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */

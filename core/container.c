@@ -283,6 +283,12 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		ob_error_prefix(err, r, "config.json");
 		goto fail;
 	}
+	/* linux.intelRdt has MUSTs (config-linux.md "IntelRdt") this runtime does not carry out
+	 * (resctrl groups); refusing beats running without the isolation asked for. */
+	if (spec->linux_.intel_rdt.present) {
+		r = ob_error_msg(err, ENOTSUP, "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
+		goto fail;
+	}
 	a.proc.preserve_fds = keep->n;
 	a.proc.keep = keep;
 

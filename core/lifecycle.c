@@ -161,6 +161,17 @@ int ob_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if (r < 0)
 		return r;
 	enum ob_status s = ob_state_status(st);
+	if (s == OB_STATUS_STOPPED && all) {
+		/* runc: --all on a stopped container signals what its cgroup still holds (the
+		 * children of an init without its own pid namespace); none left is no error */
+		struct ob_cgroup *cg = NULL;
+		if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
+			return r;
+		if (cg)
+			r = ob_cgroup_kill(cg, sig, err);
+		ob_cgroup_free(cg);
+		return r;
+	}
 	if (s == OB_STATUS_STOPPED || s == OB_STATUS_CREATING)
 		return ob_error_msg(err, EINVAL, "container `%s` is not running", id);
 	return all ? kill_all(st, sig, err) : signal_init(st, sig, err);

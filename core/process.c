@@ -229,37 +229,11 @@ int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max
 
 /* ---- scheduling ---- */
 
-static int parse_cpu_list(const char *s, cpu_set_t *set)
-{
-	CPU_ZERO(set);
-	while (*s) {
-		char *end;
-		unsigned long a = strtoul(s, &end, 10), b = a;
-		if (end == s)
-			return -EINVAL;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtoul(s, &end, 10);
-			if (end == s || b < a)
-				return -EINVAL;
-		}
-		if (b >= CPU_SETSIZE)
-			return -EINVAL;
-		for (unsigned long c = a; c <= b; c++)
-			CPU_SET(c, set);
-		s = end;
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -EINVAL;
-	}
-	return 0;
-}
-
 static int set_affinity(const char *list, const char *which, struct ob_err *err)
 {
 	cpu_set_t set;
-	if (parse_cpu_list(list, &set) < 0)
+	/* cpu_set_t is a bit array of longs, cpu n in word n / bits-per-long */
+	if (ob_parse_bit_list(list, (unsigned long *)&set, CPU_SETSIZE) < 0)
 		return ob_error_msg(err, EINVAL, "execCPUAffinity.%s: bad cpu list `%s`", which, list);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return ob_error(err, errno, "execCPUAffinity.%s `%s`", which, list);

@@ -277,6 +277,37 @@ int ob_parse_uint32(const char *s, uint32_t *ret)
 	return 0;
 }
 
+int ob_parse_bit_list(const char *s, unsigned long *mask, size_t nbits)
+{
+	const size_t word = 8 * sizeof(unsigned long);
+	memset(mask, 0, (nbits + word - 1) / word * sizeof(unsigned long));
+	int top = 0;
+	while (*s) {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b = a;
+		if (end == s || *s == '-' || *s == '+')
+			return -EINVAL;
+		if (*end == '-') {
+			const char *q = end + 1;
+			b = strtoul(q, &end, 10);
+			if (end == q || b < a)
+				return -EINVAL;
+		}
+		if (b >= nbits)
+			return -ERANGE;
+		for (unsigned long n = a; n <= b; n++)
+			mask[n / word] |= 1UL << (n % word);
+		if ((int)b + 1 > top)
+			top = (int)b + 1;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		s = end;
+	}
+	return top;
+}
+
 int ob_parse_size(const char *s, int64_t *ret)
 {
 	if (!s || !*s)

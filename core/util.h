@@ -98,6 +98,10 @@ int ob_rm_rf(const char *path);
 int ob_parse_size(const char *s, int64_t *ret);
 int ob_parse_int64(const char *s, int64_t *ret);
 int ob_parse_uint32(const char *s, uint32_t *ret);
+/* A list like "0-3,7" (cpus, NUMA nodes) into a bit mask of nbits bits (zeroed first; bit n
+ * in word n / bits-per-long, the layout of cpu_set_t and nodemasks). Returns the highest
+ * bit + 1 (0 for ""), -EINVAL for a malformed list, -ERANGE past nbits. */
+int ob_parse_bit_list(const char *s, unsigned long *mask, size_t nbits);
 
 /* Signal name ("TERM", "SIGTERM", "term") or number -> signal number; -EINVAL when unknown. */
 int ob_signal_parse(const char *s);

@@ -176,6 +176,15 @@ c *:5 r"
 	assert_output "cgtool: set memory.swappiness to \"1000\" in $V1/memory$CG: Invalid argument"
 	run "$CGT" apply "$CG" devices=allow:x:1:1:rwm
 	assert_output "cgtool: linux.resources.devices[0].type: \`x\`"
+	# CFQ's leaf weights: gone with CFQ (blkio.bfq.* has none)
+	if [ ! -e "$V1/blkio/blkio.leaf_weight" ]; then
+		run "$CGT" apply "$CG" blockIO.leafWeight=300
+		assert_failure
+		assert_output "cgtool: blockIO.leafWeight: $V1/blkio$CG has no blkio.leaf_weight (CFQ's; the kernel has no CFQ I/O scheduler)"
+		run "$CGT" apply "$CG" blockIO.weightDevice=7:0:300:200
+		assert_failure
+		assert_output "cgtool: blockIO.weightDevice[0].leafWeight: $V1/blkio$CG has no blkio.leaf_weight_device (CFQ's; the kernel has no CFQ I/O scheduler)"
+	fi
 	"$CGT" destroy "$CG"
 	assert_no_cgroup "$CG"
 }
@@ -557,6 +566,25 @@ cgroup_gone() {
 	ob delete --force "$ID"
 	cgroup_gone "$p"
 	cgroup_gone "/ocibox-$ID"
+}
+
+@test "container: a parent shared by two containers goes with the last one, whichever made it" {
+	requires root cgroup1
+	container_setup
+	top="/ocibox-$ID"
+	cleanup_cg "$top"
+	update_config ".linux.cgroupsPath = \"$top/a/b1\""
+	ob create --bundle "$BUNDLE" "$ID-1"
+	update_config ".linux.cgroupsPath = \"$top/a/b2\""
+	ob create --bundle "$BUNDLE" "$ID-2"
+	# the one that made $top/a is deleted first: the shared parent stays in use
+	ob delete --force "$ID-1"
+	cgroup_gone "$top/a/b1"
+	[ -d "$V1/pids$top/a/b2" ]
+	ob delete --force "$ID-2"
+	cgroup_gone "$top/a/b2"
+	cgroup_gone "$top/a"
+	cgroup_gone "$top"
 }
 
 @test "container: a cgroup holding another container's processes is refused, nothing left" {

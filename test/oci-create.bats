@@ -600,3 +600,48 @@ dom1
 	# and the host saw none made for ky2 either
 	run ! grep -E " _ses\.ky2: " /proc/keys
 }
+
+@test "create: linux.memoryPolicy sets the NUMA policy the process runs with; bad nodes fail, nothing left" {
+	[ -r /proc/self/numa_maps ] || skip "kernel without NUMA (no /proc/self/numa_maps)"
+	set_cmd 'grep -m1 -o " bind[=a-z]*:[0-9,-]*" /proc/self/numa_maps'
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}'
+	run ob run -b "$BUNDLE" mp1
+	assert_success
+	assert_output " bind=static:0"
+	# without a policy the process has the default one
+	update_config 'del(.linux.memoryPolicy)'
+	run ob run -b "$BUNDLE" mp2
+	assert_failure 1
+	# a node this machine does not have
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1000"}'
+	run obq create -b "$BUNDLE" mp3
+	assert_failure 1
+	assert_output "oci-create: linux.memoryPolicy: set_mempolicy MPOL_BIND nodes \`1000\`: Invalid argument"
+	assert_nothing_left mp3
+}
+
+@test "create: linux.intelRdt is refused, not ignored; nothing left" {
+	update_config '.linux.intelRdt = {"closID": "guaranteed_group"}'
+	run obq create -b "$BUNDLE" rdt
+	assert_failure 1
+	assert_output "oci-create: config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox"
+	assert_nothing_left rdt
+}
+
+@test "create: process.execCPUAffinity: the process runs on the final cpus; a bad list fails" {
+	set_cmd 'grep Cpus_allowed_list /proc/self/status'
+	update_config '.process.execCPUAffinity = {"initial": "0-1", "final": "1"}'
+	run ob run -b "$BUNDLE" aff1
+	assert_success
+	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+1$'
+	update_config '.process.execCPUAffinity = {"initial": "0"}'
+	run ob run -b "$BUNDLE" aff2
+	assert_success
+	assert_output --regexp '^Cpus_allowed_list:[[:space:]]+0$'
+	# cpu 4000 is past any cpu set the kernel takes
+	update_config '.process.execCPUAffinity = {"final": "4000"}'
+	run ob run -b "$BUNDLE" aff3
+	assert_failure
+	assert_output --partial "execCPUAffinity.final"
+	assert_nothing_left aff3
+}

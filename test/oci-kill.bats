@@ -69,3 +69,29 @@ start_trap() {
 	[ "$(cat "$BUNDLE/rootfs/got")" = got ]
 	[ "$(ob state k4 | jq -r .status)" = running ]
 }
+
+@test "kill --all on a stopped container: what its cgroup still holds; none is no error (runc)" {
+	# no pid namespace: the init's child outlives it, in the container's cgroup
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_cmd 'sleep 100 >/dev/null 2>&1 </dev/null & echo $! > /child; exit 0'
+	obq create -b "$BUNDLE" k5
+	ob start k5
+	wait_status k5 stopped
+	child=$(cat "$BUNDLE/rootfs/child")
+	# in the container's pid namespace = the host's: the same pid
+	grep -qx "$child" /sys/fs/cgroup/pids/ocibox/k5/cgroup.procs
+	run ob kill --all k5 KILL
+	assert_success
+	assert_output ""
+	for i in $(seq 50); do [ -e /proc/$child ] || break; sleep 0.1; done
+	[ ! -e /proc/$child ]
+	# an empty cgroup: nothing to signal, still no error
+	run ob kill --all k5 KILL
+	assert_success
+	# without --all a stopped container is refused, as runc does
+	run ob kill k5 KILL
+	assert_failure 1
+	assert_output "oci-kill: container \`k5\` is not running"
+	ob delete k5
+	assert_nothing_left k5
+}

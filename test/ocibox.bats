@@ -155,3 +155,10 @@ listed_applets() {
 	assert_failure
 	assert_output --partial "applets/oci-stray.c is not listed in applets.list"
 }
+
+@test "README's applet table names exactly the applets of applets.list" {
+	run sh -c "awk '/^## /{in_applets = (\$0 == \"## Applets\")} in_applets' '$TOP/README.md' |
+		grep -oE '^\| \`[a-z0-9-]+\` \|' | tr -d '|\` '"
+	assert_success
+	assert_output "$(listed_applets)"
+}
