@@ -11,7 +11,8 @@ setup() {
 	requires root userns
 	command -v useradd >/dev/null || skip "needs useradd"
 	RL_USER="obrl$$${BATS_TEST_NUMBER}"
-	useradd --no-create-home --shell /bin/sh "$RL_USER"
+	# a uid of its own: the other suites run container processes as uid 1000
+	useradd --no-create-home --shell /bin/sh --uid $((23000 + BATS_TEST_NUMBER)) "$RL_USER"
 	defer "userdel $RL_USER"
 	RL_UID=$(id -u "$RL_USER")
 	RL_GID=$(id -g "$RL_USER")
@@ -112,6 +113,7 @@ as_user() {
 	assert_failure 1
 	assert_output --regexp "^oci-create: user namespace: linux.uidMappings: newuidmap [0-9]+: uid range \\[1-65537\\) -> \\[500000-565536\\) not allowed$"
 	[ ! -e "$RL_DIR/run/ocibox/rl4" ]
-	run pgrep -u "$RL_USER"
+	# no runtime or init of this user is left (its cmdline is ocibox's until exec)
+	run pgrep -u "$RL_USER" -f ocibox
 	assert_failure
 }
