@@ -41,6 +41,23 @@ int ob_usage_error(const char *fmt, ...)
 	return OB_EXIT_USAGE;
 }
 
+const char *ob_id_arg(int argc, char **argv)
+{
+	if (optind != argc - 1) {
+		ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
+		return NULL;
+	}
+	return argv[optind];
+}
+
+const char *ob_only_id_arg(int argc, char **argv)
+{
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+	if (getopt_long(argc, argv, "+", none, NULL) != -1)
+		return NULL;
+	return ob_id_arg(argc, argv);
+}
+
 int ob_print_usage(void)
 {
 	if (current)

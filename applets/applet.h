@@ -29,6 +29,11 @@ extern struct ob_global_opts ob_opts;
 
 /* Usage error: one line "APPLET: <msg> (see 'APPLET --help')" on stderr; returns 2. */
 int ob_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one container ID left after the options (argv[optind]); NULL after a usage error
+ * ("missing container ID", "too many arguments"): the caller returns OB_EXIT_USAGE. */
+const char *ob_id_arg(int argc, char **argv);
+/* Same for applets that take no options at all, only ID. */
+const char *ob_only_id_arg(int argc, char **argv);
 /* Print the applet's usage text (stdout) and return 0. */
 int ob_print_usage(void);
 

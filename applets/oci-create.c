@@ -74,9 +74,10 @@ int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool r
 			return OB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
-	o->id = argv[optind];
+	const char *id = ob_id_arg(argc, argv);
+	if (!id)
+		return OB_EXIT_USAGE;
+	o->id = id;
 	o->root = ob_opts.root;
 	o->systemd_cgroup = ob_opts.systemd_cgroup;
 	/* tests: a cgroupfs root other than the host's (core/cgroup.h) */

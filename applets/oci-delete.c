@@ -18,10 +18,11 @@ int oci_delete_main(int argc, char **argv)
 			return OB_EXIT_USAGE;
 		force = true;
 	}
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
+	const char *id = ob_id_arg(argc, argv);
+	if (!id)
+		return OB_EXIT_USAGE;
 	struct ob_err err = {0};
-	if (ob_container_delete(ob_opts.root, argv[optind], force, &err) < 0) {
+	if (ob_container_delete(ob_opts.root, id, force, &err) < 0) {
 		/* runc: a forced delete of a container that is not there succeeds */
 		if (force && err.code == ENOENT)
 			return OB_EXIT_OK;

@@ -82,9 +82,9 @@ int oci_events_main(int argc, char **argv)
 		} else
 			return OB_EXIT_USAGE;
 	}
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
-	const char *id = argv[optind];
+	const char *id = ob_id_arg(argc, argv);
+	if (!id)
+		return OB_EXIT_USAGE;
 
 	struct ob_err err = {0};
 	_cleanup_state_ struct ob_state *st = NULL;

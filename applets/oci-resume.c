@@ -10,12 +10,9 @@ const char oci_resume_usage[] =
 
 int oci_resume_main(int argc, char **argv)
 {
-	static const struct option opts[] = {{NULL, 0, NULL, 0}};
-	if (getopt_long(argc, argv, "+", opts, NULL) != -1)
+	const char *id = ob_only_id_arg(argc, argv);
+	if (!id)
 		return OB_EXIT_USAGE;
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
-	const char *id = argv[optind];
 	struct ob_err err = {0};
 	_cleanup_state_ struct ob_state *st = NULL;
 	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = NULL;

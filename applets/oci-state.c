@@ -10,14 +10,12 @@ const char oci_state_usage[] =
 
 int oci_state_main(int argc, char **argv)
 {
-	static const struct option opts[] = {{NULL, 0, NULL, 0}};
-	if (getopt_long(argc, argv, "+", opts, NULL) != -1)
+	const char *id = ob_only_id_arg(argc, argv);
+	if (!id)
 		return OB_EXIT_USAGE;
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
 	struct ob_err err = {0};
 	_cleanup_state_ struct ob_state *st = NULL;
-	if (ob_state_load(ob_opts.root, argv[optind], &st, &err) < 0) {
+	if (ob_state_load(ob_opts.root, id, &st, &err) < 0) {
 		ob_log_error("%s", err.msg);
 		return OB_EXIT_FAIL;
 	}

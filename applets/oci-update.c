@@ -100,9 +100,9 @@ int oci_update_main(int argc, char **argv)
 		set[n_set].name = opts[idx].name;
 		set[n_set++].value = optarg;
 	}
-	if (optind != argc - 1)
-		return ob_usage_error(optind >= argc ? "missing container ID" : "too many arguments");
-	const char *id = argv[optind];
+	const char *id = ob_id_arg(argc, argv);
+	if (!id)
+		return OB_EXIT_USAGE;
 	struct ob_err err = {0};
 	if (file && read_resources(file, &res, &err) < 0) {
 		ob_log_error("%s", err.msg);
