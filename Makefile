@@ -42,7 +42,7 @@ $(B)/gen/version.h: FORCE
 
 FORCE:
 
-.PHONY: FORCE all check test demo install uninstall deps size clean bench format
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check
 
 all: $(B)/ocibox $(LINKS)
 
@@ -111,8 +111,14 @@ bench: all
 	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
 	@bench/run $(N)
 
+FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
+
 format:
-	clang-format -i main.c applets/*.[ch] core/*.[ch] netutil/*.[ch]
+	clang-format -i $(FORMAT_SRCS)
+
+# The committed .clang-format, checked: CI fails on any difference.
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: clean"
 
 clean:
 	rm -rf $(B)

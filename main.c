@@ -20,10 +20,11 @@ struct applet {
 };
 
 static const struct applet applets[] = {
-#define APPLET(cname, name, alias, flags, summary) {name, alias, flags, summary, cname##_usage, cname##_main},
+#define APPLET(cname, name, alias, flags, summary)                                                 \
+	{name, alias, flags, summary, cname##_usage, cname##_main},
 #include "applets.h"
 #undef APPLET
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 struct ob_global_opts ob_opts = {.root = NULL, .log_format = OB_LOG_TEXT};
@@ -80,7 +81,8 @@ static void print_help(void)
 {
 	printf("Usage: ocibox [GLOBAL OPTIONS] APPLET|COMMAND [ARGS...]\n"
 	       "       APPLET [ARGS...]        (through a symlink named after the applet)\n\n"
-	       "An OCI container runtime (runtime-spec " OB_SPEC_VERSION ") in one multicall binary.\n\n"
+	       "An OCI container runtime (runtime-spec " OB_SPEC_VERSION
+	       ") in one multicall binary.\n\n"
 	       "Applets (runc command in brackets):\n");
 	for (size_t i = 0; applets[i].name; i++) {
 		char left[48];
@@ -149,12 +151,18 @@ static int parse_global(int argc, char **argv, int *i)
 		else if (streq(value, "text"))
 			ob_opts.log_format = OB_LOG_TEXT;
 		else {
-			fprintf(stderr, "ocibox: --log-format: unknown format `%s` (text or json)\n", value);
+			fprintf(stderr,
+				"ocibox: --log-format: unknown format `%s` (text or json)\n",
+				value);
 			return -1;
 		}
 	} else if (streq(name, "--cgroup-manager")) {
-		if (!streq(value, "cgroupfs") && !streq(value, "systemd") && !streq(value, "disabled")) {
-			fprintf(stderr, "ocibox: --cgroup-manager: unknown manager `%s` (cgroupfs, systemd or disabled)\n", value);
+		if (!streq(value, "cgroupfs") && !streq(value, "systemd") &&
+		    !streq(value, "disabled")) {
+			fprintf(stderr,
+				"ocibox: --cgroup-manager: unknown manager `%s` (cgroupfs, systemd "
+				"or disabled)\n",
+				value);
 			return -1;
 		}
 		ob_opts.cgroup_manager = value;
@@ -168,12 +176,14 @@ static int parse_global(int argc, char **argv, int *i)
 		ob_opts.systemd_cgroup = true;
 	} else if (streq(name, "--rootless")) {
 		if (!value && *i + 1 < argc &&
-		    (streq(argv[*i + 1], "true") || streq(argv[*i + 1], "false") || streq(argv[*i + 1], "auto")))
+		    (streq(argv[*i + 1], "true") || streq(argv[*i + 1], "false") ||
+		     streq(argv[*i + 1], "auto")))
 			value = argv[++*i];
 		if (!value)
 			value = "true";
 		if (!streq(value, "true") && !streq(value, "false") && !streq(value, "auto")) {
-			fprintf(stderr, "ocibox: --rootless: `%s` is not true, false or auto\n", value);
+			fprintf(stderr, "ocibox: --rootless: `%s` is not true, false or auto\n",
+				value);
 			return -1;
 		}
 		ob_opts.rootless = value;
@@ -196,7 +206,8 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 			ob_opts.root = OB_DEFAULT_ROOT;
 	}
 	if (ob_log_init(ob_opts.log, ob_opts.log_format, ob_opts.debug) < 0) {
-		fprintf(stderr, "%s: open log file `%s`: %s\n", a->name, ob_opts.log, strerror(errno));
+		fprintf(stderr, "%s: open log file `%s`: %s\n", a->name, ob_opts.log,
+			strerror(errno));
 		return OB_EXIT_FAIL;
 	}
 	if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
@@ -259,7 +270,8 @@ int main(int argc, char **argv)
 		return OB_EXIT_USAGE;
 	}
 	if (argv[i][0] == '-') {
-		fprintf(stderr, "ocibox: unknown global option `%s` (see 'ocibox --help')\n", argv[i]);
+		fprintf(stderr, "ocibox: unknown global option `%s` (see 'ocibox --help')\n",
+			argv[i]);
 		return OB_EXIT_USAGE;
 	}
 	if (streq(argv[i], "help")) {
@@ -272,7 +284,8 @@ int main(int argc, char **argv)
 	}
 	a = find_applet(argv[i], true);
 	if (!a) {
-		fprintf(stderr, "ocibox: unknown applet or command `%s` (see 'ocibox --help')\n", argv[i]);
+		fprintf(stderr, "ocibox: unknown applet or command `%s` (see 'ocibox --help')\n",
+			argv[i]);
 		return OB_EXIT_USAGE;
 	}
 	return run_applet(a, argc - i, argv + i);

@@ -16,14 +16,14 @@
 #define OB_DEFAULT_ROOT "/run/ocibox"
 
 struct ob_global_opts {
-	const char *root;           /* --root, default /run/ocibox ($XDG_RUNTIME_DIR/ocibox when not root) */
-	const char *log;            /* --log FILE */
+	const char *root; /* --root, default /run/ocibox ($XDG_RUNTIME_DIR/ocibox when not root) */
+	const char *log;  /* --log FILE */
 	enum ob_log_format log_format;
 	bool debug;
 	bool systemd_cgroup;
 	const char *cgroup_manager; /* cgroupfs|systemd|disabled */
-	const char *rootless;       /* true|false|auto; NULL = auto */
-	const char *applet;         /* the applet name being run */
+	const char *rootless;	    /* true|false|auto; NULL = auto */
+	const char *applet;	    /* the applet name being run */
 };
 extern struct ob_global_opts ob_opts;
 
@@ -37,11 +37,11 @@ const char *ob_only_id_arg(int argc, char **argv);
 /* Print the applet's usage text (stdout) and return 0. */
 int ob_print_usage(void);
 
-#define OB_EXIT_OK 0
-#define OB_EXIT_FAIL 1
-#define OB_EXIT_USAGE 2
+#define OB_EXIT_OK	   0
+#define OB_EXIT_FAIL	   1
+#define OB_EXIT_USAGE	   2
 #define OB_EXIT_CANNOT_RUN 126
-#define OB_EXIT_NOT_FOUND 127
+#define OB_EXIT_NOT_FOUND  127
 
 /* Prototypes and usage strings of every applet, generated from applets.list. */
 #define APPLET(cname, name, alias, flags, summary)                                                 \

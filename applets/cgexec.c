@@ -8,32 +8,32 @@
 #include "applet.h"
 
 const char cgexec_usage[] =
-	"Usage: cgexec -g CONTROLLERS:PATH [-g ...] [--sticky] [--create] [--limit KEY=VALUE]...\n"
-	"              [--resources FILE|-] COMMAND [ARGS...]\n"
-	"\n"
-	"Run COMMAND in the cgroup PATH of the hierarchies holding CONTROLLERS (a comma list,\n"
-	"or '*' for all). PATH is relative to the hierarchy root. On a cgroup v2 host any\n"
-	"controller list selects the one unified hierarchy; on a hybrid host '*' is every v1\n"
-	"hierarchy plus the unified one.\n"
-	"\n"
-	"  -g CONTROLLERS:PATH   the cgroup to join (repeatable)\n"
-	"  --sticky              accepted for libcgroup compatibility (there is no cgrulesengd)\n"
-	"  --create              make the cgroup when missing, and after COMMAND exits kill what\n"
-	"                        is left in it and remove it (cgexec then stays as the parent,\n"
-	"                        forwarding HUP INT QUIT TERM USR1 USR2 to COMMAND)\n"
-	"  --limit KEY=VALUE     with --create: set a limit by its cgroup v2 name, mapped to the\n"
-	"                        v1 files where the controller is in v1: memory.max=64M,\n"
-	"                        memory.low, memory.high, memory.swap.max, pids.max=20,\n"
-	"                        cpu.max=\"50000 100000\", cpu.weight (v1 cpu.shares),\n"
-	"                        cpu.max.burst, io.weight, io.max, hugetlb.2MB.max, or any\n"
-	"                        file of the controller (cpuset.cpus=0, cpu.idle=1, ...)\n"
-	"  --resources FILE|-    with --create: apply an OCI linux.resources object (JSON) to\n"
-	"                        the first -g group, as a container's cgroup gets it\n"
-	"\n"
-	"Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
-	"run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n"
-	"Environment: OCIBOX_CGROUP_ROOT=DIR reads the cgroup layout from DIR instead of\n"
-	"/proc/self/mountinfo (tests; see core/cgroup.h).\n";
+    "Usage: cgexec -g CONTROLLERS:PATH [-g ...] [--sticky] [--create] [--limit KEY=VALUE]...\n"
+    "              [--resources FILE|-] COMMAND [ARGS...]\n"
+    "\n"
+    "Run COMMAND in the cgroup PATH of the hierarchies holding CONTROLLERS (a comma list,\n"
+    "or '*' for all). PATH is relative to the hierarchy root. On a cgroup v2 host any\n"
+    "controller list selects the one unified hierarchy; on a hybrid host '*' is every v1\n"
+    "hierarchy plus the unified one.\n"
+    "\n"
+    "  -g CONTROLLERS:PATH   the cgroup to join (repeatable)\n"
+    "  --sticky              accepted for libcgroup compatibility (there is no cgrulesengd)\n"
+    "  --create              make the cgroup when missing, and after COMMAND exits kill what\n"
+    "                        is left in it and remove it (cgexec then stays as the parent,\n"
+    "                        forwarding HUP INT QUIT TERM USR1 USR2 to COMMAND)\n"
+    "  --limit KEY=VALUE     with --create: set a limit by its cgroup v2 name, mapped to the\n"
+    "                        v1 files where the controller is in v1: memory.max=64M,\n"
+    "                        memory.low, memory.high, memory.swap.max, pids.max=20,\n"
+    "                        cpu.max=\"50000 100000\", cpu.weight (v1 cpu.shares),\n"
+    "                        cpu.max.burst, io.weight, io.max, hugetlb.2MB.max, or any\n"
+    "                        file of the controller (cpuset.cpus=0, cpu.idle=1, ...)\n"
+    "  --resources FILE|-    with --create: apply an OCI linux.resources object (JSON) to\n"
+    "                        the first -g group, as a container's cgroup gets it\n"
+    "\n"
+    "Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
+    "run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n"
+    "Environment: OCIBOX_CGROUP_ROOT=DIR reads the cgroup layout from DIR instead of\n"
+    "/proc/self/mountinfo (tests; see core/cgroup.h).\n";
 
 struct group {
 	char *controllers;
@@ -86,7 +86,8 @@ static int set_limits(struct group *g, size_t n, char **limits, struct ob_err *e
 				break;
 		if (i == n)
 			return ob_error_msg(err, ENOENT,
-					    "--limit %s: no -g group holds the %s controller", key, ctrl);
+					    "--limit %s: no -g group holds the %s controller", key,
+					    ctrl);
 		int r = ob_cgroup_set_limit(g[i].cg, key, value, err);
 		if (r < 0)
 			return ob_error_prefix(err, r, "--limit %s", limits[l]);
@@ -99,7 +100,8 @@ static int apply_resources(const struct ob_cgroup *cg, const char *file, struct 
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	bool in = streq(file, "-");
-	int r = in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
+	int r =
+	    in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
 	if (r < 0)
 		return r;
 	struct ob_resources res;
@@ -114,11 +116,11 @@ static int apply_resources(const struct ob_cgroup *cg, const char *file, struct 
 int cgexec_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"sticky", no_argument, NULL, 's'},
-		{"create", no_argument, NULL, 'C'},
-		{"limit", required_argument, NULL, 'L'},
-		{"resources", required_argument, NULL, 'R'},
-		{NULL, 0, NULL, 0},
+	    {"sticky", no_argument, NULL, 's'},
+	    {"create", no_argument, NULL, 'C'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {"resources", required_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
 	_cleanup_free_ struct group *g = NULL;
 	size_t n = 0;
@@ -174,9 +176,10 @@ int cgexec_main(int argc, char **argv)
 		if (ob_cgroup_exists(g[i].cg))
 			continue;
 		if (!create) {
-			r = ob_error_msg(&err, ENOENT,
-					 "cgroup `%s` does not exist for controllers %s (use --create)",
-					 ob_cgroup_path(g[i].cg), g[i].controllers);
+			r = ob_error_msg(
+			    &err, ENOENT,
+			    "cgroup `%s` does not exist for controllers %s (use --create)",
+			    ob_cgroup_path(g[i].cg), g[i].controllers);
 			break;
 		}
 		r = ob_cgroup_create(g[i].cg, 0, &err);

@@ -21,48 +21,48 @@
 #include "../core/state.h"
 
 const char nsenter_usage[] =
-	"Usage: nsenter [options] [PROGRAM [ARG...]]\n"
-	"\n"
-	"Run a program with namespaces of other processes (util-linux compatible).\n"
-	"PROGRAM defaults to $SHELL, or /bin/sh.\n"
-	"\n"
-	"Options:\n"
-	" -a, --all               enter all namespaces of the target (not its user\n"
-	"                         namespace when it is the caller's own)\n"
-	" -t, --target PID        target process to get namespaces from\n"
-	" -m, --mount[=FILE]      enter mount namespace\n"
-	" -u, --uts[=FILE]        enter UTS namespace (hostname etc)\n"
-	" -i, --ipc[=FILE]        enter System V IPC namespace\n"
-	" -n, --net[=FILE]        enter network namespace\n"
-	" -p, --pid[=FILE]        enter pid namespace\n"
-	" -C, --cgroup[=FILE]     enter cgroup namespace\n"
-	" -U, --user[=FILE]       enter user namespace\n"
-	" -T, --time[=FILE]       enter time namespace\n"
-	"                         (short forms take FILE attached: -n/run/netns/x)\n"
-	" -S, --setuid UID|follow set uid in entered namespace (follow: the target's)\n"
-	" -G, --setgid GID|follow set gid in entered namespace (follow: the target's)\n"
-	"     --preserve-credentials  do not touch uids or gids\n"
-	" -r, --root[=DIR]        set the root directory (opened before entering)\n"
-	" -w, --wd[=DIR]          set the working directory (opened before entering)\n"
-	" -W, --wdns DIR          set the working directory in the namespace\n"
-	" -e, --env               take the environment of the target (/proc/PID/environ)\n"
-	" -F, --no-fork           do not fork before exec'ing PROGRAM\n"
-	" -Z, --follow-context    set the SELinux context of the target (needs SELinux)\n"
-	"     --container ID      target an ocibox container's init (state under the global\n"
-	"                         --root: `ocibox --root DIR nsenter --container ID`);\n"
-	"                         implies --all\n"
-	" -V, --version           print the version\n"
-	"\n"
-	"Exit status: PROGRAM's; 126 when it cannot run, 127 when it is not found,\n"
-	"1 on failure, 2 on usage errors.\n";
+    "Usage: nsenter [options] [PROGRAM [ARG...]]\n"
+    "\n"
+    "Run a program with namespaces of other processes (util-linux compatible).\n"
+    "PROGRAM defaults to $SHELL, or /bin/sh.\n"
+    "\n"
+    "Options:\n"
+    " -a, --all               enter all namespaces of the target (not its user\n"
+    "                         namespace when it is the caller's own)\n"
+    " -t, --target PID        target process to get namespaces from\n"
+    " -m, --mount[=FILE]      enter mount namespace\n"
+    " -u, --uts[=FILE]        enter UTS namespace (hostname etc)\n"
+    " -i, --ipc[=FILE]        enter System V IPC namespace\n"
+    " -n, --net[=FILE]        enter network namespace\n"
+    " -p, --pid[=FILE]        enter pid namespace\n"
+    " -C, --cgroup[=FILE]     enter cgroup namespace\n"
+    " -U, --user[=FILE]       enter user namespace\n"
+    " -T, --time[=FILE]       enter time namespace\n"
+    "                         (short forms take FILE attached: -n/run/netns/x)\n"
+    " -S, --setuid UID|follow set uid in entered namespace (follow: the target's)\n"
+    " -G, --setgid GID|follow set gid in entered namespace (follow: the target's)\n"
+    "     --preserve-credentials  do not touch uids or gids\n"
+    " -r, --root[=DIR]        set the root directory (opened before entering)\n"
+    " -w, --wd[=DIR]          set the working directory (opened before entering)\n"
+    " -W, --wdns DIR          set the working directory in the namespace\n"
+    " -e, --env               take the environment of the target (/proc/PID/environ)\n"
+    " -F, --no-fork           do not fork before exec'ing PROGRAM\n"
+    " -Z, --follow-context    set the SELinux context of the target (needs SELinux)\n"
+    "     --container ID      target an ocibox container's init (state under the global\n"
+    "                         --root: `ocibox --root DIR nsenter --container ID`);\n"
+    "                         implies --all\n"
+    " -V, --version           print the version\n"
+    "\n"
+    "Exit status: PROGRAM's; 126 when it cannot run, 127 when it is not found,\n"
+    "1 on failure, 2 on usage errors.\n";
 
 /* The namespace options, in util-linux's table order. */
 static const struct {
 	char opt;
 	enum ob_ns_type type;
 } ns_opts[] = {
-	{'U', OB_NS_USER},    {'C', OB_NS_CGROUP}, {'i', OB_NS_IPC},   {'u', OB_NS_UTS},
-	{'n', OB_NS_NETWORK}, {'p', OB_NS_PID},    {'m', OB_NS_MOUNT}, {'T', OB_NS_TIME},
+    {'U', OB_NS_USER},	  {'C', OB_NS_CGROUP}, {'i', OB_NS_IPC},   {'u', OB_NS_UTS},
+    {'n', OB_NS_NETWORK}, {'p', OB_NS_PID},    {'m', OB_NS_MOUNT}, {'T', OB_NS_TIME},
 };
 
 static volatile pid_t child_pid;
@@ -218,29 +218,29 @@ int nsenter_main(int argc, char **argv)
 {
 	enum { OPT_PRESERVE = 256, OPT_CONTAINER };
 	static const struct option longopts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"target", required_argument, NULL, 't'},
-		{"mount", optional_argument, NULL, 'm'},
-		{"uts", optional_argument, NULL, 'u'},
-		{"ipc", optional_argument, NULL, 'i'},
-		{"net", optional_argument, NULL, 'n'},
-		{"pid", optional_argument, NULL, 'p'},
-		{"cgroup", optional_argument, NULL, 'C'},
-		{"user", optional_argument, NULL, 'U'},
-		{"time", optional_argument, NULL, 'T'},
-		{"setuid", required_argument, NULL, 'S'},
-		{"setgid", required_argument, NULL, 'G'},
-		{"preserve-credentials", no_argument, NULL, OPT_PRESERVE},
-		{"root", optional_argument, NULL, 'r'},
-		{"wd", optional_argument, NULL, 'w'},
-		{"wdns", required_argument, NULL, 'W'},
-		{"env", no_argument, NULL, 'e'},
-		{"no-fork", no_argument, NULL, 'F'},
-		{"follow-context", no_argument, NULL, 'Z'},
-		{"container", required_argument, NULL, OPT_CONTAINER},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"all", no_argument, NULL, 'a'},
+	    {"target", required_argument, NULL, 't'},
+	    {"mount", optional_argument, NULL, 'm'},
+	    {"uts", optional_argument, NULL, 'u'},
+	    {"ipc", optional_argument, NULL, 'i'},
+	    {"net", optional_argument, NULL, 'n'},
+	    {"pid", optional_argument, NULL, 'p'},
+	    {"cgroup", optional_argument, NULL, 'C'},
+	    {"user", optional_argument, NULL, 'U'},
+	    {"time", optional_argument, NULL, 'T'},
+	    {"setuid", required_argument, NULL, 'S'},
+	    {"setgid", required_argument, NULL, 'G'},
+	    {"preserve-credentials", no_argument, NULL, OPT_PRESERVE},
+	    {"root", optional_argument, NULL, 'r'},
+	    {"wd", optional_argument, NULL, 'w'},
+	    {"wdns", required_argument, NULL, 'W'},
+	    {"env", no_argument, NULL, 'e'},
+	    {"no-fork", no_argument, NULL, 'F'},
+	    {"follow-context", no_argument, NULL, 'Z'},
+	    {"container", required_argument, NULL, OPT_CONTAINER},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool want[OB_NS_COUNT] = {false};
 	const char *ns_file[OB_NS_COUNT] = {NULL};
@@ -253,8 +253,8 @@ int nsenter_main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hVat:m::u::i::n::p::C::U::T::S:G:r::w::W:eFZ", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hVat:m::u::i::n::p::C::U::T::S:G:r::w::W:eFZ",
+				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			return ob_print_usage();
@@ -309,7 +309,8 @@ int nsenter_main(int argc, char **argv)
 			break;
 		case ':':
 			if (startswith(argv[optind - 1], "--"))
-				return ob_usage_error("option '%s' requires an argument", argv[optind - 1]);
+				return ob_usage_error("option '%s' requires an argument",
+						      argv[optind - 1]);
 			return ob_usage_error("option requires an argument -- '%c'", optopt);
 		case '?':
 			if (startswith(argv[optind - 1], "--"))
@@ -467,7 +468,8 @@ int nsenter_main(int argc, char **argv)
 	}
 	if (root_fd >= 0) {
 		if (fchdir(root_fd) < 0) {
-			ob_log_error("change directory by root file descriptor failed: %s", strerror(errno));
+			ob_log_error("change directory by root file descriptor failed: %s",
+				     strerror(errno));
 			goto out;
 		}
 		if (chroot(".") < 0) {

@@ -4,9 +4,9 @@
 #include "../core/container.h"
 
 const char oci_delete_usage[] =
-	"Usage: oci-delete [-f|--force] ID\n"
-	"Remove container ID: it must be stopped (or created), unless --force, which kills it\n"
-	"first. Runs the poststop hooks; leaves nothing behind.\n";
+    "Usage: oci-delete [-f|--force] ID\n"
+    "Remove container ID: it must be stopped (or created), unless --force, which kills it\n"
+    "first. Runs the poststop hooks; leaves nothing behind.\n";
 
 int oci_delete_main(int argc, char **argv)
 {

@@ -7,12 +7,14 @@
 #include "../core/state.h"
 
 const char oci_events_usage[] =
-	"Usage: oci-events [--stats] [--interval D] ID\n"
-	"Print JSON events of container ID, one a line, as runc does:\n"
-	"  {\"type\":\"stats\",\"id\":ID,\"data\":{\"cpu\":..,\"memory\":..,\"pids\":..,\"blkio\":..,\"hugetlb\":..}}\n"
-	"every interval D (default 5s; 500ms, 1m30s, ...), and {\"type\":\"oom\",\"id\":ID} when\n"
-	"the OOM killer acts in the container's cgroup; ends when the container stops.\n"
-	"  --stats   print the stats once and exit\n";
+    "Usage: oci-events [--stats] [--interval D] ID\n"
+    "Print JSON events of container ID, one a line, as runc does:\n"
+    "  "
+    "{\"type\":\"stats\",\"id\":ID,\"data\":{\"cpu\":..,\"memory\":..,\"pids\":..,\"blkio\":..,"
+    "\"hugetlb\":..}}\n"
+    "every interval D (default 5s; 500ms, 1m30s, ...), and {\"type\":\"oom\",\"id\":ID} when\n"
+    "the OOM killer acts in the container's cgroup; ends when the container stops.\n"
+    "  --stats   print the stats once and exit\n";
 
 /* Go's time.Duration syntax: "5s", "100ms", "1m30s", "1.5h". */
 static int parse_duration(const char *s, uint64_t *ret_ns)
@@ -20,7 +22,8 @@ static int parse_duration(const char *s, uint64_t *ret_ns)
 	static const struct {
 		const char *unit;
 		double ns;
-	} units[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+	} units[] = {{"ns", 1},	 {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
+		     {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
 	double total = 0;
 	if (!*s)
 		return -EINVAL;
@@ -32,7 +35,8 @@ static int parse_duration(const char *s, uint64_t *ret_ns)
 		size_t k, best = ARRAY_SIZE(units);
 		for (k = 0; k < ARRAY_SIZE(units); k++)
 			if (startswith(end, units[k].unit) &&
-			    (best == ARRAY_SIZE(units) || strlen(units[k].unit) > strlen(units[best].unit)))
+			    (best == ARRAY_SIZE(units) ||
+			     strlen(units[k].unit) > strlen(units[best].unit)))
 				best = k;
 		if (best == ARRAY_SIZE(units))
 			return -EINVAL;

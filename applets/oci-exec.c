@@ -6,31 +6,31 @@
 #include "../core/exec.h"
 
 const char oci_exec_usage[] =
-	"Usage: oci-exec [options] ID [COMMAND [ARG...]]\n"
-	"\n"
-	"Run a process in a created or running container: join its namespaces (and cgroup),\n"
-	"apply the container's process settings (or --process FILE's), exec COMMAND.\n"
-	"\n"
-	"Options:\n"
-	"  -p, --process FILE      the process as a spec `process` object (JSON); COMMAND\n"
-	"                          then is optional\n"
-	"  -t, --tty               allocate a pty (sent to --console-socket)\n"
-	"      --console-socket S  AF_UNIX socket that receives the pty master\n"
-	"  -d, --detach            return once the process runs\n"
-	"      --pid-file F        write the process's pid to F (atomically)\n"
-	"      --cwd DIR           working directory in the container\n"
-	"  -e, --env K=V           set an environment variable (repeatable)\n"
-	"  -u, --user U[:G]        uid (or a name in the container's /etc/passwd), gid\n"
-	"  -g, --additional-gids G add a supplementary group (repeatable)\n"
-	"  -c, --cap CAP           add a capability (repeatable)\n"
-	"      --no-new-privs      set no_new_privs\n"
-	"      --apparmor P        AppArmor profile\n"
-	"      --process-label L   SELinux label\n"
-	"      --preserve-fds N    pass fds 3 .. 3+N-1 on\n"
-	"      --ignore-paused     exec even in a paused container\n"
-	"\n"
-	"Exit status: the process's (128+N when killed by signal N); 126 when it cannot run,\n"
-	"127 when it is not found; 1 on failure, 2 on usage errors; with --detach 0.\n";
+    "Usage: oci-exec [options] ID [COMMAND [ARG...]]\n"
+    "\n"
+    "Run a process in a created or running container: join its namespaces (and cgroup),\n"
+    "apply the container's process settings (or --process FILE's), exec COMMAND.\n"
+    "\n"
+    "Options:\n"
+    "  -p, --process FILE      the process as a spec `process` object (JSON); COMMAND\n"
+    "                          then is optional\n"
+    "  -t, --tty               allocate a pty (sent to --console-socket)\n"
+    "      --console-socket S  AF_UNIX socket that receives the pty master\n"
+    "  -d, --detach            return once the process runs\n"
+    "      --pid-file F        write the process's pid to F (atomically)\n"
+    "      --cwd DIR           working directory in the container\n"
+    "  -e, --env K=V           set an environment variable (repeatable)\n"
+    "  -u, --user U[:G]        uid (or a name in the container's /etc/passwd), gid\n"
+    "  -g, --additional-gids G add a supplementary group (repeatable)\n"
+    "  -c, --cap CAP           add a capability (repeatable)\n"
+    "      --no-new-privs      set no_new_privs\n"
+    "      --apparmor P        AppArmor profile\n"
+    "      --process-label L   SELinux label\n"
+    "      --preserve-fds N    pass fds 3 .. 3+N-1 on\n"
+    "      --ignore-paused     exec even in a paused container\n"
+    "\n"
+    "Exit status: the process's (128+N when killed by signal N); 126 when it cannot run,\n"
+    "127 when it is not found; 1 on failure, 2 on usage errors; with --detach 0.\n";
 
 int oci_exec_main(int argc, char **argv)
 {
@@ -45,23 +45,23 @@ int oci_exec_main(int argc, char **argv)
 		OPT_IGNORE_PAUSED,
 	};
 	static const struct option longopts[] = {
-		{"process", required_argument, NULL, 'p'},
-		{"tty", no_argument, NULL, 't'},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"detach", no_argument, NULL, 'd'},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"env", required_argument, NULL, 'e'},
-		{"user", required_argument, NULL, 'u'},
-		{"additional-gids", required_argument, NULL, 'g'},
-		{"cap", required_argument, NULL, 'c'},
-		{"no-new-privs", no_argument, NULL, OPT_NNP},
-		{"apparmor", required_argument, NULL, OPT_APPARMOR},
-		{"process-label", required_argument, NULL, OPT_LABEL},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"process", required_argument, NULL, 'p'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"additional-gids", required_argument, NULL, 'g'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"no-new-privs", no_argument, NULL, OPT_NNP},
+	    {"apparmor", required_argument, NULL, OPT_APPARMOR},
+	    {"process-label", required_argument, NULL, OPT_LABEL},
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ob_exec_opts o = {.root = ob_opts.root};
 	_cleanup_strv_ char **env = NULL;
@@ -119,7 +119,8 @@ int oci_exec_main(int argc, char **argv)
 		case OPT_PRESERVE: {
 			uint32_t n;
 			if (ob_parse_uint32(optarg, &n) < 0 || n > 4096)
-				return ob_usage_error("--preserve-fds: `%s` is not a number of fds", optarg);
+				return ob_usage_error("--preserve-fds: `%s` is not a number of fds",
+						      optarg);
 			o.preserve_fds = (int)n;
 			break;
 		}

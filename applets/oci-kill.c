@@ -6,9 +6,9 @@
 #include "../core/container.h"
 
 const char oci_kill_usage[] =
-	"Usage: oci-kill [-a|--all] ID [SIGNAL]\n"
-	"Send SIGNAL (a name with or without SIG, or a number; default TERM) to the init of\n"
-	"container ID, or with --all to every process of the container.\n";
+    "Usage: oci-kill [-a|--all] ID [SIGNAL]\n"
+    "Send SIGNAL (a name with or without SIG, or a number; default TERM) to the init of\n"
+    "container ID, or with --all to every process of the container.\n";
 
 int oci_kill_main(int argc, char **argv)
 {

@@ -4,9 +4,9 @@
 #include "../core/state.h"
 
 const char oci_list_usage[] =
-	"Usage: oci-list [-q|--quiet] [-f|--format table|json]\n"
-	"List the containers: a table (ID PID STATUS BUNDLE CREATED OWNER), the ids only\n"
-	"(-q), or a JSON array of their states.\n";
+    "Usage: oci-list [-q|--quiet] [-f|--format table|json]\n"
+    "List the containers: a table (ID PID STATUS BUNDLE CREATED OWNER), the ids only\n"
+    "(-q), or a JSON array of their states.\n";
 
 int oci_list_main(int argc, char **argv)
 {
@@ -47,16 +47,16 @@ int oci_list_main(int argc, char **argv)
 		_cleanup_free_ char *s = ob_state_list_json(sts, k);
 		puts(s);
 	} else {
-		printf("%-12s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
-		       "OWNER");
+		printf("%-12s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+		       "CREATED", "OWNER");
 		for (size_t i = 0; i < k; i++) {
 			enum ob_status s = ob_state_status(sts[i]);
 			char owner[64];
 			ob_state_owner_name(sts[i], owner, sizeof(owner));
 			printf("%-12s %-8d %-10s %-40s %-31s %s\n", sts[i]->id,
 			       s == OB_STATUS_STOPPED ? 0 : (int)sts[i]->pid, ob_status_name(s),
-			       sts[i]->bundle ? sts[i]->bundle : "", sts[i]->created ? sts[i]->created : "",
-			       owner);
+			       sts[i]->bundle ? sts[i]->bundle : "",
+			       sts[i]->created ? sts[i]->created : "", owner);
 		}
 	}
 	for (size_t i = 0; i < k; i++)

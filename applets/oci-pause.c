@@ -5,9 +5,9 @@
 #include "../core/state.h"
 
 const char oci_pause_usage[] =
-	"Usage: oci-pause ID\n"
-	"Suspend every process of container ID with the cgroup freezer (v1 freezer.state,\n"
-	"v2 cgroup.freeze); oci-state then shows \"paused\". oci-resume undoes it.\n";
+    "Usage: oci-pause ID\n"
+    "Suspend every process of container ID with the cgroup freezer (v1 freezer.state,\n"
+    "v2 cgroup.freeze); oci-state then shows \"paused\". oci-resume undoes it.\n";
 
 int oci_pause_main(int argc, char **argv)
 {

@@ -8,9 +8,9 @@
 #include "../core/state.h"
 
 const char oci_ps_usage[] =
-	"Usage: oci-ps [-f|--format table|json] ID [-- PS_ARGS...]\n"
-	"List the processes in the cgroup of container ID: table runs ps(1) with PS_ARGS\n"
-	"(default -ef) and keeps the lines of those processes; json prints the list of pids.\n";
+    "Usage: oci-ps [-f|--format table|json] ID [-- PS_ARGS...]\n"
+    "List the processes in the cgroup of container ID: table runs ps(1) with PS_ARGS\n"
+    "(default -ef) and keeps the lines of those processes; json prints the list of pids.\n";
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {
@@ -56,7 +56,8 @@ static int ps_table(char **ps_args, const pid_t *pids, size_t n, struct ob_err *
 				if (streq(tok, "PID"))
 					col = i;
 			if (col < 0) {
-				r = ob_error_msg(err, EINVAL, "couldn't find PID field in ps output");
+				r = ob_error_msg(err, EINVAL,
+						 "couldn't find PID field in ps output");
 				break;
 			}
 			fputs(line, stdout);

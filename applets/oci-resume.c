@@ -4,9 +4,8 @@
 #include "../core/cgroup.h"
 #include "../core/state.h"
 
-const char oci_resume_usage[] =
-	"Usage: oci-resume ID\n"
-	"Resume every process of container ID paused by oci-pause.\n";
+const char oci_resume_usage[] = "Usage: oci-resume ID\n"
+				"Resume every process of container ID paused by oci-pause.\n";
 
 int oci_resume_main(int argc, char **argv)
 {

@@ -4,11 +4,11 @@
 #include "../core/container.h"
 
 const char oci_run_usage[] =
-	"Usage: oci-run [-b|--bundle DIR] [-d|--detach] [--pid-file F] [--console-socket S]\n"
-	"               [--keep] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n"
-	"Create and start container ID. In the foreground, signals are forwarded to it, the\n"
-	"exit status is the container's (128+N when killed by signal N) and the container is\n"
-	"deleted afterwards (unless --keep). --detach returns once it runs.\n";
+    "Usage: oci-run [-b|--bundle DIR] [-d|--detach] [--pid-file F] [--console-socket S]\n"
+    "               [--keep] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n"
+    "Create and start container ID. In the foreground, signals are forwarded to it, the\n"
+    "exit status is the container's (128+N when killed by signal N) and the container is\n"
+    "deleted afterwards (unless --keep). --detach returns once it runs.\n";
 
 int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool run, bool *detach,
 			 bool *keep);

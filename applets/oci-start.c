@@ -4,8 +4,8 @@
 #include "../core/container.h"
 
 const char oci_start_usage[] =
-	"Usage: oci-start ID\n"
-	"Run the user process of the created container ID (poststart hooks run after it).\n";
+    "Usage: oci-start ID\n"
+    "Run the user process of the created container ID (poststart hooks run after it).\n";
 
 int oci_start_main(int argc, char **argv)
 {

@@ -4,9 +4,9 @@
 #include "../core/state.h"
 
 const char oci_state_usage[] =
-	"Usage: oci-state ID\n"
-	"Print the state of container ID as JSON (runtime.md \"State\"; status is read from\n"
-	"the live system: creating, created, running, paused or stopped).\n";
+    "Usage: oci-state ID\n"
+    "Print the state of container ID as JSON (runtime.md \"State\"; status is read from\n"
+    "the live system: creating, created, running, paused or stopped).\n";
 
 int oci_state_main(int argc, char **argv)
 {

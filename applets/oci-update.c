@@ -6,24 +6,24 @@
 #include "../core/state.h"
 
 const char oci_update_usage[] =
-	"Usage: oci-update [--resources FILE|-] [OPTIONS] ID\n"
-	"Apply new limits to the cgroup of container ID, live.\n"
-	"\n"
-	"  -r, --resources FILE|-   a linux.resources object (JSON) from FILE or stdin\n"
-	"  --memory N               memory limit (bytes, or 64M, 1G; -1 unlimited)\n"
-	"  --memory-reservation N   memory soft limit\n"
-	"  --memory-swap N          memory+swap limit (-1 unlimited)\n"
-	"  --pids-limit N           maximum number of processes (-1 unlimited)\n"
-	"  --cpu-quota N            CPU time in microseconds per period (-1 unlimited)\n"
-	"  --cpu-period N           CFS period in microseconds\n"
-	"  --cpu-shares N           relative CPU weight (v1 shares; converted on v2)\n"
-	"  --cpu-rt-period N        realtime period (v1)\n"
-	"  --cpu-rt-runtime N       realtime runtime (v1)\n"
-	"  --cpuset-cpus LIST       CPUs allowed (0-3,7)\n"
-	"  --cpuset-mems LIST       memory nodes allowed\n"
-	"  --blkio-weight N         block I/O weight 10-1000 (converted on v2)\n"
-	"Options override the same fields of --resources; its devices are left as they are\n"
-	"(as runc does).\n";
+    "Usage: oci-update [--resources FILE|-] [OPTIONS] ID\n"
+    "Apply new limits to the cgroup of container ID, live.\n"
+    "\n"
+    "  -r, --resources FILE|-   a linux.resources object (JSON) from FILE or stdin\n"
+    "  --memory N               memory limit (bytes, or 64M, 1G; -1 unlimited)\n"
+    "  --memory-reservation N   memory soft limit\n"
+    "  --memory-swap N          memory+swap limit (-1 unlimited)\n"
+    "  --pids-limit N           maximum number of processes (-1 unlimited)\n"
+    "  --cpu-quota N            CPU time in microseconds per period (-1 unlimited)\n"
+    "  --cpu-period N           CFS period in microseconds\n"
+    "  --cpu-shares N           relative CPU weight (v1 shares; converted on v2)\n"
+    "  --cpu-rt-period N        realtime period (v1)\n"
+    "  --cpu-rt-runtime N       realtime runtime (v1)\n"
+    "  --cpuset-cpus LIST       CPUs allowed (0-3,7)\n"
+    "  --cpuset-mems LIST       memory nodes allowed\n"
+    "  --blkio-weight N         block I/O weight 10-1000 (converted on v2)\n"
+    "Options override the same fields of --resources; its devices are left as they are\n"
+    "(as runc does).\n";
 
 enum {
 	OPT_MEMORY = 256,
@@ -62,20 +62,20 @@ static int num_opt(const char *name, const char *v, bool size, int64_t *ret)
 int oci_update_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"resources", required_argument, NULL, 'r'},
-		{"memory", required_argument, NULL, OPT_MEMORY},
-		{"memory-reservation", required_argument, NULL, OPT_MEMORY_RES},
-		{"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-		{"pids-limit", required_argument, NULL, OPT_PIDS},
-		{"cpu-quota", required_argument, NULL, OPT_QUOTA},
-		{"cpu-period", required_argument, NULL, OPT_PERIOD},
-		{"cpu-shares", required_argument, NULL, OPT_SHARES},
-		{"cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD},
-		{"cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME},
-		{"cpuset-cpus", required_argument, NULL, OPT_CPUS},
-		{"cpuset-mems", required_argument, NULL, OPT_MEMS},
-		{"blkio-weight", required_argument, NULL, OPT_BLKIO},
-		{NULL, 0, NULL, 0},
+	    {"resources", required_argument, NULL, 'r'},
+	    {"memory", required_argument, NULL, OPT_MEMORY},
+	    {"memory-reservation", required_argument, NULL, OPT_MEMORY_RES},
+	    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+	    {"pids-limit", required_argument, NULL, OPT_PIDS},
+	    {"cpu-quota", required_argument, NULL, OPT_QUOTA},
+	    {"cpu-period", required_argument, NULL, OPT_PERIOD},
+	    {"cpu-shares", required_argument, NULL, OPT_SHARES},
+	    {"cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD},
+	    {"cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME},
+	    {"cpuset-cpus", required_argument, NULL, OPT_CPUS},
+	    {"cpuset-mems", required_argument, NULL, OPT_MEMS},
+	    {"blkio-weight", required_argument, NULL, OPT_BLKIO},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ob_resources res;
 	memset(&res, 0, sizeof(res));
@@ -148,7 +148,8 @@ int oci_update_main(int argc, char **argv)
 			else if (set[i].opt == OPT_SHARES)
 				res.cpu.has_shares = true, res.cpu.shares = (uint64_t)v;
 			else if (set[i].opt == OPT_RT_PERIOD)
-				res.cpu.has_realtime_period = true, res.cpu.realtime_period = (uint64_t)v;
+				res.cpu.has_realtime_period = true,
+				res.cpu.realtime_period = (uint64_t)v;
 			else
 				res.cpu.has_realtime_runtime = true, res.cpu.realtime_runtime = v;
 			break;
@@ -167,7 +168,8 @@ int oci_update_main(int argc, char **argv)
 			if (num_opt(name, val, false, &v))
 				return OB_EXIT_USAGE;
 			if (v < 10 || v > 1000)
-				return ob_usage_error("--blkio-weight: `%s` is outside 10-1000", val);
+				return ob_usage_error("--blkio-weight: `%s` is outside 10-1000",
+						      val);
 			res.has_blkio = true;
 			res.blkio.has_weight = true;
 			res.blkio.weight = (uint16_t)v;

@@ -10,11 +10,11 @@
 #include "../core/rootfs.h"
 
 const char pivot_helper_usage[] =
-	"Usage: pivot-helper [--no-pivot] [--move-mounts] NEWROOT [CMD [ARG...]]\n"
-	"Make NEWROOT the root filesystem and exec CMD (default /sbin/init) there:\n"
-	"pivot_root and detach the old root, or MS_MOVE + chroot with --no-pivot or when the\n"
-	"current root is rootfs/ramfs (as switch_root). --move-mounts first moves /dev, /proc,\n"
-	"/sys and /run into NEWROOT. Exits 126/127 when CMD cannot run.\n";
+    "Usage: pivot-helper [--no-pivot] [--move-mounts] NEWROOT [CMD [ARG...]]\n"
+    "Make NEWROOT the root filesystem and exec CMD (default /sbin/init) there:\n"
+    "pivot_root and detach the old root, or MS_MOVE + chroot with --no-pivot or when the\n"
+    "current root is rootfs/ramfs (as switch_root). --move-mounts first moves /dev, /proc,\n"
+    "/sys and /run into NEWROOT. Exits 126/127 when CMD cannot run.\n";
 
 int pivot_helper_main(int argc, char **argv)
 {
@@ -77,7 +77,8 @@ int pivot_helper_main(int argc, char **argv)
 		ob_log_error("%s", err.msg);
 		/* (the pivot may have changed into NEWROOT: the absolute path) */
 		if (bound && umount2(abs_root, MNT_DETACH) < 0)
-			ob_log_warn("undo the bind of `%s` on itself: %s", newroot, strerror(errno));
+			ob_log_warn("undo the bind of `%s` on itself: %s", newroot,
+				    strerror(errno));
 		return OB_EXIT_FAIL;
 	}
 	extern char **environ;

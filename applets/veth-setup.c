@@ -9,51 +9,65 @@
 #include "applet.h"
 
 const char veth_setup_usage[] =
-	"Usage: veth-setup add (--netns PID|PATH | --container ID) [OPTIONS]\n"
-	"       veth-setup del --host-if NAME | --netns PID|PATH --if NAME\n"
-	"       veth-setup show --netns PID|PATH [--if NAME]\n"
-	"       veth-setup move --netns PID|PATH --dev DEV [--if NAME] [--back]\n"
-	"       CNI_COMMAND=ADD|DEL|CHECK|VERSION|GC|STATUS veth-setup < netconf.json\n\n"
-	"Create a veth pair with one end in a network namespace, configure both ends, and\n"
-	"print what was made as JSON. Any failure removes what was made.\n\n"
-	"  --netns PID|PATH    the target namespace (/proc/PID/ns/net or a path, /run/netns/X)\n"
-	"  --container ID      the namespace of the init of container ID (global --root)\n"
-	"  --host-if NAME      host end (default: veth + 8 random hex digits)\n"
-	"  --if NAME           end in the namespace (default eth0)\n"
-	"  --addr CIDR         address of the namespace end (IPv4 or IPv6; repeatable)\n"
-	"  --host-addr CIDR    address of the host end (repeatable)\n"
-	"  --gateway IP        default route via IP in the namespace\n"
-	"  --route CIDR[,via IP]  route in the namespace, via a gateway or on-link (repeatable)\n"
-	"  --mtu N             MTU of both ends\n"
-	"  --mac MAC           MAC address of the namespace end\n"
-	"  --bridge BR         attach the host end to bridge BR\n"
-	"  --bridge-create     create BR when it does not exist\n"
-	"  --dev DEV, --back   move: host device DEV into the namespace as NAME (default DEV,\n"
-	"                      \"%d\" lets the kernel number it) with its permanent addresses, as\n"
-	"                      linux.netDevices; --back returns NAME to the host as DEV\n\n"
-	"As an OCI hook (createRuntime): with no --netns and stdin not a terminal, the state\n"
-	"JSON on stdin gives the pid. As a CNI plugin, install a symlink named veth-setup in a\n"
-	"CNI_PATH directory and use \"type\": \"veth-setup\" (see netutil/cni.c for the fields).\n";
+    "Usage: veth-setup add (--netns PID|PATH | --container ID) [OPTIONS]\n"
+    "       veth-setup del --host-if NAME | --netns PID|PATH --if NAME\n"
+    "       veth-setup show --netns PID|PATH [--if NAME]\n"
+    "       veth-setup move --netns PID|PATH --dev DEV [--if NAME] [--back]\n"
+    "       CNI_COMMAND=ADD|DEL|CHECK|VERSION|GC|STATUS veth-setup < netconf.json\n\n"
+    "Create a veth pair with one end in a network namespace, configure both ends, and\n"
+    "print what was made as JSON. Any failure removes what was made.\n\n"
+    "  --netns PID|PATH    the target namespace (/proc/PID/ns/net or a path, /run/netns/X)\n"
+    "  --container ID      the namespace of the init of container ID (global --root)\n"
+    "  --host-if NAME      host end (default: veth + 8 random hex digits)\n"
+    "  --if NAME           end in the namespace (default eth0)\n"
+    "  --addr CIDR         address of the namespace end (IPv4 or IPv6; repeatable)\n"
+    "  --host-addr CIDR    address of the host end (repeatable)\n"
+    "  --gateway IP        default route via IP in the namespace\n"
+    "  --route CIDR[,via IP]  route in the namespace, via a gateway or on-link (repeatable)\n"
+    "  --mtu N             MTU of both ends\n"
+    "  --mac MAC           MAC address of the namespace end\n"
+    "  --bridge BR         attach the host end to bridge BR\n"
+    "  --bridge-create     create BR when it does not exist\n"
+    "  --dev DEV, --back   move: host device DEV into the namespace as NAME (default DEV,\n"
+    "                      \"%d\" lets the kernel number it) with its permanent addresses, as\n"
+    "                      linux.netDevices; --back returns NAME to the host as DEV\n\n"
+    "As an OCI hook (createRuntime): with no --netns and stdin not a terminal, the state\n"
+    "JSON on stdin gives the pid. As a CNI plugin, install a symlink named veth-setup in a\n"
+    "CNI_PATH directory and use \"type\": \"veth-setup\" (see netutil/cni.c for the fields).\n";
 
-enum { OPT_NETNS = 256, OPT_CONTAINER, OPT_HOST_IF, OPT_IF, OPT_ADDR, OPT_HOST_ADDR, OPT_GATEWAY,
-       OPT_ROUTE, OPT_MTU, OPT_MAC, OPT_BRIDGE, OPT_BRIDGE_CREATE, OPT_DEV, OPT_BACK };
+enum {
+	OPT_NETNS = 256,
+	OPT_CONTAINER,
+	OPT_HOST_IF,
+	OPT_IF,
+	OPT_ADDR,
+	OPT_HOST_ADDR,
+	OPT_GATEWAY,
+	OPT_ROUTE,
+	OPT_MTU,
+	OPT_MAC,
+	OPT_BRIDGE,
+	OPT_BRIDGE_CREATE,
+	OPT_DEV,
+	OPT_BACK
+};
 
 static const struct option longopts[] = {
-	{"netns", required_argument, NULL, OPT_NETNS},
-	{"container", required_argument, NULL, OPT_CONTAINER},
-	{"host-if", required_argument, NULL, OPT_HOST_IF},
-	{"if", required_argument, NULL, OPT_IF},
-	{"addr", required_argument, NULL, OPT_ADDR},
-	{"host-addr", required_argument, NULL, OPT_HOST_ADDR},
-	{"gateway", required_argument, NULL, OPT_GATEWAY},
-	{"route", required_argument, NULL, OPT_ROUTE},
-	{"mtu", required_argument, NULL, OPT_MTU},
-	{"mac", required_argument, NULL, OPT_MAC},
-	{"bridge", required_argument, NULL, OPT_BRIDGE},
-	{"bridge-create", no_argument, NULL, OPT_BRIDGE_CREATE},
-	{"dev", required_argument, NULL, OPT_DEV},
-	{"back", no_argument, NULL, OPT_BACK},
-	{NULL, 0, NULL, 0},
+    {"netns", required_argument, NULL, OPT_NETNS},
+    {"container", required_argument, NULL, OPT_CONTAINER},
+    {"host-if", required_argument, NULL, OPT_HOST_IF},
+    {"if", required_argument, NULL, OPT_IF},
+    {"addr", required_argument, NULL, OPT_ADDR},
+    {"host-addr", required_argument, NULL, OPT_HOST_ADDR},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"route", required_argument, NULL, OPT_ROUTE},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"mac", required_argument, NULL, OPT_MAC},
+    {"bridge", required_argument, NULL, OPT_BRIDGE},
+    {"bridge-create", no_argument, NULL, OPT_BRIDGE_CREATE},
+    {"dev", required_argument, NULL, OPT_DEV},
+    {"back", no_argument, NULL, OPT_BACK},
+    {NULL, 0, NULL, 0},
 };
 
 struct args {
@@ -89,7 +103,9 @@ static int parse_route(const char *s, struct ob_net_route_req *ret, struct ob_er
 		if (streq(buf, "default"))
 			rt.dst.family = rt.gw.family;
 		if (rt.gw.family != rt.dst.family)
-			return ob_error_msg(err, EINVAL, "--route `%s`: destination and gateway families differ", s);
+			return ob_error_msg(err, EINVAL,
+					    "--route `%s`: destination and gateway families differ",
+					    s);
 		rt.has_gw = true;
 	}
 	*ret = rt;
@@ -104,16 +120,37 @@ static int parse_args(int argc, char **argv, struct args *a)
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		int r = 0;
 		switch (c) {
-		case OPT_NETNS: a->netns = optarg; break;
-		case OPT_CONTAINER: a->container = optarg; break;
-		case OPT_HOST_IF: a->host_if = optarg; break;
-		case OPT_IF: a->ifname = optarg; a->if_given = true; break;
-		case OPT_DEV: a->dev = optarg; break;
-		case OPT_BACK: a->back = true; break;
-		case OPT_GATEWAY: a->gateway = optarg; break;
-		case OPT_MAC: a->mac = optarg; break;
-		case OPT_BRIDGE: a->bridge = optarg; break;
-		case OPT_BRIDGE_CREATE: a->bridge_create = true; break;
+		case OPT_NETNS:
+			a->netns = optarg;
+			break;
+		case OPT_CONTAINER:
+			a->container = optarg;
+			break;
+		case OPT_HOST_IF:
+			a->host_if = optarg;
+			break;
+		case OPT_IF:
+			a->ifname = optarg;
+			a->if_given = true;
+			break;
+		case OPT_DEV:
+			a->dev = optarg;
+			break;
+		case OPT_BACK:
+			a->back = true;
+			break;
+		case OPT_GATEWAY:
+			a->gateway = optarg;
+			break;
+		case OPT_MAC:
+			a->mac = optarg;
+			break;
+		case OPT_BRIDGE:
+			a->bridge = optarg;
+			break;
+		case OPT_BRIDGE_CREATE:
+			a->bridge_create = true;
+			break;
 		case OPT_ADDR:
 			if (a->naddrs == ARRAY_SIZE(a->addrs))
 				return ob_usage_error("too many --addr");
@@ -132,7 +169,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_MTU: {
 			uint32_t v;
 			if (ob_parse_uint32(optarg, &v) < 0 || v < 68 || v > 65535)
-				return ob_usage_error("--mtu `%s`: not a number in 68..65535", optarg);
+				return ob_usage_error("--mtu `%s`: not a number in 68..65535",
+						      optarg);
 			a->mtu = v;
 			break;
 		}
@@ -155,7 +193,8 @@ static int open_target(const struct args *a, int *ret_fd, char **ret_name, struc
 		if (r < 0)
 			return r;
 		if (!ob_state_init_alive(st))
-			return ob_error_msg(err, ESRCH, "container `%s` is %s: it has no network namespace",
+			return ob_error_msg(err, ESRCH,
+					    "container `%s` is %s: it has no network namespace",
 					    a->container, ob_status_name(ob_state_status(st)));
 		r = ob_ns_open_pid(st->pid, OB_NS_NETWORK, ret_fd, err);
 		/* the pid could have died and been reused between the check and the open */
@@ -187,10 +226,12 @@ static int cmd_add(struct args *a)
 	char pidbuf[16];
 	if (!a->netns && !a->container) {
 		if (isatty(STDIN_FILENO))
-			return ob_usage_error("add needs --netns or --container (or the OCI state on stdin)");
+			return ob_usage_error(
+			    "add needs --netns or --container (or the OCI state on stdin)");
 		_cleanup_free_ char *state = NULL;
 		pid_t pid;
-		if (ob_read_fd(STDIN_FILENO, &state, NULL, &err) < 0 || ob_oci_state_pid(state, &pid, &err) < 0)
+		if (ob_read_fd(STDIN_FILENO, &state, NULL, &err) < 0 ||
+		    ob_oci_state_pid(state, &pid, &err) < 0)
 			return fail(&err);
 		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
 		a->netns = pidbuf;
@@ -224,20 +265,20 @@ static int cmd_add(struct args *a)
 	if (open_target(a, &nsfd, &nsname, &err) < 0)
 		return fail(&err);
 	struct ob_veth_setup s = {
-		.host_nsfd = -1,
-		.ctr_nsfd = nsfd,
-		.host_if = a->host_if,
-		.ctr_if = a->ifname,
-		.addrs = a->addrs,
-		.naddrs = a->naddrs,
-		.host_addrs = a->host_addrs,
-		.nhost_addrs = a->nhost_addrs,
-		.routes = a->routes,
-		.nroutes = a->nroutes,
-		.mtu = a->mtu,
-		.mac = a->mac ? mac : NULL,
-		.bridge = a->bridge,
-		.bridge_create = a->bridge_create,
+	    .host_nsfd = -1,
+	    .ctr_nsfd = nsfd,
+	    .host_if = a->host_if,
+	    .ctr_if = a->ifname,
+	    .addrs = a->addrs,
+	    .naddrs = a->naddrs,
+	    .host_addrs = a->host_addrs,
+	    .nhost_addrs = a->nhost_addrs,
+	    .routes = a->routes,
+	    .nroutes = a->nroutes,
+	    .mtu = a->mtu,
+	    .mac = a->mac ? mac : NULL,
+	    .bridge = a->bridge,
+	    .bridge_create = a->bridge_create,
 	};
 	if (ob_veth_setup(&s, &err) < 0)
 		return fail(&err);
@@ -245,7 +286,8 @@ static int cmd_add(struct args *a)
 	_cleanup_nl_ struct ob_nl *hnl = NULL, *cnl = NULL;
 	struct ob_net_info hi = {0}, ci = {0};
 	if (ob_nl_open(-1, &hnl, &err) < 0 || ob_nl_open(nsfd, &cnl, &err) < 0 ||
-	    ob_net_show(hnl, a->host_if, &hi, &err) < 0 || ob_net_show(cnl, a->ifname, &ci, &err) < 0) {
+	    ob_net_show(hnl, a->host_if, &hi, &err) < 0 ||
+	    ob_net_show(cnl, a->ifname, &ci, &err) < 0) {
 		ob_net_info_free(&hi);
 		return fail(&err);
 	}
@@ -288,7 +330,8 @@ static int cmd_show(struct args *a, bool only_if)
 		return fail(&err);
 	_cleanup_nl_ struct ob_nl *nl = NULL;
 	struct ob_net_info info = {0};
-	if (ob_nl_open(nsfd, &nl, &err) < 0 || ob_net_show(nl, only_if ? a->ifname : NULL, &info, &err) < 0)
+	if (ob_nl_open(nsfd, &nl, &err) < 0 ||
+	    ob_net_show(nl, only_if ? a->ifname : NULL, &info, &err) < 0)
 		return fail(&err);
 	_cleanup_free_ char *json = ob_net_info_json(&info);
 	printf("%s\n", json);
@@ -305,8 +348,10 @@ static int cmd_move(struct args *a)
 	_cleanup_free_ char *nsname = NULL;
 	if (open_target(a, &nsfd, &nsname, &err) < 0)
 		return fail(&err);
-	struct ob_net_device d = {.host_name = (char *)a->dev, .name = a->if_given ? (char *)a->ifname : NULL};
-	int r = a->back ? ob_net_devices_move_out(nsfd, &d, 1, &err) : ob_net_devices_move_in(nsfd, &d, 1, &err);
+	struct ob_net_device d = {.host_name = (char *)a->dev,
+				  .name = a->if_given ? (char *)a->ifname : NULL};
+	int r = a->back ? ob_net_devices_move_out(nsfd, &d, 1, &err)
+			: ob_net_devices_move_in(nsfd, &d, 1, &err);
 	return r < 0 ? fail(&err) : OB_EXIT_OK;
 }
 

@@ -12,8 +12,9 @@ static int names_to_mask(char **names, const char *set, uint64_t *ret, struct ob
 	for (char **n = names; n && *n; n++) {
 		cap_value_t v;
 		if (cap_from_name(*n, &v) < 0 || v < 0 || v > 63)
-			return ob_error_msg(err, EINVAL, "process.capabilities.%s: unknown capability `%s`",
-					    set, *n);
+			return ob_error_msg(err, EINVAL,
+					    "process.capabilities.%s: unknown capability `%s`", set,
+					    *n);
 		m |= 1ULL << v;
 	}
 	*ret = m;

@@ -20,16 +20,17 @@
  * tree, not in the uapi headers). */
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	return (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+	return (struct bpf_insn){
+	    .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 }
-#define LDX_W(dst, src, off) insn(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
-#define MOV64_REG(dst, src) insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
-#define MOV64_IMM(dst, imm) insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
-#define AND32_IMM(dst, imm) insn(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, imm)
-#define RSH32_IMM(dst, imm) insn(BPF_ALU | BPF_RSH | BPF_K, dst, 0, 0, imm)
+#define LDX_W(dst, src, off)   insn(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
+#define MOV64_REG(dst, src)    insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
+#define MOV64_IMM(dst, imm)    insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
+#define AND32_IMM(dst, imm)    insn(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, imm)
+#define RSH32_IMM(dst, imm)    insn(BPF_ALU | BPF_RSH | BPF_K, dst, 0, 0, imm)
 #define JNE_IMM(dst, imm, off) insn(BPF_JMP | BPF_JNE | BPF_K, dst, 0, off, imm)
 #define JEQ_IMM(dst, imm, off) insn(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, off, imm)
-#define EXIT() insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define EXIT()		       insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 struct prog {
 	struct bpf_insn *v;
@@ -48,7 +49,9 @@ static int access_bits(const char *acc)
 	if (!acc || !*acc)
 		acc = "rwm";
 	for (const char *c = acc; *c; c++)
-		bits |= *c == 'r' ? BPF_DEVCG_ACC_READ : *c == 'w' ? BPF_DEVCG_ACC_WRITE : BPF_DEVCG_ACC_MKNOD;
+		bits |= *c == 'r'   ? BPF_DEVCG_ACC_READ
+			: *c == 'w' ? BPF_DEVCG_ACC_WRITE
+				    : BPF_DEVCG_ACC_MKNOD;
 	return bits;
 }
 
@@ -136,8 +139,9 @@ int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *ru
 	}
 	free(p.v);
 	if (prog < 0)
-		return ob_error(err, saved, "linux.resources.devices: load the device program "
-					    "(bpf BPF_PROG_LOAD)");
+		return ob_error(err, saved,
+				"linux.resources.devices: load the device program "
+				"(bpf BPF_PROG_LOAD)");
 
 	/* The programs attached before (an update replaces them, after the new one is in). */
 	uint32_t ids[64];
@@ -156,8 +160,9 @@ int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *ru
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &attr) < 0)
-		return ob_error(err, errno, "linux.resources.devices: attach the device program to %s "
-					    "(bpf BPF_PROG_ATTACH)",
+		return ob_error(err, errno,
+				"linux.resources.devices: attach the device program to %s "
+				"(bpf BPF_PROG_ATTACH)",
 				dir);
 	for (uint32_t i = 0; i < old && i < ARRAY_SIZE(ids); i++) {
 		memset(&attr, 0, sizeof(attr));
@@ -170,7 +175,8 @@ int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *ru
 		attr.attach_bpf_fd = (uint32_t)ofd;
 		attr.attach_type = BPF_CGROUP_DEVICE;
 		if (sys_bpf(BPF_PROG_DETACH, &attr) < 0)
-			ob_log_debug("cgroup: detach old device program %u: %s", ids[i], strerror(errno));
+			ob_log_debug("cgroup: detach old device program %u: %s", ids[i],
+				     strerror(errno));
 	}
 	return 0;
 }

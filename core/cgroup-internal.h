@@ -7,26 +7,26 @@
 
 /* One mounted hierarchy. */
 struct cg_mount {
-	char *mnt;         /* mount point: /sys/fs/cgroup/memory */
-	char **ctrls;      /* v1: controllers as mounted ("cpu", "name=systemd"); v2: available */
+	char *mnt;    /* mount point: /sys/fs/cgroup/memory */
+	char **ctrls; /* v1: controllers as mounted ("cpu", "name=systemd"); v2: available */
 	bool v2;
 };
 
 /* The cgroup in one hierarchy. */
 struct cg_hier {
 	struct cg_mount *m;
-	char *dir;         /* mnt + path */
+	char *dir;	   /* mnt + path */
 	char *created_top; /* topmost directory this object made (rmdir up to it), or NULL */
 };
 
 struct ob_cgroup {
 	enum ob_cgroup_mode mode;
-	char *path;        /* "/ocibox/ID" */
+	char *path; /* "/ocibox/ID" */
 	struct cg_hier *h;
 	size_t n;
 	int v2fd;
-	bool fake;         /* not a cgroupfs: files are created on write */
-	char *top;         /* ob_cgroup_created_top's answer */
+	bool fake; /* not a cgroupfs: files are created on write */
+	char *top; /* ob_cgroup_created_top's answer */
 };
 
 /* The hierarchy in cg holding controller ctrl ("memory"), v1 first, then v2. NULL if none. */
@@ -37,7 +37,7 @@ bool cg_fake(void);
 /* Write value to dir/file: "set FILE to `value` in `dir`: strerror". */
 int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err);
 int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Read dir/file (trailing newline stripped). */
 int cg_read(const struct cg_hier *h, const char *file, char **ret, struct ob_err *err);
 int cg_read_u64(const struct cg_hier *h, const char *file, uint64_t *ret, struct ob_err *err);

@@ -55,8 +55,9 @@ static int need(const struct ob_cgroup *cg, const char *ctrl, const char *what,
 		return 0;
 	const struct cg_hier *v2 = cg_v2(cg);
 	if (cg->mode == OB_CGROUP_V2)
-		return ob_error_msg(err, ENOTSUP, "%s: cgroup v2 controller %s is not available in %s",
-				    what, ctrl, v2 ? v2->m->mnt : "the unified hierarchy");
+		return ob_error_msg(err, ENOTSUP,
+				    "%s: cgroup v2 controller %s is not available in %s", what,
+				    ctrl, v2 ? v2->m->mnt : "the unified hierarchy");
 	return ob_error_msg(err, ENOTSUP, "%s: cgroup v1 controller %s is not mounted", what, ctrl);
 }
 
@@ -150,10 +151,12 @@ static int swap_to_v2(int64_t swap, int64_t mem, int64_t *ret, struct ob_err *er
 		return 0;
 	}
 	if (mem == 0 || mem == -1)
-		return ob_error_msg(err, EINVAL, "memory.swap %" PRId64 " needs a memory.limit", swap);
+		return ob_error_msg(err, EINVAL, "memory.swap %" PRId64 " needs a memory.limit",
+				    swap);
 	if (swap < mem)
 		return ob_error_msg(err, EINVAL,
-				    "memory.swap %" PRId64 " (memory+swap) is below memory.limit %" PRId64,
+				    "memory.swap %" PRId64
+				    " (memory+swap) is below memory.limit %" PRId64,
 				    swap, mem);
 	*ret = swap - mem;
 	return 0;
@@ -245,7 +248,8 @@ static int cpu_v2(const struct cg_hier *h, const struct ob_cpu *c, struct ob_err
 {
 	int r;
 	if (c->has_shares && c->shares != 0 &&
-	    (r = cg_writef(h, "cpu.weight", err, "%" PRIu64, ob_cgroup_shares_to_weight(c->shares))) < 0)
+	    (r = cg_writef(h, "cpu.weight", err, "%" PRIu64,
+			   ob_cgroup_shares_to_weight(c->shares))) < 0)
 		return r;
 	int64_t quota = c->has_quota ? c->quota : 0;
 	uint64_t period = c->has_period ? c->period : 0;
@@ -302,7 +306,7 @@ static int blkio_v1(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 	/* CFQ's blkio.weight is gone from current kernels; BFQ has blkio.bfq.weight. */
 	const char *wfile = cg_has_file(h, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
 	const char *wdfile = cg_has_file(h, "blkio.weight_device") ? "blkio.weight_device"
-								    : "blkio.bfq.weight_device";
+								   : "blkio.bfq.weight_device";
 	if (b->has_weight && b->weight != 0) {
 		if (!cg_has_file(h, wfile))
 			return ob_error_msg(err, ENOTSUP,
@@ -316,27 +320,30 @@ static int blkio_v1(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 	bool leaf = cg_has_file(h, "blkio.leaf_weight");
 	if (b->has_leaf_weight && b->leaf_weight != 0) {
 		if (!leaf)
-			return ob_error_msg(err, ENOTSUP,
-					    "blockIO.leafWeight: %s has no blkio.leaf_weight (CFQ's; "
-					    "the kernel has no CFQ I/O scheduler)",
-					    h->dir);
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "blockIO.leafWeight: %s has no blkio.leaf_weight (CFQ's; "
+			    "the kernel has no CFQ I/O scheduler)",
+			    h->dir);
 		if ((r = cg_writef(h, "blkio.leaf_weight", err, "%u", b->leaf_weight)) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct ob_blkio_device *d = &b->weight_device[i];
 		if (d->has_weight && !cg_has_file(h, wdfile))
-			return ob_error_msg(err, ENOTSUP,
-					    "blockIO.weightDevice[%zu]: %s has neither "
-					    "blkio.weight_device nor blkio.bfq.weight_device (no CFQ or "
-					    "BFQ I/O scheduler)",
-					    i, h->dir);
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "blockIO.weightDevice[%zu]: %s has neither "
+			    "blkio.weight_device nor blkio.bfq.weight_device (no CFQ or "
+			    "BFQ I/O scheduler)",
+			    i, h->dir);
 		if (d->has_leaf_weight && !leaf)
-			return ob_error_msg(err, ENOTSUP,
-					    "blockIO.weightDevice[%zu].leafWeight: %s has no "
-					    "blkio.leaf_weight_device (CFQ's; the kernel has no CFQ I/O "
-					    "scheduler)",
-					    i, h->dir);
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "blockIO.weightDevice[%zu].leafWeight: %s has no "
+			    "blkio.leaf_weight_device (CFQ's; the kernel has no CFQ I/O "
+			    "scheduler)",
+			    i, h->dir);
 		if (d->has_weight && (r = cg_writef(h, wdfile, err, "%" PRId64 ":%" PRId64 " %u",
 						    d->major, d->minor, d->weight)) < 0)
 			return r;
@@ -350,15 +357,16 @@ static int blkio_v1(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 		size_t n;
 		const char *file;
 	} thr[] = {
-		{b->throttle_read_bps, b->n_throttle_read_bps, "blkio.throttle.read_bps_device"},
-		{b->throttle_write_bps, b->n_throttle_write_bps, "blkio.throttle.write_bps_device"},
-		{b->throttle_read_iops, b->n_throttle_read_iops, "blkio.throttle.read_iops_device"},
-		{b->throttle_write_iops, b->n_throttle_write_iops, "blkio.throttle.write_iops_device"},
+	    {b->throttle_read_bps, b->n_throttle_read_bps, "blkio.throttle.read_bps_device"},
+	    {b->throttle_write_bps, b->n_throttle_write_bps, "blkio.throttle.write_bps_device"},
+	    {b->throttle_read_iops, b->n_throttle_read_iops, "blkio.throttle.read_iops_device"},
+	    {b->throttle_write_iops, b->n_throttle_write_iops, "blkio.throttle.write_iops_device"},
 	};
 	for (size_t t = 0; t < ARRAY_SIZE(thr); t++)
 		for (size_t i = 0; i < thr[t].n; i++)
 			if ((r = cg_writef(h, thr[t].file, err, "%" PRId64 ":%" PRId64 " %" PRIu64,
-					   thr[t].d[i].major, thr[t].d[i].minor, thr[t].d[i].rate)) < 0)
+					   thr[t].d[i].major, thr[t].d[i].minor,
+					   thr[t].d[i].rate)) < 0)
 				return r;
 	return 0;
 }
@@ -371,9 +379,9 @@ static int blkio_v2(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 	const char *wfile = bfq ? "io.bfq.weight" : "io.weight";
 	if (b->has_weight && b->weight != 0) {
 		if (!cg_has_file(h, wfile))
-			return ob_error_msg(err, ENOTSUP,
-					    "blockIO.weight: %s has neither io.weight nor io.bfq.weight",
-					    h->dir);
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "blockIO.weight: %s has neither io.weight nor io.bfq.weight", h->dir);
 		uint64_t w = bfq ? b->weight : ob_cgroup_blkio_to_io_weight(b->weight);
 		if ((r = cg_writef(h, wfile, err, "default %" PRIu64, w)) < 0)
 			return r;
@@ -393,10 +401,10 @@ static int blkio_v2(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 		size_t n;
 		const char *key;
 	} thr[] = {
-		{b->throttle_read_bps, b->n_throttle_read_bps, "rbps"},
-		{b->throttle_write_bps, b->n_throttle_write_bps, "wbps"},
-		{b->throttle_read_iops, b->n_throttle_read_iops, "riops"},
-		{b->throttle_write_iops, b->n_throttle_write_iops, "wiops"},
+	    {b->throttle_read_bps, b->n_throttle_read_bps, "rbps"},
+	    {b->throttle_write_bps, b->n_throttle_write_bps, "wbps"},
+	    {b->throttle_read_iops, b->n_throttle_read_iops, "riops"},
+	    {b->throttle_write_iops, b->n_throttle_write_iops, "wiops"},
 	};
 	for (size_t t = 0; t < ARRAY_SIZE(thr); t++)
 		for (size_t i = 0; i < thr[t].n; i++) {
@@ -407,8 +415,8 @@ static int blkio_v2(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 				snprintf(v, sizeof(v), "max");
 			else
 				snprintf(v, sizeof(v), "%" PRIu64, d->rate);
-			if ((r = cg_writef(h, "io.max", err, "%" PRId64 ":%" PRId64 " %s=%s", d->major,
-					   d->minor, thr[t].key, v)) < 0)
+			if ((r = cg_writef(h, "io.max", err, "%" PRId64 ":%" PRId64 " %s=%s",
+					   d->major, d->minor, thr[t].key, v)) < 0)
 				return r;
 		}
 	return 0;
@@ -416,8 +424,9 @@ static int blkio_v2(const struct cg_hier *h, const struct ob_blkio *b, struct ob
 
 static bool blkio_set(const struct ob_blkio *b)
 {
-	return b->has_weight || b->has_leaf_weight || b->n_weight_device || b->n_throttle_read_bps ||
-	       b->n_throttle_write_bps || b->n_throttle_read_iops || b->n_throttle_write_iops;
+	return b->has_weight || b->has_leaf_weight || b->n_weight_device ||
+	       b->n_throttle_read_bps || b->n_throttle_write_bps || b->n_throttle_read_iops ||
+	       b->n_throttle_write_iops;
 }
 
 static int apply_blkio(const struct ob_cgroup *cg, const struct ob_blkio *b, struct ob_err *err)
@@ -426,8 +435,8 @@ static int apply_blkio(const struct ob_cgroup *cg, const struct ob_blkio *b, str
 	if (!h)
 		h = cg_find(cg, "io");
 	if (!h)
-		return need(cg, cg->mode == OB_CGROUP_V2 ? "io" : "blkio", "linux.resources.blockIO",
-			    &h, err);
+		return need(cg, cg->mode == OB_CGROUP_V2 ? "io" : "blkio",
+			    "linux.resources.blockIO", &h, err);
 	return h->m->v2 ? blkio_v2(h, b, err) : blkio_v1(h, b, err);
 }
 
@@ -443,14 +452,16 @@ static int apply_hugetlb(const struct ob_cgroup *cg, const struct ob_resources *
 	for (size_t i = 0; i < res->n_hugepage_limits; i++) {
 		const struct ob_hugepage_limit *l = &res->hugepage_limits[i];
 		if (!l->page_size || !*l->page_size || strchr(l->page_size, '/'))
-			return ob_error_msg(err, EINVAL, "hugepageLimits[%zu]: invalid pageSize", i);
-		_cleanup_free_ char *file =
-			ob_xasprintf("hugetlb.%s.%s", l->page_size, h->m->v2 ? "max" : "limit_in_bytes");
+			return ob_error_msg(err, EINVAL, "hugepageLimits[%zu]: invalid pageSize",
+					    i);
+		_cleanup_free_ char *file = ob_xasprintf("hugetlb.%s.%s", l->page_size,
+							 h->m->v2 ? "max" : "limit_in_bytes");
 		if (!cg_has_file(h, file))
-			return ob_error_msg(err, ENOTSUP,
-					    "hugepageLimits: page size %s is not supported here (no "
-					    "%s in %s)",
-					    l->page_size, file, h->dir);
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "hugepageLimits: page size %s is not supported here (no "
+			    "%s in %s)",
+			    l->page_size, file, h->dir);
 		if ((r = cg_writef(h, file, err, "%" PRIu64, l->limit)) < 0)
 			return r;
 		/* v2 also limits reservations; keep them in step, as runc does */
@@ -469,9 +480,10 @@ static int apply_network(const struct ob_cgroup *cg, const struct ob_resources *
 	int r;
 	if (res->has_net_class_id) {
 		if (cg->mode == OB_CGROUP_V2)
-			return ob_error_msg(err, ENOTSUP,
-					    "linux.resources.network.classID: cgroup v2 has no net_cls "
-					    "controller");
+			return ob_error_msg(
+			    err, ENOTSUP,
+			    "linux.resources.network.classID: cgroup v2 has no net_cls "
+			    "controller");
 		if ((r = need(cg, "net_cls", "linux.resources.network.classID", &h, err)) < 0)
 			return r;
 		if ((r = cg_writef(h, "net_cls.classid", err, "%u", res->net_class_id)) < 0)
@@ -543,11 +555,12 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 		const struct ob_device_cgroup *d = &res->devices[i];
 		char t = d->type ? d->type : 'a';
 		if (t != 'a' && t != 'b' && t != 'c')
-			return ob_error_msg(err, EINVAL, "linux.resources.devices[%zu].type: `%c`", i, t);
+			return ob_error_msg(err, EINVAL, "linux.resources.devices[%zu].type: `%c`",
+					    i, t);
 		const char *acc = d->access && *d->access ? d->access : "rwm";
 		if (strspn(acc, "rwm") != strlen(acc))
-			return ob_error_msg(err, EINVAL, "linux.resources.devices[%zu].access: `%s`",
-					    i, acc);
+			return ob_error_msg(err, EINVAL,
+					    "linux.resources.devices[%zu].access: `%s`", i, acc);
 	}
 	const struct cg_hier *h = NULL;
 	for (size_t i = 0; i < cg->n && !h; i++)
@@ -577,22 +590,24 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 			char maj[24], min[24], rule[80];
 			dev_num(maj, sizeof(maj), d->has_major, d->major);
 			dev_num(min, sizeof(min), d->has_minor, d->minor);
-			int len = snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type ? d->type : 'a',
-					   maj, min, d->access && *d->access ? d->access : "rwm");
+			int len =
+			    snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type ? d->type : 'a',
+				     maj, min, d->access && *d->access ? d->access : "rwm");
 			int *fd = d->allow ? &fd_allow : &fd_deny;
 			if (*fd < 0) {
 				_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
 				*fd = open(p, O_WRONLY | O_CLOEXEC);
 				if (*fd < 0)
-					return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule,
-							h->dir);
+					return ob_error(err, errno, "set %s to \"%s\" in %s", file,
+							rule, h->dir);
 			}
 			ssize_t n = write(*fd, rule, (size_t)len);
 			if (n < 0)
-				return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule, h->dir);
+				return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule,
+						h->dir);
 			if (n != len)
-				return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file,
-						rule, h->dir);
+				return ob_error(err, EIO, "set %s to \"%s\" in %s: short write",
+						file, rule, h->dir);
 			ob_log_debug("cgroup: %s/%s = %s", h->dir, file, rule);
 		}
 		return 0;
@@ -618,14 +633,15 @@ static int apply_unified(const struct ob_cgroup *cg, const struct ob_resources *
 {
 	const struct cg_hier *v2 = cg_v2(cg);
 	if (!v2)
-		return ob_error_msg(err, ENOTSUP,
-				    "linux.resources.unified needs cgroup v2; this host is cgroup v1");
+		return ob_error_msg(
+		    err, ENOTSUP,
+		    "linux.resources.unified needs cgroup v2; this host is cgroup v1");
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const char *k = res->unified[i].key, *v = res->unified[i].value;
 		const char *dot = k ? strchr(k, '.') : NULL;
 		if (!dot || dot == k || strchr(k, '/') || !v)
-			return ob_error_msg(err, EINVAL, "linux.resources.unified: invalid key `%s`",
-					    k ? k : "");
+			return ob_error_msg(
+			    err, EINVAL, "linux.resources.unified: invalid key `%s`", k ? k : "");
 		_cleanup_free_ char *ctrl = strndup(k, (size_t)(dot - k));
 		if (!streq(ctrl, "cgroup") && cg_find(cg, ctrl) != v2)
 			return ob_error_msg(err, ENOTSUP,
@@ -639,8 +655,7 @@ static int apply_unified(const struct ob_cgroup *cg, const struct ob_resources *
 	return 0;
 }
 
-int ob_cgroup_apply(const struct ob_cgroup *cg, const struct ob_resources *res,
-		    struct ob_err *err)
+int ob_cgroup_apply(const struct ob_cgroup *cg, const struct ob_resources *res, struct ob_err *err)
 {
 	int r;
 	if (!res)
@@ -691,25 +706,26 @@ static int limit_need(const struct ob_cgroup *cg, const char *ctrl, const char *
 	*ret = cg_find(cg, ctrl);
 	if (*ret)
 		return 0;
-	return ob_error_msg(err, ENOTSUP, "%s: controller %s is not in the cgroup's hierarchies", key,
-			    ctrl);
+	return ob_error_msg(err, ENOTSUP, "%s: controller %s is not in the cgroup's hierarchies",
+			    key, ctrl);
 }
 
 /* "rbps=N wbps=max ..." for one device -> v1 throttle files */
-static int io_max_v1(const struct cg_hier *h, const char *key, const char *value, struct ob_err *err)
+static int io_max_v1(const struct cg_hier *h, const char *key, const char *value,
+		     struct ob_err *err)
 {
 	_cleanup_free_ char *copy = ob_xstrdup(value);
 	char *save = NULL, *dev = strtok_r(copy, " ", &save);
 	unsigned maj, min;
 	if (!dev || sscanf(dev, "%u:%u", &maj, &min) != 2)
-		return ob_error_msg(err, EINVAL, "%s: expected \"MAJ:MIN rbps=N ...\", got `%s`", key,
-				    value);
+		return ob_error_msg(err, EINVAL, "%s: expected \"MAJ:MIN rbps=N ...\", got `%s`",
+				    key, value);
 	for (char *t = strtok_r(NULL, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		static const char *const map[][2] = {
-			{"rbps", "blkio.throttle.read_bps_device"},
-			{"wbps", "blkio.throttle.write_bps_device"},
-			{"riops", "blkio.throttle.read_iops_device"},
-			{"wiops", "blkio.throttle.write_iops_device"},
+		    {"rbps", "blkio.throttle.read_bps_device"},
+		    {"wbps", "blkio.throttle.write_bps_device"},
+		    {"riops", "blkio.throttle.read_iops_device"},
+		    {"wiops", "blkio.throttle.write_iops_device"},
 		};
 		char *eq = strchr(t, '=');
 		size_t k;
@@ -763,15 +779,18 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 		uint64_t cur;
 		if ((r = cg_read_u64(h, "memory.limit_in_bytes", &cur, err)) < 0)
 			return r;
-		int64_t memsw = size < 0 || cur >= (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)cur + size;
+		int64_t memsw =
+		    size < 0 || cur >= (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)cur + size;
 		return write_limit(h, "memory.memsw.limit_in_bytes", memsw, err);
 	}
-	if (startswith(key, "hugetlb.") && strlen(key) > 12 && streq(key + strlen(key) - 4, ".max")) {
+	if (startswith(key, "hugetlb.") && strlen(key) > 12 &&
+	    streq(key + strlen(key) - 4, ".max")) {
 		if ((r = parse_size_value(key, value, &size, err)) < 0)
 			return r;
 		if (v2)
 			return write_limit(h, key, size, err);
-		_cleanup_free_ char *f = ob_xasprintf("%.*s.limit_in_bytes", (int)(strlen(key) - 4), key);
+		_cleanup_free_ char *f =
+		    ob_xasprintf("%.*s.limit_in_bytes", (int)(strlen(key) - 4), key);
 		return write_limit(h, f, size, err);
 	}
 	if (streq(key, "pids.max")) {
@@ -785,8 +804,9 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 		uint64_t qv = 0, pv = 0;
 		if (k < 1 || (!streq(q, "max") && parse_u64_value(key, q, &qv, err) < 0) ||
 		    (k == 2 && parse_u64_value(key, p, &pv, err) < 0))
-			return ob_error_msg(err, EINVAL, "%s: expected \"QUOTA|max [PERIOD]\", got `%s`",
-					    key, value);
+			return ob_error_msg(err, EINVAL,
+					    "%s: expected \"QUOTA|max [PERIOD]\", got `%s`", key,
+					    value);
 		if (v2)
 			return cg_write(h, key, value, err);
 		if (k == 2 && (r = cg_writef(h, "cpu.cfs_period_us", err, "%" PRIu64, pv)) < 0)
@@ -814,9 +834,11 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 		if (n < 1 || n > 10000)
 			return ob_error_msg(err, EINVAL, "%s: `%s` is outside 1-10000", key, value);
 		if (v2)
-			return cg_writef(h, cg_has_file(h, "io.weight") ? "io.weight" : "io.bfq.weight",
-					 err, "default %" PRIu64, n);
-		const char *f = cg_has_file(h, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
+			return cg_writef(
+			    h, cg_has_file(h, "io.weight") ? "io.weight" : "io.bfq.weight", err,
+			    "default %" PRIu64, n);
+		const char *f =
+		    cg_has_file(h, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
 		return cg_writef(h, f, err, "%" PRIu64, io_to_blkio_weight(n));
 	}
 	if (streq(key, "io.max"))
@@ -824,6 +846,7 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 	/* Anything else: a file the controller itself has, written as given
 	 * ("cpuset.cpus", "cpu.idle", "memory.swappiness", "memory.oom.group", ...). */
 	if (!cg_has_file(h, key))
-		return ob_error_msg(err, EINVAL, "unknown limit `%s` (no such file in %s)", key, h->dir);
+		return ob_error_msg(err, EINVAL, "unknown limit `%s` (no such file in %s)", key,
+				    h->dir);
 	return cg_write(h, key, value, err);
 }

@@ -61,13 +61,15 @@ bool ob_cgroup_state_frozen(const struct ob_state *st)
  * spec's own when it has any: mknod of anything, the standard character devices, ptys,
  * tun. Without them the usual leading deny-all would leave no /dev/null. */
 #define DEV(t, maj, min, acc)                                                                      \
-	{.allow = true, .type = t, .has_major = (maj) >= 0, .major = maj, .has_minor = (min) >= 0,  \
-	 .minor = min, .access = (char *)acc}
+	{                                                                                          \
+		.allow = true, .type = t, .has_major = (maj) >= 0, .major = maj,                   \
+		.has_minor = (min) >= 0, .minor = min, .access = (char *)acc                       \
+	}
 static const struct ob_device_cgroup default_devices[] = {
-	DEV('c', -1, -1, "m"),  DEV('b', -1, -1, "m"),	 DEV('c', 1, 3, "rwm"),
-	DEV('c', 1, 8, "rwm"),	DEV('c', 1, 7, "rwm"),	 DEV('c', 5, 0, "rwm"),
-	DEV('c', 1, 5, "rwm"),	DEV('c', 1, 9, "rwm"),	 DEV('c', 136, -1, "rwm"),
-	DEV('c', 5, 2, "rwm"),	DEV('c', 10, 200, "rwm"),
+    DEV('c', -1, -1, "m"), DEV('b', -1, -1, "m"),    DEV('c', 1, 3, "rwm"),
+    DEV('c', 1, 8, "rwm"), DEV('c', 1, 7, "rwm"),    DEV('c', 5, 0, "rwm"),
+    DEV('c', 1, 5, "rwm"), DEV('c', 1, 9, "rwm"),    DEV('c', 136, -1, "rwm"),
+    DEV('c', 5, 2, "rwm"), DEV('c', 10, 200, "rwm"),
 };
 
 int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec, struct ob_err *err)
@@ -75,7 +77,8 @@ int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 	struct ob_resources res = spec->linux_.resources; /* shallow: only devices change */
 	_cleanup_free_ struct ob_device_cgroup *devs = NULL;
 	if (res.n_devices) {
-		size_t n = res.n_devices + ARRAY_SIZE(default_devices) + spec->linux_.n_devices, k = 0;
+		size_t n = res.n_devices + ARRAY_SIZE(default_devices) + spec->linux_.n_devices,
+		       k = 0;
 		devs = ob_xcalloc(n, sizeof(*devs));
 		for (size_t i = 0; i < res.n_devices; i++)
 			devs[k++] = res.devices[i];
@@ -86,10 +89,13 @@ int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 			const struct ob_device *d = &spec->linux_.devices[i];
 			if (d->type != 'c' && d->type != 'b' && d->type != 'u')
 				continue;
-			devs[k++] = (struct ob_device_cgroup){
-				.allow = true, .type = d->type == 'b' ? 'b' : 'c', .has_major = true,
-				.major = d->major, .has_minor = true, .minor = d->minor,
-				.access = (char *)"rwm"};
+			devs[k++] = (struct ob_device_cgroup){.allow = true,
+							      .type = d->type == 'b' ? 'b' : 'c',
+							      .has_major = true,
+							      .major = d->major,
+							      .has_minor = true,
+							      .minor = d->minor,
+							      .access = (char *)"rwm"};
 		}
 		res.devices = devs;
 		res.n_devices = k;

@@ -41,9 +41,10 @@ static void raw_stats(const struct cg_hier *h, struct ob_cgroup_stats *st)
 		if (!sp)
 			continue;
 		*sp = '\0';
-		st->memory.raw = ob_xrealloc(st->memory.raw, (st->memory.n_raw + 1) * sizeof(*st->memory.raw));
-		st->memory.raw[st->memory.n_raw++] =
-			(struct ob_cgroup_kv){.key = ob_xstrdup(l), .value = strtoull(sp + 1, NULL, 10)};
+		st->memory.raw =
+		    ob_xrealloc(st->memory.raw, (st->memory.n_raw + 1) * sizeof(*st->memory.raw));
+		st->memory.raw[st->memory.n_raw++] = (struct ob_cgroup_kv){
+		    .key = ob_xstrdup(l), .value = strtoull(sp + 1, NULL, 10)};
 	}
 }
 
@@ -55,16 +56,16 @@ static void memory_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st)
 	st->memory.present = true;
 	if (h->m->v2) {
 		st->memory.usage = (struct ob_cgroup_mem_data){
-			.usage = rd(h, "memory.current"),
-			.max_usage = rd(h, "memory.peak"),
-			.limit = rd(h, "memory.max"),
-			.failcnt = kv_file(h, "memory.events", "max"),
+		    .usage = rd(h, "memory.current"),
+		    .max_usage = rd(h, "memory.peak"),
+		    .limit = rd(h, "memory.max"),
+		    .failcnt = kv_file(h, "memory.events", "max"),
 		};
 		st->memory.swap = (struct ob_cgroup_mem_data){
-			.usage = rd(h, "memory.swap.current"),
-			.max_usage = rd(h, "memory.swap.peak"),
-			.limit = rd(h, "memory.swap.max"),
-			.failcnt = kv_file(h, "memory.swap.events", "max"),
+		    .usage = rd(h, "memory.swap.current"),
+		    .max_usage = rd(h, "memory.swap.peak"),
+		    .limit = rd(h, "memory.swap.max"),
+		    .failcnt = kv_file(h, "memory.swap.events", "max"),
 		};
 		st->memory.oom_kill = kv_file(h, "memory.events", "oom_kill");
 		raw_stats(h, st);
@@ -74,22 +75,22 @@ static void memory_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st)
 		return;
 	}
 	st->memory.usage = (struct ob_cgroup_mem_data){
-		.usage = rd(h, "memory.usage_in_bytes"),
-		.max_usage = rd(h, "memory.max_usage_in_bytes"),
-		.limit = rd(h, "memory.limit_in_bytes"),
-		.failcnt = rd(h, "memory.failcnt"),
+	    .usage = rd(h, "memory.usage_in_bytes"),
+	    .max_usage = rd(h, "memory.max_usage_in_bytes"),
+	    .limit = rd(h, "memory.limit_in_bytes"),
+	    .failcnt = rd(h, "memory.failcnt"),
 	};
 	st->memory.swap = (struct ob_cgroup_mem_data){
-		.usage = rd(h, "memory.memsw.usage_in_bytes"),
-		.max_usage = rd(h, "memory.memsw.max_usage_in_bytes"),
-		.limit = rd(h, "memory.memsw.limit_in_bytes"),
-		.failcnt = rd(h, "memory.memsw.failcnt"),
+	    .usage = rd(h, "memory.memsw.usage_in_bytes"),
+	    .max_usage = rd(h, "memory.memsw.max_usage_in_bytes"),
+	    .limit = rd(h, "memory.memsw.limit_in_bytes"),
+	    .failcnt = rd(h, "memory.memsw.failcnt"),
 	};
 	st->memory.kernel = (struct ob_cgroup_mem_data){
-		.usage = rd(h, "memory.kmem.usage_in_bytes"),
-		.max_usage = rd(h, "memory.kmem.max_usage_in_bytes"),
-		.limit = rd(h, "memory.kmem.limit_in_bytes"),
-		.failcnt = rd(h, "memory.kmem.failcnt"),
+	    .usage = rd(h, "memory.kmem.usage_in_bytes"),
+	    .max_usage = rd(h, "memory.kmem.max_usage_in_bytes"),
+	    .limit = rd(h, "memory.kmem.limit_in_bytes"),
+	    .failcnt = rd(h, "memory.kmem.failcnt"),
 	};
 	st->memory.oom_kill = kv_file(h, "memory.oom_control", "oom_kill");
 	raw_stats(h, st);
@@ -129,9 +130,10 @@ static void cpu_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st)
 		_cleanup_free_ char *pc = NULL;
 		if (cg_read(acct, "cpuacct.usage_percpu", &pc, NULL) == 0) {
 			char *save = NULL;
-			for (char *w = strtok_r(pc, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
-				st->cpu.percpu = ob_xrealloc(st->cpu.percpu,
-							     (st->cpu.n_percpu + 1) * sizeof(uint64_t));
+			for (char *w = strtok_r(pc, " \n", &save); w;
+			     w = strtok_r(NULL, " \n", &save)) {
+				st->cpu.percpu = ob_xrealloc(
+				    st->cpu.percpu, (st->cpu.n_percpu + 1) * sizeof(uint64_t));
 				st->cpu.percpu[st->cpu.n_percpu++] = strtoull(w, NULL, 10);
 			}
 		}
@@ -193,11 +195,11 @@ static void blkio_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st)
 	st->blkio.present = true;
 	if (!h->m->v2) {
 		const char *sb = cg_has_file(h, "blkio.io_service_bytes_recursive")
-					 ? "blkio.io_service_bytes_recursive"
-					 : "blkio.throttle.io_service_bytes_recursive";
+				     ? "blkio.io_service_bytes_recursive"
+				     : "blkio.throttle.io_service_bytes_recursive";
 		const char *sv = cg_has_file(h, "blkio.io_serviced_recursive")
-					 ? "blkio.io_serviced_recursive"
-					 : "blkio.throttle.io_serviced_recursive";
+				     ? "blkio.io_serviced_recursive"
+				     : "blkio.throttle.io_serviced_recursive";
 		blkio_v1_file(h, sb, &st->blkio.service_bytes, &st->blkio.n_service_bytes);
 		blkio_v1_file(h, sv, &st->blkio.serviced, &st->blkio.n_serviced);
 		return;
@@ -230,7 +232,8 @@ static void blkio_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st)
 				wi = v;
 		}
 		blk_add(&st->blkio.service_bytes, &st->blkio.n_service_bytes, maj, min, "Read", rb);
-		blk_add(&st->blkio.service_bytes, &st->blkio.n_service_bytes, maj, min, "Write", wb);
+		blk_add(&st->blkio.service_bytes, &st->blkio.n_service_bytes, maj, min, "Write",
+			wb);
 		blk_add(&st->blkio.serviced, &st->blkio.n_serviced, maj, min, "Read", ri);
 		blk_add(&st->blkio.serviced, &st->blkio.n_serviced, maj, min, "Write", wi);
 	}
@@ -256,13 +259,14 @@ static void hugetlb_stats(const struct ob_cgroup *cg, struct ob_cgroup_stats *st
 		struct ob_cgroup_hugetlb hs = {0};
 		snprintf(hs.page_size, sizeof(hs.page_size), "%.*s", (int)(len - 8 - sl), n + 8);
 		_cleanup_free_ char *usage = ob_xasprintf("hugetlb.%s.%s", hs.page_size,
-							   h->m->v2 ? "current" : "usage_in_bytes");
+							  h->m->v2 ? "current" : "usage_in_bytes");
 		hs.usage = rd(h, usage);
 		if (h->m->v2) {
 			_cleanup_free_ char *ev = ob_xasprintf("hugetlb.%s.events", hs.page_size);
 			hs.failcnt = kv_file(h, ev, "max");
 		} else {
-			_cleanup_free_ char *mx = ob_xasprintf("hugetlb.%s.max_usage_in_bytes", hs.page_size);
+			_cleanup_free_ char *mx =
+			    ob_xasprintf("hugetlb.%s.max_usage_in_bytes", hs.page_size);
 			_cleanup_free_ char *fc = ob_xasprintf("hugetlb.%s.failcnt", hs.page_size);
 			hs.max_usage = rd(h, mx);
 			hs.failcnt = rd(h, fc);

@@ -24,7 +24,7 @@
 /* on a directory ob_cgroup_create made as a parent of a cgroup */
 #define CG_MADE_XATTR "trusted.ocibox.made"
 
-static char *cg_root;           /* test hook; NULL = mountinfo */
+static char *cg_root; /* test hook; NULL = mountinfo */
 static bool cg_root_fake;
 static struct cg_mount *mounts; /* the layout, read once */
 static size_t n_mounts;
@@ -32,8 +32,8 @@ static enum ob_cgroup_mode host_mode;
 
 /* v1 controllers the kernel knows; anything else in a cgroup mount's options is an option. */
 static const char *const v1_controllers[] = {
-	"cpu",     "cpuacct", "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
-	"blkio",   "perf_event", "hugetlb", "pids", "rdma",    "misc",    "debug",
+    "cpu",   "cpuacct",	   "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
+    "blkio", "perf_event", "hugetlb", "pids",	"rdma",	   "misc",    "debug",
 };
 
 static bool is_v1_controller(const char *s)
@@ -72,9 +72,15 @@ void ob_cgroup_set_root(const char *root)
 	cg_root_fake = false;
 }
 
-bool cg_fake(void) { return cg_root_fake; }
+bool cg_fake(void)
+{
+	return cg_root_fake;
+}
 
-const char *ob_cgroup_root(void) { return cg_root; }
+const char *ob_cgroup_root(void)
+{
+	return cg_root;
+}
 
 static char **split_words(const char *s, const char *sep)
 {
@@ -260,12 +266,14 @@ static int normalize(const char *base, const char *p, const char *orig, char **r
 			continue;
 		if (streq(comps[i], "..")) {
 			if (n == floor)
-				return floor ? ob_error_msg(err, EINVAL,
-							    "cgroup path `%s` escapes its parent cgroup %s",
-							    orig, base)
-					     : ob_error_msg(err, EINVAL,
-							    "cgroup path `%s` escapes the cgroup hierarchy",
-							    orig);
+				return floor ? ob_error_msg(
+						   err, EINVAL,
+						   "cgroup path `%s` escapes its parent cgroup %s",
+						   orig, base)
+					     : ob_error_msg(
+						   err, EINVAL,
+						   "cgroup path `%s` escapes the cgroup hierarchy",
+						   orig);
 			free(parts[--n]);
 			parts[n] = NULL;
 			continue;
@@ -297,9 +305,9 @@ static int systemd_path(const char *spec, char **ret, struct ob_err *err)
 	_cleanup_free_ char *copy = ob_xstrdup(spec);
 	char *c1 = strchr(copy, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (!c1 || !c2 || strchr(c2 + 1, ':'))
-		return ob_error_msg(err, EINVAL,
-				    "cgroupsPath `%s`: expected \"slice:prefix:name\" with --systemd-cgroup",
-				    spec);
+		return ob_error_msg(
+		    err, EINVAL,
+		    "cgroupsPath `%s`: expected \"slice:prefix:name\" with --systemd-cgroup", spec);
 	*c1 = *c2 = '\0';
 	const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = c2 + 1;
 	if (!*name || strchr(name, '/') || strchr(slice, '/') || strchr(prefix, '/'))
@@ -317,8 +325,10 @@ static int systemd_path(const char *spec, char **ret, struct ob_err *err)
 			if (d != stem_end && *d != '-')
 				continue;
 			if (d == slice)
-				return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid slice", spec);
-			w += snprintf(buf + w, sizeof(buf) - w, "/%.*s.slice", (int)(d - slice), slice);
+				return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid slice",
+						    spec);
+			w += snprintf(buf + w, sizeof(buf) - w, "/%.*s.slice", (int)(d - slice),
+				      slice);
 			if (w >= sizeof(buf))
 				return ob_error(err, ENAMETOOLONG, "cgroupsPath `%s`", spec);
 		}
@@ -346,7 +356,8 @@ static int resolve_path(const char *cgroups_path, const char *id, bool systemd, 
 	}
 	if (!cgroups_path || !*cgroups_path) {
 		if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))
-			return ob_error_msg(err, EINVAL, "invalid container id `%s` for a cgroup name",
+			return ob_error_msg(err, EINVAL,
+					    "invalid container id `%s` for a cgroup name",
 					    id ? id : "");
 		*ret = ob_xasprintf(OB_CGROUP_DEFAULT_PARENT "/%s", id);
 		return 0;
@@ -354,10 +365,11 @@ static int resolve_path(const char *cgroups_path, const char *id, bool systemd, 
 	if (cgroups_path[0] != '/') {
 		const char *c1 = strchr(cgroups_path, ':');
 		if (c1 && strchr(c1 + 1, ':') && !strchr(cgroups_path, '/'))
-			return ob_error_msg(err, EINVAL,
-					    "cgroupsPath `%s` has the systemd form slice:prefix:name; "
-					    "it needs --systemd-cgroup",
-					    cgroups_path);
+			return ob_error_msg(
+			    err, EINVAL,
+			    "cgroupsPath `%s` has the systemd form slice:prefix:name; "
+			    "it needs --systemd-cgroup",
+			    cgroups_path);
 		return normalize(OB_CGROUP_DEFAULT_PARENT, cgroups_path, cgroups_path, ret, err);
 	}
 	return normalize("/", cgroups_path, cgroups_path, ret, err);
@@ -380,8 +392,8 @@ static void cg_add(struct ob_cgroup *cg, struct cg_mount *m)
 			return;
 	cg->h = ob_xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
 	cg->h[cg->n++] = (struct cg_hier){
-		.m = m,
-		.dir = ob_xasprintf("%s%s", m->mnt, streq(cg->path, "/") ? "" : cg->path),
+	    .m = m,
+	    .dir = ob_xasprintf("%s%s", m->mnt, streq(cg->path, "/") ? "" : cg->path),
 	};
 }
 
@@ -445,9 +457,10 @@ int ob_cgroup_open_controllers(const char *controllers, const char *path, struct
 			     streq(want[k], "unified")))
 				found = v2;
 			if (!found)
-				return ob_error_msg(err, ENOENT,
-						    "cgroup controller `%s` is not available (%s host)",
-						    want[k], ob_cgroup_mode_name(host_mode));
+				return ob_error_msg(
+				    err, ENOENT,
+				    "cgroup controller `%s` is not available (%s host)", want[k],
+				    ob_cgroup_mode_name(host_mode));
 			cg_add(cg, found);
 		}
 	}
@@ -472,9 +485,18 @@ void ob_cgroup_free(struct ob_cgroup *cg)
 	free(cg);
 }
 
-enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg) { return cg->mode; }
-const char *ob_cgroup_path(const struct ob_cgroup *cg) { return cg->path; }
-int ob_cgroup_v2_fd(const struct ob_cgroup *cg) { return cg->v2fd; }
+enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg)
+{
+	return cg->mode;
+}
+const char *ob_cgroup_path(const struct ob_cgroup *cg)
+{
+	return cg->path;
+}
+int ob_cgroup_v2_fd(const struct ob_cgroup *cg)
+{
+	return cg->v2fd;
+}
 
 bool ob_cgroup_exists(const struct ob_cgroup *cg)
 {
@@ -549,9 +571,9 @@ const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
  * fake tree keeps every write of those, one a line, so tests see them all. */
 static bool fake_keyed(const char *file)
 {
-	static const char *const keyed[] = {"io.max", "io.weight", "io.bfq.weight", "rdma.max",
-					    "cgroup.procs", "net_prio.ifpriomap", "devices.allow",
-					    "devices.deny"};
+	static const char *const keyed[] = {"io.max",	     "io.weight",    "io.bfq.weight",
+					    "rdma.max",	     "cgroup.procs", "net_prio.ifpriomap",
+					    "devices.allow", "devices.deny"};
 	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++)
 		if (streq(file, keyed[i]))
 			return true;
@@ -576,7 +598,8 @@ int cg_write(const struct cg_hier *h, const char *file, const char *value, struc
 	if (n < 0)
 		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
 	if ((size_t)n != len)
-		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value, h->dir);
+		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value,
+				h->dir);
 	ob_log_debug("cgroup: %s/%s = %s", h->dir, file, value);
 	return 0;
 }
@@ -706,7 +729,8 @@ static void enable_controllers(const char *dir)
 		struct ob_err ignored = {0};
 		if (cg_root_fake) {
 			/* a fake tree: keep the file a list, as the kernel shows it */
-			_cleanup_free_ char *all = ob_xasprintf("%s%s%s", enabled, *enabled ? " " : "", a[i]);
+			_cleanup_free_ char *all =
+			    ob_xasprintf("%s%s%s", enabled, *enabled ? " " : "", a[i]);
 			free(enabled);
 			enabled = TAKE_PTR(all);
 			_cleanup_free_ char *line = ob_xasprintf("%s\n", enabled);
@@ -743,7 +767,8 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 		if (h->m->v2)
 			enable_controllers(cur);
 		size_t len = strlen(cur);
-		if (snprintf(cur + len, sizeof(cur) - len, "/%s", comps[i]) >= (int)(sizeof(cur) - len))
+		if (snprintf(cur + len, sizeof(cur) - len, "/%s", comps[i]) >=
+		    (int)(sizeof(cur) - len))
 			return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
 		if (mkdir(cur, 0755) == 0) {
 			fresh = true;
@@ -772,13 +797,15 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 static int rmdir_empty(const char *dir)
 {
 	if (cg_root_fake) {
-		/* interface files of a fake tree are plain files: drop them when no child is left */
+		/* interface files of a fake tree are plain files: drop them when no child is left
+		 */
 		_cleanup_closedir_ DIR *d = opendir(dir);
 		if (!d)
 			return errno == ENOENT ? 0 : -errno;
 		struct dirent *de;
 		while ((de = readdir(d)))
-			if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			if (de->d_type == DT_DIR && !streq(de->d_name, ".") &&
+			    !streq(de->d_name, ".."))
 				return -ENOTEMPTY;
 		rewinddir(d);
 		while ((de = readdir(d)))
@@ -850,10 +877,11 @@ int ob_cgroup_check_empty(const struct ob_cgroup *cg, struct ob_err *err)
 		for (size_t k = 0; pids[k]; k++) {
 			int pid = atoi(pids[k]);
 			if (pid > 0 && kill(pid, 0) == 0)
-				return ob_error_msg(err, EBUSY,
-						    "cgroup `%s` already holds processes (pid %d in %s): "
-						    "another container?",
-						    cg->path, pid, cg->h[i].dir);
+				return ob_error_msg(
+				    err, EBUSY,
+				    "cgroup `%s` already holds processes (pid %d in %s): "
+				    "another container?",
+				    cg->path, pid, cg->h[i].dir);
 		}
 	}
 	return 0;
@@ -920,8 +948,8 @@ int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err)
 	return 0;
 }
 
-int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
-			 size_t *ret_n, struct ob_err *err)
+int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs, size_t *ret_n,
+			 struct ob_err *err)
 {
 	*ret_fds = NULL;
 	*ret_dirs = NULL;
@@ -1016,8 +1044,9 @@ static int freezer_set(const struct ob_cgroup *cg, bool freeze, struct ob_err *e
 {
 	const struct cg_hier *h = freezer_hier(cg);
 	if (!h)
-		return ob_error_msg(err, ENOTSUP, "no freezer: cgroup v1 controller freezer is not "
-						  "mounted and there is no cgroup2 hierarchy");
+		return ob_error_msg(err, ENOTSUP,
+				    "no freezer: cgroup v1 controller freezer is not "
+				    "mounted and there is no cgroup2 hierarchy");
 	if (access(h->dir, F_OK) < 0)
 		return ob_error(err, errno, "cgroup `%s`", h->dir);
 	int r;
@@ -1106,8 +1135,8 @@ int ob_cgroup_freezer_state(const struct ob_cgroup *cg, enum ob_freezer_state *r
 
 static const struct cg_hier *procs_hier(const struct ob_cgroup *cg)
 {
-	static const char *const pref[] = {"pids", "freezer", "memory", "cpu", "cpuacct",
-					   "devices", "blkio", "cpuset"};
+	static const char *const pref[] = {"pids",    "freezer", "memory", "cpu",
+					   "cpuacct", "devices", "blkio",  "cpuset"};
 	if (cg->mode == OB_CGROUP_V2 && cg_v2(cg))
 		return cg_v2(cg);
 	for (size_t k = 0; k < ARRAY_SIZE(pref); k++)
@@ -1196,7 +1225,8 @@ int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
 	if (cg->fake)
 		return 0;
 	if (streq(cg->path, "/"))
-		return ob_error_msg(err, EPERM, "refusing to signal every process of the root cgroup");
+		return ob_error_msg(err, EPERM,
+				    "refusing to signal every process of the root cgroup");
 	if (sig == SIGKILL && v2 && cg_has_file(v2, "cgroup.kill")) {
 		r = cg_write(v2, "cgroup.kill", "1", err);
 		if (r < 0)

@@ -117,13 +117,12 @@ int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err);
  * *ret_fds (*ret_n of them, none on a pure v2 host) and their directories in *ret_dirs
  * (for error messages; both malloc'd), or 0 when the caller must use ob_cgroup_enter
  * instead (a fake tree, a v2 part without its fd). */
-int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs,
-			 size_t *ret_n, struct ob_err *err);
+int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs, size_t *ret_n,
+			 struct ob_err *err);
 /* Apply linux.resources (create and update). Errors name the file and the value:
  * "set memory.limit_in_bytes to `x` in `/sys/fs/cgroup/memory/ocibox/c`: Invalid argument",
  * "cgroup v1 controller net_cls is not mounted". */
-int ob_cgroup_apply(const struct ob_cgroup *cg, const struct ob_resources *res,
-		    struct ob_err *err);
+int ob_cgroup_apply(const struct ob_cgroup *cg, const struct ob_resources *res, struct ob_err *err);
 /* Set one limit by its v2 name ("memory.max", "pids.max", "cpu.max", "cpu.weight",
  * "memory.high", "memory.low", "memory.swap.max", "cpuset.cpus", "io.weight",
  * "hugetlb.2MB.max", ...), mapped to the v1 file where the controller lives in v1
@@ -174,7 +173,7 @@ struct ob_cgroup_stats {
 	struct {
 		bool present;
 		uint64_t total, user, kernel; /* ns */
-		uint64_t *percpu;             /* ns, v1 cpuacct only */
+		uint64_t *percpu;	      /* ns, v1 cpuacct only */
 		size_t n_percpu;
 		uint64_t periods, throttled_periods, throttled_time; /* time in ns */
 	} cpu;
@@ -182,7 +181,7 @@ struct ob_cgroup_stats {
 		bool present;
 		struct ob_cgroup_mem_data usage, swap, kernel;
 		uint64_t cache;
-		uint64_t oom_kill; /* OOM kills seen in this cgroup */
+		uint64_t oom_kill;	  /* OOM kills seen in this cgroup */
 		struct ob_cgroup_kv *raw; /* memory.stat */
 		size_t n_raw;
 	} memory;

@@ -124,8 +124,11 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
 	for (size_t i = 0; i < a->n_cg_fds; i++) {
 		if (write(a->cg_fds[i], "0", 1) != 1)
-			init_fail(a, 1, (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
-						  a->cg_path, a->cg_dirs[i]), &err));
+			init_fail(
+			    a, 1,
+			    (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
+				      a->cg_path, a->cg_dirs[i]),
+			     &err));
 		close(a->cg_fds[i]);
 	}
 	/* the cgroup namespace after the join, so that its root is the container's own
@@ -148,7 +151,9 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 			struct clone_args ca = {.flags = (uint64_t)a->unshare_flags | CLONE_PARENT};
 			pid_t p2 = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 			if (p2 < 0)
-				init_fail(a, 1, (ob_error(&err, errno, "clone the container init"), &err));
+				init_fail(
+				    a, 1,
+				    (ob_error(&err, errno, "clone the container init"), &err));
 			if (p2 > 0) {
 				struct sync_msg pm = {.type = SYNC_PID, .exit_code = p2};
 				(void)!write(a->sync_fd, &pm, sizeof(pm));
@@ -175,11 +180,13 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 			_exit(1);
 	}
 
-	if ((a->new_userns || a->user_ns_fd >= 0) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	if ((a->new_userns || a->user_ns_fd >= 0) &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
 	/* a change of credentials resets dumpability to fs.suid_dumpable: again */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (a->keyring[0] && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
+	if (a->keyring[0] &&
+	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
 	    errno != ENOSYS && errno != EACCES)
 		init_fail(a, 1, (ob_error(&err, errno, "join a new session keyring"), &err));
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -208,9 +215,13 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
 		init_fail(a, 1, &err);
 	if (s->linux_.has_personality && s->linux_.personality_domain) {
-		unsigned long pers = streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+		unsigned long pers =
+		    streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
 		if (personality(pers) < 0)
-			init_fail(a, 1, (ob_error(&err, errno, "personality %s", s->linux_.personality_domain), &err));
+			init_fail(
+			    a, 1,
+			    (ob_error(&err, errno, "personality %s", s->linux_.personality_domain),
+			     &err));
 	}
 	/* linux.memoryPolicy: the task policy survives execve (set_mempolicy(2)). */
 	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)

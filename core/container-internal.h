@@ -36,12 +36,12 @@ struct init_args {
 	struct ob_proc_ctx proc;
 	int sync_fd;
 	int fifo_fd;
-	int lock_fd;      /* the state lock: the init must not hold it (flock is per file) */
-	int console_fd;   /* connected --console-socket, -1 */
-	int user_ns_fd;   /* spec user namespace by path, -1 */
-	int mount_ns_fd;  /* spec mount namespace by path, -1 */
+	int lock_fd;	   /* the state lock: the init must not hold it (flock is per file) */
+	int console_fd;	   /* connected --console-socket, -1 */
+	int user_ns_fd;	   /* spec user namespace by path, -1 */
+	int mount_ns_fd;   /* spec mount namespace by path, -1 */
 	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
-	int *idmap_fds;    /* per spec mount: idmapped detached mount received after GO, -1 */
+	int *idmap_fds;	   /* per spec mount: idmapped detached mount received after GO, -1 */
 	bool new_userns, new_netns, new_uts;
 	/* cgroup v1, joined by the init itself first thing ("0" into each `tasks` file, see
 	 * ob_cgroup_open_tasks); none: the parent moved it (ob_cgroup_enter) */
@@ -50,7 +50,7 @@ struct init_args {
 	size_t n_cg_fds;
 	const char *cg_path;
 	bool late_cgroupns; /* unshare(CLONE_NEWCGROUP) after joining: the root is its own cgroup */
-	bool cg_ack;        /* SYNC_JOINED to the parent, whose hooks must see the init joined */
+	bool cg_ack;	    /* SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
 

@@ -109,15 +109,19 @@ static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns
 /* hostname, domainname (config.md: they need a new UTS namespace) and linux.sysctl
  * (config-linux.md: only namespaced ones, in a namespace of the container's own), as
  * runc validates them: nothing may be written into a namespace shared with the host. */
-static int check_private_ns(const struct ob_spec *spec, int clone_flags, const struct ob_ns_set *join,
-			    struct ob_err *err)
+static int check_private_ns(const struct ob_spec *spec, int clone_flags,
+			    const struct ob_ns_set *join, struct ob_err *err)
 {
 	bool uts = private_ns(clone_flags, join, OB_NS_UTS);
 	if (spec->hostname && !uts)
-		return ob_error_msg(err, EINVAL, "config.json: hostname `%s`: unable to set the hostname without a private uts namespace",
+		return ob_error_msg(err, EINVAL,
+				    "config.json: hostname `%s`: unable to set the hostname "
+				    "without a private uts namespace",
 				    spec->hostname);
 	if (spec->domainname && !uts)
-		return ob_error_msg(err, EINVAL, "config.json: domainname `%s`: unable to set the domainname without a private uts namespace",
+		return ob_error_msg(err, EINVAL,
+				    "config.json: domainname `%s`: unable to set the domainname "
+				    "without a private uts namespace",
 				    spec->domainname);
 	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
 		char key[256];
@@ -135,10 +139,14 @@ static int check_private_ns(const struct ob_spec *spec, int clone_flags, const s
 		else if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
 			t = OB_NS_UTS;
 		else
-			return ob_error_msg(err, EINVAL, "config.json: linux.sysctl: sysctl `%s` is not in a separate kernel namespace",
+			return ob_error_msg(err, EINVAL,
+					    "config.json: linux.sysctl: sysctl `%s` is not in a "
+					    "separate kernel namespace",
 					    spec->linux_.sysctl[i].key);
 		if (!private_ns(clone_flags, join, t))
-			return ob_error_msg(err, EINVAL, "config.json: linux.sysctl: sysctl `%s` needs a private %s namespace (it would change the host's)",
+			return ob_error_msg(err, EINVAL,
+					    "config.json: linux.sysctl: sysctl `%s` needs a "
+					    "private %s namespace (it would change the host's)",
 					    spec->linux_.sysctl[i].key, ob_ns_type_name(t));
 	}
 	return 0;
@@ -180,8 +188,13 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	r = ob_spec_load(config, &spec, err);
 	if (r < 0)
 		return r;
-	struct init_args a = {.o = o, .spec = spec, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
-			      .user_ns_fd = -1, .mount_ns_fd = -1};
+	struct init_args a = {.o = o,
+			      .spec = spec,
+			      .sync_fd = -1,
+			      .fifo_fd = -1,
+			      .console_fd = -1,
+			      .user_ns_fd = -1,
+			      .mount_ns_fd = -1};
 	struct ob_ns_set own, join; /* ours (to return to after clone), the spec's paths */
 	ob_ns_set_init(&own);
 	ob_ns_set_init(&join);
@@ -229,13 +242,17 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 			join.fd[ns->type] = fd;
 	}
 	if (!ob_spec_namespace(spec, OB_NS_MOUNT)) {
-		r = ob_error_msg(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
+		r = ob_error_msg(err, EINVAL,
+				 "config.json: linux.namespaces: a mount namespace is required");
 		goto fail;
 	}
 	if ((r = check_private_ns(spec, clone_flags, &join, err)) < 0)
 		goto fail;
-	if (userns && !userns->path && (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)) {
-		r = ob_error_msg(err, EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings");
+	if (userns && !userns->path &&
+	    (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)) {
+		r = ob_error_msg(err, EINVAL,
+				 "config.json: a new user namespace needs linux.uidMappings and "
+				 "linux.gidMappings");
 		goto fail;
 	}
 	if (a.user_ns_fd >= 0) {
@@ -246,9 +263,12 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	}
 	a.new_userns = clone_flags & CLONE_NEWUSER;
 	a.new_netns = (clone_flags | a.unshare_flags) & CLONE_NEWNET;
-	a.rootfs = (struct ob_rootfs_ctx){.spec = spec, .rootfs = rootfs, .bundle = bundle,
-					  .userns = a.new_userns || a.user_ns_fd >= 0,
-					  .cgroupns = (clone_flags | a.unshare_flags) & CLONE_NEWCGROUP};
+	a.rootfs =
+	    (struct ob_rootfs_ctx){.spec = spec,
+				   .rootfs = rootfs,
+				   .bundle = bundle,
+				   .userns = a.new_userns || a.user_ns_fd >= 0,
+				   .cgroupns = (clone_flags | a.unshare_flags) & CLONE_NEWCGROUP};
 	a.idmap_fds = ob_xcalloc(spec->n_mounts + 1, sizeof(int));
 	bool any_idmap = false;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
@@ -256,7 +276,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		if (spec->mounts[i].idmap || spec->mounts[i].ridmap) {
 			any_idmap = true;
 			if (!spec->mounts[i].bind) {
-				r = ob_error_msg(err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
+				r = ob_error_msg(
+				    err, EINVAL,
+				    "config.json: mounts[%zu]: idmap needs a bind mount", i);
 				goto fail;
 			}
 		}
@@ -266,7 +288,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
 
 	if (spec->process.terminal && !o->console_socket && !o->inherit_terminal) {
-		r = ob_error_msg(err, EINVAL, "process.terminal is true: --console-socket is required");
+		r = ob_error_msg(err, EINVAL,
+				 "process.terminal is true: --console-socket is required");
 		goto fail;
 	}
 	if (spec->process.terminal && o->console_socket &&
@@ -286,7 +309,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	/* linux.intelRdt has MUSTs (config-linux.md "IntelRdt") this runtime does not carry out
 	 * (resctrl groups); refusing beats running without the isolation asked for. */
 	if (spec->linux_.intel_rdt.present) {
-		r = ob_error_msg(err, ENOTSUP, "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
+		r = ob_error_msg(
+		    err, ENOTSUP,
+		    "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
 		goto fail;
 	}
 	a.proc.preserve_fds = keep->n;
@@ -348,7 +373,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 			joined = true;
 		}
 	if (clone_flags & CLONE_NEWTIME) {
-		if (own.fd[OB_NS_TIME] < 0 && (r = ob_ns_open_pid(getpid(), OB_NS_TIME, &own.fd[OB_NS_TIME], err)) < 0)
+		if (own.fd[OB_NS_TIME] < 0 &&
+		    (r = ob_ns_open_pid(getpid(), OB_NS_TIME, &own.fd[OB_NS_TIME], err)) < 0)
 			goto fail;
 		if (unshare(CLONE_NEWTIME) < 0) {
 			r = ob_error(err, errno, "unshare the time namespace");
@@ -358,8 +384,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		char buf[128] = "";
 		size_t l = 0;
 		if (to->has_monotonic)
-			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "monotonic %lld %u\n",
-					      (long long)to->monotonic_secs, to->monotonic_nanosecs);
+			l +=
+			    (size_t)snprintf(buf + l, sizeof(buf) - l, "monotonic %lld %u\n",
+					     (long long)to->monotonic_secs, to->monotonic_nanosecs);
 		if (to->has_boottime)
 			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "boottime %lld %u\n",
 					      (long long)to->boottime_secs, to->boottime_nanosecs);
@@ -392,7 +419,8 @@ restore:
 	if (joined) {
 		struct ob_err e2;
 		/* back to our own namespaces (setns(2): pid and time affect children only) */
-		if (own.fd[OB_NS_TIME] >= 0 && setns(own.fd[OB_NS_TIME], CLONE_NEWTIME) < 0 && r >= 0)
+		if (own.fd[OB_NS_TIME] >= 0 && setns(own.fd[OB_NS_TIME], CLONE_NEWTIME) < 0 &&
+		    r >= 0)
 			r = ob_error(err, errno, "return to our time namespace");
 		own.fd[OB_NS_TIME] = own.fd[OB_NS_TIME] >= 0 ? (close(own.fd[OB_NS_TIME]), -1) : -1;
 		if (ob_ns_join(&own, &e2) < 0 && r >= 0)
@@ -414,7 +442,8 @@ restore:
 				*err = pm.err;
 				r = -(err->code ? err->code : EIO);
 			} else {
-				r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+				r = ob_error_msg(err, EIO,
+						 "the container init exited before it was ready");
 			}
 			goto fail;
 		}
@@ -469,7 +498,9 @@ restore:
 				goto fail;
 			}
 			if (jn != sizeof(jm) || jm.type != SYNC_JOINED) {
-				r = ob_error_msg(err, EIO, "the container init exited before it joined its cgroup");
+				r = ob_error_msg(
+				    err, EIO,
+				    "the container init exited before it joined its cgroup");
 				goto fail;
 			}
 		}
@@ -487,11 +518,13 @@ restore:
 			goto fail;
 		if (ob_ns_is_current(nsfd, OB_NS_NETWORK)) {
 			close(nsfd);
-			r = ob_error_msg(err, EINVAL, "linux.netDevices: the container has no network namespace of its own");
+			r = ob_error_msg(
+			    err, EINVAL,
+			    "linux.netDevices: the container has no network namespace of its own");
 			goto fail;
 		}
-		if ((r = ob_net_devices_move_in(nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices,
-						  err)) < 0) {
+		if ((r = ob_net_devices_move_in(nsfd, spec->linux_.net_devices,
+						spec->linux_.n_net_devices, err)) < 0) {
 			close(nsfd);
 			goto fail;
 		}
@@ -506,28 +539,30 @@ restore:
 		for (size_t i = 0; i < spec->n_mounts; i++)
 			if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) &&
 			    (r = ob_rootfs_idmap_mount(&spec->mounts[i], bundle,
-						       uns >= 0 ? uns : a.user_ns_fd, &a.idmap_fds[i], err)) < 0)
+						       uns >= 0 ? uns : a.user_ns_fd,
+						       &a.idmap_fds[i], err)) < 0)
 				goto fail;
 	}
 
 	/* the state JSON is only built when a hook will read it */
 	const struct ob_hooks *hk = &spec->hooks;
 	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
-				? ob_state_json(&st, OB_STATUS_CREATING, false)
-				: ob_xstrdup("");
+			    ? ob_state_json(&st, OB_STATUS_CREATING, false)
+			    : ob_xstrdup("");
 	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
 			      json_creating, err)) < 0 ||
 	    (r = ob_hooks_run(spec->hooks.create_runtime, spec->hooks.n_create_runtime,
 			      "createRuntime", json_creating, err)) < 0)
 		goto fail;
-	json_created = hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false)
-					     : ob_xstrdup("");
+	json_created =
+	    hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false) : ob_xstrdup("");
 
 	struct sync_msg m;
 	if (send_go(sv[0], json_creating, json_created) < 0) {
 		/* an init that failed before GO (joining its cgroup) left its error queued */
 		struct sync_msg em;
-		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) && em.type == SYNC_ERROR) {
+		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) &&
+		    em.type == SYNC_ERROR) {
 			*err = em.err;
 			err->msg[sizeof(err->msg) - 1] = '\0';
 			r = -(err->code ? err->code : EIO);
@@ -549,7 +584,9 @@ restore:
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		struct msghdr msg = {.msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf,
 				     .msg_controllen = sizeof(cbuf)};
 		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
@@ -560,9 +597,10 @@ restore:
 		static const char *const fd_names[] = {"seccompFd", NULL};
 		int nfd;
 		memcpy(&nfd, CMSG_DATA(c), sizeof(int));
-		_cleanup_free_ char *ps = ob_state_process_json(&st, OB_STATUS_CREATING, pid, fd_names,
-								spec->linux_.seccomp.listener_metadata);
-		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps), err);
+		_cleanup_free_ char *ps = ob_state_process_json(
+		    &st, OB_STATUS_CREATING, pid, fd_names, spec->linux_.seccomp.listener_metadata);
+		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps),
+					   err);
 		close(nfd);
 		if (r < 0)
 			goto fail;
@@ -571,7 +609,8 @@ restore:
 		int status = 0;
 		waitpid(pid, &status, 0);
 		pid = 0;
-		r = ob_error_msg(err, EIO, "the container init exited before it was ready (status %d)",
+		r = ob_error_msg(err, EIO,
+				 "the container init exited before it was ready (status %d)",
 				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		goto fail;
 	}
@@ -608,7 +647,8 @@ fail:
 	 * return only physical ones, under the container's names, and destroy virtual ones). */
 	if (devs_nsfd >= 0) {
 		struct ob_err e2;
-		ob_net_devices_move_out(devs_nsfd, spec->linux_.net_devices, spec->linux_.n_net_devices, &e2);
+		ob_net_devices_move_out(devs_nsfd, spec->linux_.net_devices,
+					spec->linux_.n_net_devices, &e2);
 	}
 	kill_init(pid);
 	if (cg) {

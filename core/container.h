@@ -15,22 +15,22 @@
 #include "state.h"
 
 struct ob_create_opts {
-	const char *root;           /* --root */
+	const char *root; /* --root */
 	const char *id;
-	const char *bundle;         /* NULL: the current directory */
-	const char *pid_file;       /* written atomically; NULL: none */
+	const char *bundle;	    /* NULL: the current directory */
+	const char *pid_file;	    /* written atomically; NULL: none */
 	const char *console_socket; /* process.terminal: the pty master goes there */
-	bool no_pivot;              /* MS_MOVE + chroot instead of pivot_root */
-	bool no_new_keyring;        /* keep the caller's session keyring */
-	int preserve_fds;           /* fds 3 .. 3+N-1 stay open in the container */
-	bool systemd_cgroup;        /* global --systemd-cgroup */
+	bool no_pivot;		    /* MS_MOVE + chroot instead of pivot_root */
+	bool no_new_keyring;	    /* keep the caller's session keyring */
+	int preserve_fds;	    /* fds 3 .. 3+N-1 stay open in the container */
+	bool systemd_cgroup;	    /* global --systemd-cgroup */
 	const char *cgroup_manager; /* global --cgroup-manager (NULL: cgroupfs) */
 	/* oci-run in the foreground without --console-socket: a terminal process uses the
 	 * caller's terminal as it is (no pty is made). */
 	bool inherit_terminal;
 
 	/* out */
-	pid_t pid;     /* the init's host pid */
+	pid_t pid; /* the init's host pid */
 	/* optional (oci-run): on success the state lock stays held and is handed over here,
 	 * with a copy of the saved state, so start needs no second lock and read */
 	int *ret_lock_fd;

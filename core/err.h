@@ -16,13 +16,13 @@ struct ob_err {
 
 /* Fill err with "<fmt>: strerror(code)" and return -code. code 0 means "no errno text". */
 int ob_error(struct ob_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Like ob_error but without the strerror suffix (for validation errors). Returns -code. */
 int ob_error_msg(struct ob_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prepend context to an error already set: "<fmt>: <old msg>". Returns r (negative). */
 int ob_error_prefix(struct ob_err *err, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void ob_err_clear(struct ob_err *err);
 
 #endif

@@ -59,7 +59,8 @@ static int resolve_user(const char *spec, struct ob_user *u, struct ob_err *err)
 		u->uid = pw.uid;
 		u->gid = pw.gid;
 	} else {
-		return ob_error_msg(err, ENOENT, "user `%s` not found in the container's /etc/passwd", name);
+		return ob_error_msg(err, ENOENT,
+				    "user `%s` not found in the container's /etc/passwd", name);
 	}
 	if (group) {
 		gid_t g;
@@ -68,7 +69,8 @@ static int resolve_user(const char *spec, struct ob_user *u, struct ob_err *err)
 		else if (ob_group_lookup("/", group, &g) == 0)
 			u->gid = g;
 		else
-			return ob_error_msg(err, ENOENT, "group `%s` not found in the container's /etc/group",
+			return ob_error_msg(err, ENOENT,
+					    "group `%s` not found in the container's /etc/group",
 					    group);
 	}
 	return 0;
@@ -82,8 +84,10 @@ static int resolve_gids(char **gids, struct ob_user *u, struct ob_err *err)
 		if (ob_parse_uint32(*g, &n) == 0)
 			gid = n;
 		else if (ob_group_lookup("/", *g, &gid) < 0)
-			return ob_error_msg(err, ENOENT, "group `%s` not found in the container's /etc/group", *g);
-		u->additional_gids = ob_xrealloc(u->additional_gids, (u->n_additional_gids + 1) * sizeof(uint32_t));
+			return ob_error_msg(
+			    err, ENOENT, "group `%s` not found in the container's /etc/group", *g);
+		u->additional_gids =
+		    ob_xrealloc(u->additional_gids, (u->n_additional_gids + 1) * sizeof(uint32_t));
 		u->additional_gids[u->n_additional_gids++] = gid;
 	}
 	return 0;
@@ -121,7 +125,8 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	a->ctx->keep_open[0] = a->sync; /* every other fd of oci-exec's is closed */
 	/* 127/126 only for the program itself; a missing cwd or user is a failure (1). */
 	if ((r = ob_process_setup(a->ctx, &err)) < 0)
-		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
+		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1,
+			   &err);
 	r = ob_process_exec(a->ctx, &err);
 	child_fail(a->sync, ob_process_exit_code(r), &err);
 }
@@ -138,7 +143,9 @@ static ssize_t read_child(int sock, struct exec_msg *m, const struct ob_state *s
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		struct msghdr msg = {.msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf,
 				     .msg_controllen = sizeof(cbuf)};
 		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
@@ -150,8 +157,8 @@ static ssize_t read_child(int sock, struct exec_msg *m, const struct ob_state *s
 			return n;
 		int fd;
 		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		_cleanup_free_ char *ps = ob_state_process_json(st, status, pid, fd_names,
-								sc->listener_metadata);
+		_cleanup_free_ char *ps =
+		    ob_state_process_json(st, status, pid, fd_names, sc->listener_metadata);
 		int r = ob_seccomp_notify_send(sc->listener_path, fd, ps, strlen(ps), err);
 		close(fd);
 		if (r < 0)
@@ -255,7 +262,8 @@ static void apply_flags(struct ob_process *p, const struct ob_exec_opts *o)
 	char ***sets[] = {&c->bounding, &c->effective, &c->inheritable, &c->permitted, &c->ambient};
 	for (char **cap = o->caps; cap && *cap; cap++) {
 		char name[64];
-		snprintf(name, sizeof(name), "%s%s", strncasecmp(*cap, "CAP_", 4) ? "CAP_" : "", *cap);
+		snprintf(name, sizeof(name), "%s%s", strncasecmp(*cap, "CAP_", 4) ? "CAP_" : "",
+			 *cap);
 		for (char *s = name; *s; s++)
 			*s = (char)toupper((unsigned char)*s);
 		for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
@@ -270,8 +278,9 @@ static void apply_flags(struct ob_process *p, const struct ob_exec_opts *o)
 /* The container's config.json is read in any case (the container's seccomp and the
  * rest of linux.* apply to every process in it); the process is its `process`, or the
  * --process FILE's object. */
-static int load_process(const struct ob_state *st, const struct ob_exec_opts *o, struct ob_spec **ret_spec,
-			struct ob_process *own, struct ob_process **ret, struct ob_err *err)
+static int load_process(const struct ob_state *st, const struct ob_exec_opts *o,
+			struct ob_spec **ret_spec, struct ob_process *own, struct ob_process **ret,
+			struct ob_err *err)
 {
 	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", st->bundle);
 	int r = ob_spec_load(config, ret_spec, err);
@@ -355,7 +364,9 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	if (status == OB_STATUS_PAUSED && !o->ignore_paused) {
-		r = ob_error_msg(err, EINVAL, "cannot exec in a paused container (use --ignore-paused to override)");
+		r = ob_error_msg(
+		    err, EINVAL,
+		    "cannot exec in a paused container (use --ignore-paused to override)");
 		goto out;
 	}
 	if ((r = load_process(st, o, &spec, &own, &proc, err)) < 0)
@@ -370,7 +381,9 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 			if ((r = ob_terminal_connect(o->console_socket, &console, err)) < 0)
 				goto out;
 		} else if (o->detach || !isatty(STDIN_FILENO)) {
-			r = ob_error_msg(err, EINVAL, "--tty needs --console-socket (or a terminal on stdin in the foreground)");
+			r = ob_error_msg(err, EINVAL,
+					 "--tty needs --console-socket (or a terminal on stdin in "
+					 "the foreground)");
 			goto out;
 		}
 		/* else: in the foreground on a terminal, the process uses ours as it is */
@@ -435,8 +448,12 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sp[0]);
-		struct child_args a = {.sync = sp[1], .console = TAKE_FD(console), .ns = &set,
-				       .ctx = &ctx, .proc = proc, .o = o};
+		struct child_args a = {.sync = sp[1],
+				       .console = TAKE_FD(console),
+				       .ns = &set,
+				       .ctx = &ctx,
+				       .proc = proc,
+				       .o = o};
 		exec_child(&a);
 	}
 	close(sp[1]);

@@ -8,25 +8,25 @@
 #include "err.h"
 
 struct ob_exec_opts {
-	const char *root;           /* --root */
+	const char *root; /* --root */
 	const char *id;
 	const char *process_file;   /* a spec `process` object (what podman sends); NULL:
 				     * the container's config.json process */
-	char **args;                /* replaces process.args when not empty */
-	bool tty;                   /* process.terminal = true */
+	char **args;		    /* replaces process.args when not empty */
+	bool tty;		    /* process.terminal = true */
 	const char *console_socket; /* the pty master goes there (runc's protocol) */
-	bool detach;                /* return once the process runs */
-	const char *pid_file;       /* the process's host pid, written atomically */
+	bool detach;		    /* return once the process runs */
+	const char *pid_file;	    /* the process's host pid, written atomically */
 	const char *cwd;
-	char **env;                 /* K=V, replaces K or is added */
-	const char *user;           /* UID[:GID], or a NAME[:GROUP] of the container's
-				     * /etc/passwd and /etc/group */
-	char **additional_gids;     /* numbers or group names */
-	char **caps;                /* added to every capability set (runc 1.1) */
+	char **env;		/* K=V, replaces K or is added */
+	const char *user;	/* UID[:GID], or a NAME[:GROUP] of the container's
+				 * /etc/passwd and /etc/group */
+	char **additional_gids; /* numbers or group names */
+	char **caps;		/* added to every capability set (runc 1.1) */
 	bool no_new_privs;
-	const char *apparmor;       /* process.apparmorProfile */
-	const char *label;          /* process.selinuxLabel */
-	int preserve_fds;           /* fds 3 .. 3+N-1 are passed on */
+	const char *apparmor; /* process.apparmorProfile */
+	const char *label;    /* process.selinuxLabel */
+	int preserve_fds;     /* fds 3 .. 3+N-1 are passed on */
 	bool ignore_paused;
 
 	/* out */

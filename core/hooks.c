@@ -39,7 +39,8 @@ static int run_one(const struct ob_hook *h, const char *kind, const char *state_
 			_exit(127);
 		char *const def_args[] = {h->path, NULL};
 		char *const no_env[] = {NULL};
-		execve(h->path, h->args && h->args[0] ? h->args : def_args, h->env ? h->env : no_env);
+		execve(h->path, h->args && h->args[0] ? h->args : def_args,
+		       h->env ? h->env : no_env);
 		int e = errno;
 		(void)!write(efd[1], &e, sizeof(e));
 		_exit(127);
@@ -78,8 +79,9 @@ static int run_one(const struct ob_hook *h, const char *kind, const char *state_
 			if (r == 0) {
 				kill(pid, SIGKILL);
 				waitpid(pid, &status, 0);
-				return ob_error_msg(err, ETIMEDOUT, "%s hook `%s`: timed out after %ds",
-						    kind, h->path, h->timeout);
+				return ob_error_msg(err, ETIMEDOUT,
+						    "%s hook `%s`: timed out after %ds", kind,
+						    h->path, h->timeout);
 			}
 		}
 	}

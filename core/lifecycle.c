@@ -66,7 +66,8 @@ static int start_locked(const struct ob_state *st, int *exec_code, struct ob_err
 	_cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENXIO)
-			return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
+			return ob_error_msg(err, EINVAL,
+					    "cannot start a container that has stopped");
 		return ob_error(err, errno, "open `%s`", fifo);
 	}
 	if (write(fd, "0", 1) != 1)
@@ -99,7 +100,8 @@ static int start_locked(const struct ob_state *st, int *exec_code, struct ob_err
 		if ((r = load_spec_of(st, &spec, err)) < 0)
 			return r;
 		_cleanup_free_ char *json = ob_state_json(st, OB_STATUS_RUNNING, false);
-		r = ob_hooks_run(spec->hooks.poststart, spec->hooks.n_poststart, "poststart", json, err);
+		r = ob_hooks_run(spec->hooks.poststart, spec->hooks.n_poststart, "poststart", json,
+				 err);
 		ob_spec_free(spec);
 		if (r < 0) {
 			/* runtime.md: a failing poststart hook stops the container */
@@ -148,7 +150,8 @@ static int kill_all(const struct ob_state *st, int sig, struct ob_err *err)
 			continue;
 		struct stat ns;
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
-		if (stat(path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
+		if (stat(path, &ns) == 0 && ns.st_ino == init_ns.st_ino &&
+		    ns.st_dev == init_ns.st_dev)
 			kill((pid_t)atoi(de->d_name), sig);
 	}
 	return 0;
@@ -207,14 +210,17 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 	enum ob_status s = ob_state_status(st);
 	if (s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED) {
 		if (!force)
-			return ob_error_msg(err, EBUSY, "cannot delete container `%s` that is not stopped: %s",
+			return ob_error_msg(err, EBUSY,
+					    "cannot delete container `%s` that is not stopped: %s",
 					    id, ob_status_name(s));
 	}
 	if (s != OB_STATUS_STOPPED && s != OB_STATUS_CREATING) {
 		/* a created container is destroyed without --force, as runc does */
 		kill_all(st, SIGKILL, NULL);
 		if (!wait_gone(st, 10000))
-			return ob_error_msg(err, ETIMEDOUT, "container `%s`: the init did not exit after SIGKILL", id);
+			return ob_error_msg(err, ETIMEDOUT,
+					    "container `%s`: the init did not exit after SIGKILL",
+					    id);
 	}
 	struct ob_cgroup *cg = NULL;
 	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
@@ -238,7 +244,8 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 		} else {
 			_cleanup_free_ char *json = ob_state_json(st, OB_STATUS_STOPPED, false);
 			for (size_t i = 0; i < spec->hooks.n_poststop; i++)
-				if (ob_hooks_run(&spec->hooks.poststop[i], 1, "poststop", json, &e2) < 0)
+				if (ob_hooks_run(&spec->hooks.poststop[i], 1, "poststop", json,
+						 &e2) < 0)
 					ob_log_warn("%s", e2.msg);
 			ob_spec_free(spec);
 		}

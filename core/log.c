@@ -30,9 +30,18 @@ int ob_log_init(const char *path, enum ob_log_format format, bool debug)
 	return 0;
 }
 
-void ob_log_set_prefix(const char *applet) { log_prefix = applet; }
-bool ob_log_debug_enabled(void) { return log_debug; }
-int ob_log_fd(void) { return log_fd; }
+void ob_log_set_prefix(const char *applet)
+{
+	log_prefix = applet;
+}
+bool ob_log_debug_enabled(void)
+{
+	return log_debug;
+}
+int ob_log_fd(void)
+{
+	return log_fd;
+}
 
 static const char *level_name[] = {"debug", "info", "warning", "error"};
 
@@ -94,7 +103,8 @@ void ob_log(enum ob_log_level level, const char *fmt, ...)
 		char *frac = strchr(ts, '.');
 		if (frac)
 			strcpy(frac, "Z");
-		int n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+		int n = snprintf(line, sizeof(line),
+				 "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
 				 level_name[level], esc, ts);
 		ob_write_all(fd, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	} else {
@@ -102,13 +112,15 @@ void ob_log(enum ob_log_level level, const char *fmt, ...)
 		if (level == OB_LOG_ERROR)
 			n = snprintf(line, sizeof(line), "%s: %s\n", log_prefix, msg);
 		else
-			n = snprintf(line, sizeof(line), "%s: %s: %s\n", log_prefix, level_name[level], msg);
+			n = snprintf(line, sizeof(line), "%s: %s: %s\n", log_prefix,
+				     level_name[level], msg);
 		ob_write_all(fd, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	}
 	/* An error written to a log file is also shown to the user, as runc does. */
 	if (level == OB_LOG_ERROR && log_fd >= 0) {
 		int n = snprintf(line, sizeof(line), "%s: %s\n", log_prefix, msg);
-		ob_write_all(STDERR_FILENO, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		ob_write_all(STDERR_FILENO, line,
+			     n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	}
 	errno = saved;
 }

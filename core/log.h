@@ -17,8 +17,8 @@ int ob_log_init(const char *path, enum ob_log_format format, bool debug);
 void ob_log_set_prefix(const char *applet);
 void ob_log(enum ob_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define ob_log_debug(...) ob_log(OB_LOG_DEBUG, __VA_ARGS__)
-#define ob_log_info(...) ob_log(OB_LOG_INFO, __VA_ARGS__)
-#define ob_log_warn(...) ob_log(OB_LOG_WARN, __VA_ARGS__)
+#define ob_log_info(...)  ob_log(OB_LOG_INFO, __VA_ARGS__)
+#define ob_log_warn(...)  ob_log(OB_LOG_WARN, __VA_ARGS__)
 #define ob_log_error(...) ob_log(OB_LOG_ERROR, __VA_ARGS__)
 bool ob_log_debug_enabled(void);
 /* The log file's fd (or -1), so a clone child can keep it until exec. */

@@ -50,8 +50,7 @@ int ob_lsm_check(const struct ob_process *p, const char *mount_label, const char
 	return 0;
 }
 
-static int write_attr(const char *path, const char *prefix, const char *value,
-		      struct ob_err *err)
+static int write_attr(const char *path, const char *prefix, const char *value, struct ob_err *err)
 {
 	char buf[4096];
 	int fd, n;
@@ -77,13 +76,14 @@ int ob_lsm_set_exec_label(const struct ob_process *p, struct ob_err *err)
 
 	if (p->apparmor_profile && p->apparmor_profile[0]) {
 		/* The LSM-specific file (5.8+) first; the shared one otherwise. */
-		r = write_attr("/proc/thread-self/attr/apparmor/exec", "exec ",
-			       p->apparmor_profile, err);
+		r = write_attr("/proc/thread-self/attr/apparmor/exec", "exec ", p->apparmor_profile,
+			       err);
 		if (r == -ENOENT)
 			r = write_attr("/proc/thread-self/attr/exec", "exec ", p->apparmor_profile,
 				       err);
 		if (r == -ENOENT)
-			r = ob_error(err, ENOENT, "set AppArmor profile \"%s\"", p->apparmor_profile);
+			r = ob_error(err, ENOENT, "set AppArmor profile \"%s\"",
+				     p->apparmor_profile);
 		if (r < 0)
 			return r;
 	}

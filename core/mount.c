@@ -25,8 +25,8 @@
 int ob_open_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
@@ -121,15 +121,14 @@ unsigned long ob_locked_flags(const char *path)
 	return f;
 }
 
-const unsigned long ob_remount_mask = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
-					  MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
-					  MS_STRICTATIME | MS_NOSYMFOLLOW;
+const unsigned long ob_remount_mask = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+				      MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW;
 
 static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m,
 			 struct ob_err *err);
 
-int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m,
-		     int idmap_fd, struct ob_err *err)
+int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m, int idmap_fd,
+		 struct ob_err *err)
 {
 	const char *type = m->type ? m->type : "";
 	if (streq(type, "cgroup"))
@@ -156,7 +155,8 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 	ob_fd_path(fd, target, sizeof(target));
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
 	if (m->bind && idmap_fd >= 0) {
-		if (move_mount(idmap_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		if (move_mount(idmap_fd, "", fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return ob_error(err, errno, "move the idmapped mount `%s` on `%s`", source,
 					m->destination);
 	} else if (m->bind) {
@@ -180,7 +180,8 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 		return ob_error(err, -fd, "open `%s` in the rootfs", m->destination);
 	ob_fd_path(fd, target, sizeof(target));
 	if (remount) {
-		unsigned long fl = (flags & ob_remount_mask) | (ob_locked_flags(target) & ~m->clear_flags);
+		unsigned long fl =
+		    (flags & ob_remount_mask) | (ob_locked_flags(target) & ~m->clear_flags);
 		if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | fl, NULL) < 0)
 			return ob_error(err, errno, "remount `%s` on `%s`", source, m->destination);
 	}
@@ -258,12 +259,13 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 			snprintf(sub, sizeof(sub), "%s/%s", target, name);
 		}
 		if (c->cgroupns) {
-			if (mount(v2 ? "cgroup2" : "cgroup", sub, fstype, flags | (m->flags & MS_RDONLY),
-				  v2 ? NULL : opts) < 0)
-				return ob_error(err, errno, "mount %s `%s` on `%s/%s`", fstype, opts,
-						m->destination, name);
+			if (mount(v2 ? "cgroup2" : "cgroup", sub, fstype,
+				  flags | (m->flags & MS_RDONLY), v2 ? NULL : opts) < 0)
+				return ob_error(err, errno, "mount %s `%s` on `%s/%s`", fstype,
+						opts, m->destination, name);
 		} else {
-			/* our line of /proc/self/cgroup: "N:controllers:/path" ("0::/path" for v2) */
+			/* our line of /proc/self/cgroup: "N:controllers:/path" ("0::/path" for v2)
+			 */
 			char path[PATH_MAX] = "/";
 			for (char *l = own; l && *l;) {
 				char *nl = strchr(l, '\n');
@@ -284,11 +286,12 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 			char host[PATH_MAX * 2];
 			snprintf(host, sizeof(host), "%s%s", mp, path);
 			if (mount(host, sub, NULL, MS_BIND | MS_REC, NULL) < 0)
-				return ob_error(err, errno, "bind `%s` on `%s/%s`", host, m->destination,
+				return ob_error(err, errno, "bind `%s` on `%s/%s`", host,
+						m->destination, name);
+			if (mount(NULL, sub, NULL,
+				  MS_REMOUNT | MS_BIND | flags | (m->flags & MS_RDONLY), NULL) < 0)
+				return ob_error(err, errno, "remount `%s/%s`", m->destination,
 						name);
-			if (mount(NULL, sub, NULL, MS_REMOUNT | MS_BIND | flags | (m->flags & MS_RDONLY),
-				  NULL) < 0)
-				return ob_error(err, errno, "remount `%s/%s`", m->destination, name);
 		}
 		if (whole)
 			return 0;
@@ -328,7 +331,8 @@ static int mappings_userns(const struct ob_mount *m, int *ret_fd, struct ob_err 
 		size_t len = 0;
 		for (size_t i = 0; i < ns[k] && len < sizeof(buf) - 40; i++)
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-						maps[k][i].container_id, maps[k][i].host_id, maps[k][i].size);
+						maps[k][i].container_id, maps[k][i].host_id,
+						maps[k][i].size);
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[k]);
 		r = ob_write_string(path, buf, err);
 	}
@@ -340,8 +344,8 @@ static int mappings_userns(const struct ob_mount *m, int *ret_fd, struct ob_err 
 	return r;
 }
 
-int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int userns_fd,
-			  int *ret_fd, struct ob_err *err)
+int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int userns_fd, int *ret_fd,
+			  struct ob_err *err)
 {
 	char src[PATH_MAX];
 	if (m->source && m->source[0] != '/')
@@ -356,15 +360,18 @@ int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int user
 		userns_fd = own_ns;
 	}
 	if (userns_fd < 0)
-		return ob_error_msg(err, EINVAL, "idmap mount on `%s`: no mappings and no user namespace",
+		return ob_error_msg(err, EINVAL,
+				    "idmap mount on `%s`: no mappings and no user namespace",
 				    m->destination);
 	bool rec = m->ridmap || (m->flags & MS_REC);
-	_cleanup_close_ int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-							 (rec ? AT_RECURSIVE : 0));
+	_cleanup_close_ int fd = open_tree(
+	    AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
 	if (fd < 0)
-		return ob_error(err, errno, "idmap mount `%s` on `%s`: open_tree", src, m->destination);
+		return ob_error(err, errno, "idmap mount `%s` on `%s`: open_tree", src,
+				m->destination);
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
-	if (mount_setattr(fd, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) <
+	    0)
 		return ob_error(err, errno, "idmap mount `%s` on `%s`", src, m->destination);
 	*ret_fd = TAKE_FD(fd);
 	return 0;

@@ -20,7 +20,7 @@ int ob_mkpath_in_root(int rootfd, const char *dest, bool as_file, mode_t mode, i
 unsigned long ob_locked_flags(const char *path);
 extern const unsigned long ob_remount_mask;
 /* One spec mount (bind, idmapped bind, any fs type, "cgroup") inside the rootfs. */
-int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m,
-		 int idmap_fd, struct ob_err *err);
+int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m, int idmap_fd,
+		 struct ob_err *err);
 
 #endif

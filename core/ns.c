@@ -19,19 +19,28 @@ static const struct {
 	const char *spec, *proc;
 	int flag;
 } ns_types[OB_NS_COUNT] = {
-	[OB_NS_PID] = {"pid", "pid", CLONE_NEWPID},
-	[OB_NS_NETWORK] = {"network", "net", CLONE_NEWNET},
-	[OB_NS_MOUNT] = {"mount", "mnt", CLONE_NEWNS},
-	[OB_NS_IPC] = {"ipc", "ipc", CLONE_NEWIPC},
-	[OB_NS_UTS] = {"uts", "uts", CLONE_NEWUTS},
-	[OB_NS_USER] = {"user", "user", CLONE_NEWUSER},
-	[OB_NS_CGROUP] = {"cgroup", "cgroup", CLONE_NEWCGROUP},
-	[OB_NS_TIME] = {"time", "time", CLONE_NEWTIME},
+    [OB_NS_PID] = {"pid", "pid", CLONE_NEWPID},
+    [OB_NS_NETWORK] = {"network", "net", CLONE_NEWNET},
+    [OB_NS_MOUNT] = {"mount", "mnt", CLONE_NEWNS},
+    [OB_NS_IPC] = {"ipc", "ipc", CLONE_NEWIPC},
+    [OB_NS_UTS] = {"uts", "uts", CLONE_NEWUTS},
+    [OB_NS_USER] = {"user", "user", CLONE_NEWUSER},
+    [OB_NS_CGROUP] = {"cgroup", "cgroup", CLONE_NEWCGROUP},
+    [OB_NS_TIME] = {"time", "time", CLONE_NEWTIME},
 };
 
-const char *ob_ns_type_name(enum ob_ns_type t) { return t < OB_NS_COUNT ? ns_types[t].spec : "?"; }
-const char *ob_ns_proc_name(enum ob_ns_type t) { return t < OB_NS_COUNT ? ns_types[t].proc : "?"; }
-int ob_ns_clone_flag(enum ob_ns_type t) { return t < OB_NS_COUNT ? ns_types[t].flag : 0; }
+const char *ob_ns_type_name(enum ob_ns_type t)
+{
+	return t < OB_NS_COUNT ? ns_types[t].spec : "?";
+}
+const char *ob_ns_proc_name(enum ob_ns_type t)
+{
+	return t < OB_NS_COUNT ? ns_types[t].proc : "?";
+}
+int ob_ns_clone_flag(enum ob_ns_type t)
+{
+	return t < OB_NS_COUNT ? ns_types[t].flag : 0;
+}
 
 int ob_ns_type_from_name(const char *name)
 {
@@ -51,7 +60,8 @@ int ob_ns_open(const char *path, enum ob_ns_type t, int *ret_fd, struct ob_err *
 	if (type < 0)
 		return ob_error_msg(err, EINVAL, "%s: not a namespace file", path);
 	if (type != ns_types[t].flag)
-		return ob_error_msg(err, EINVAL, "%s: not a %s namespace", path, ob_ns_type_name(t));
+		return ob_error_msg(err, EINVAL, "%s: not a %s namespace", path,
+				    ob_ns_type_name(t));
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
@@ -89,8 +99,8 @@ bool ob_ns_is_current(int fd, enum ob_ns_type t)
 }
 
 /* The order util-linux nsenter joins in (its namespace_files table, user first). */
-static const enum ob_ns_type join_order[] = {OB_NS_USER, OB_NS_CGROUP,  OB_NS_IPC,   OB_NS_UTS,
-					     OB_NS_NETWORK, OB_NS_PID, OB_NS_MOUNT, OB_NS_TIME};
+static const enum ob_ns_type join_order[] = {OB_NS_USER,    OB_NS_CGROUP, OB_NS_IPC,   OB_NS_UTS,
+					     OB_NS_NETWORK, OB_NS_PID,	  OB_NS_MOUNT, OB_NS_TIME};
 
 int ob_ns_join(struct ob_ns_set *s, struct ob_err *err)
 {
@@ -113,7 +123,8 @@ int ob_ns_join(struct ob_ns_set *s, struct ob_err *err)
 			if (setns(s->fd[t], ns_types[t].flag) < 0) {
 				if (pass == 0)
 					continue;
-				return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed",
+				return ob_error(err, errno,
+						"reassociate to namespace 'ns/%s' failed",
 						ns_types[t].proc);
 			}
 			done[t] = true;
@@ -127,7 +138,8 @@ int ob_ns_join_one(struct ob_ns_set *s, enum ob_ns_type t, struct ob_err *err)
 	if (s->fd[t] < 0)
 		return 0;
 	if (setns(s->fd[t], ns_types[t].flag) < 0)
-		return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed", ns_types[t].proc);
+		return ob_error(err, errno, "reassociate to namespace 'ns/%s' failed",
+				ns_types[t].proc);
 	close(s->fd[t]);
 	s->fd[t] = -1;
 	return 0;

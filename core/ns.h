@@ -23,8 +23,8 @@ enum ob_ns_type {
 };
 
 const char *ob_ns_type_name(enum ob_ns_type t); /* spec spelling: "pid", "network", "mount", ... */
-int ob_ns_type_from_name(const char *name);     /* spec spelling -> type; -EINVAL when unknown */
-int ob_ns_clone_flag(enum ob_ns_type t);        /* CLONE_NEWPID, ... */
+int ob_ns_type_from_name(const char *name);	/* spec spelling -> type; -EINVAL when unknown */
+int ob_ns_clone_flag(enum ob_ns_type t);	/* CLONE_NEWPID, ... */
 const char *ob_ns_proc_name(enum ob_ns_type t); /* /proc/PID/ns name: "pid", "net", "mnt", ... */
 
 /* Open a namespace file and check (NS_GET_NSTYPE) that it is a namespace of type t.

@@ -234,7 +234,8 @@ static int set_affinity(const char *list, const char *which, struct ob_err *err)
 	cpu_set_t set;
 	/* cpu_set_t is a bit array of longs, cpu n in word n / bits-per-long */
 	if (ob_parse_bit_list(list, (unsigned long *)&set, CPU_SETSIZE) < 0)
-		return ob_error_msg(err, EINVAL, "execCPUAffinity.%s: bad cpu list `%s`", which, list);
+		return ob_error_msg(err, EINVAL, "execCPUAffinity.%s: bad cpu list `%s`", which,
+				    list);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return ob_error(err, errno, "execCPUAffinity.%s `%s`", which, list);
 	return 0;
@@ -255,10 +256,10 @@ static const struct {
 	const char *name;
 	uint64_t flag;
 } sched_flags[] = {
-	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
-	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
-	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},	 {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},	 {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},	 {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static int set_scheduler(const struct ob_scheduler *s, struct ob_err *err)
@@ -299,7 +300,8 @@ static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
 			return r;
 	}
 	gid_t gids[256];
-	size_t n = u->n_additional_gids < ARRAY_SIZE(gids) ? u->n_additional_gids : ARRAY_SIZE(gids);
+	size_t n =
+	    u->n_additional_gids < ARRAY_SIZE(gids) ? u->n_additional_gids : ARRAY_SIZE(gids);
 	for (size_t i = 0; i < n; i++)
 		gids[i] = u->additional_gids[i];
 	if (setgroups(n, gids) < 0) {

@@ -24,32 +24,32 @@ struct ob_seccomp_prog;
 #define OB_MAX_PRESERVE_FDS 1024
 struct ob_fd_keep {
 	int n;
-	unsigned char pass[OB_MAX_PRESERVE_FDS / 8];     /* bit i: fd 3+i is the caller's */
+	unsigned char pass[OB_MAX_PRESERVE_FDS / 8];	 /* bit i: fd 3+i is the caller's */
 	unsigned char reserved[OB_MAX_PRESERVE_FDS / 8]; /* bit i: fd 3+i holds a hole */
 };
 
 struct ob_proc_ctx {
 	const struct ob_process *p;
-	struct ob_caps caps;     /* prepared capability sets (libcap) */
+	struct ob_caps caps; /* prepared capability sets (libcap) */
 	bool has_caps;
-	char **env;              /* the process env (spec env + HOME when missing, set later) */
+	char **env; /* the process env (spec env + HOME when missing, set later) */
 	const struct ob_seccomp *seccomp; /* linux.seccomp to load last; NULL or !present: none */
 	struct ob_seccomp_prog *seccomp_prog; /* ob_seccomp_prepare(seccomp) by the caller, in
 					       * the parent; freed with the ctx */
-	int preserve_fds;        /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
-				  * the caller raises it to --preserve-fds */
+	int preserve_fds;	       /* fds 3 .. 3+N-1 kept open; prepare sets LISTEN_FDS's N,
+					* the caller raises it to --preserve-fds */
 	const struct ob_fd_keep *keep; /* when set: which of those are passed on (else:
 					* the open ones that are not close-on-exec) */
-	int keep_open[2];        /* fds of the caller's own (the sync socket, exec.fifo) it
-				  * still uses until execve: left open, close-on-exec; every
-				  * other fd past the preserved ones is closed; prepare sets -1 */
-	int seccomp_sync;        /* SCMP_ACT_NOTIFY: the socket the listener fd is sent on
-				  * ("seccompFd") the moment the filter is loaded, -1: kept in
-				  * seccomp_fd; prepare sets -1 */
+	int keep_open[2];	       /* fds of the caller's own (the sync socket, exec.fifo) it
+					* still uses until execve: left open, close-on-exec; every
+					* other fd past the preserved ones is closed; prepare sets -1 */
+	int seccomp_sync;	       /* SCMP_ACT_NOTIFY: the socket the listener fd is sent on
+					* ("seccompFd") the moment the filter is loaded, -1: kept in
+					* seccomp_fd; prepare sets -1 */
 	/* filled by ob_process_setup */
-	char exec_path[4096];    /* args[0] resolved in the container's PATH */
-	int seccomp_fd;          /* SCMP_ACT_NOTIFY without seccomp_sync: the listener fd,
-				  * for the runtime; else -1 */
+	char exec_path[4096]; /* args[0] resolved in the container's PATH */
+	int seccomp_fd;	      /* SCMP_ACT_NOTIFY without seccomp_sync: the listener fd,
+			       * for the runtime; else -1 */
 };
 
 /* N of systemd socket activation (sd_listen_fds(3)): LISTEN_FDS, only when LISTEN_PID

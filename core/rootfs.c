@@ -82,8 +82,8 @@ static const struct {
 	const char *path;
 	int major, minor;
 } default_devices[] = {
-	{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-	{"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},	   {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err *err)
@@ -115,9 +115,9 @@ static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err
 				return r;
 		}
 		static const char *const links[][2] = {
-			{"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
-			{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-			{"pts/ptmx", "ptmx"},        {"/proc/kcore", "core"},
+		    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"},
+		    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		    {"pts/ptmx", "ptmx"},	   {"/proc/kcore", "core"},
 		};
 		if (d < 0 && (r = open_dev_dir(rootfd, "/dev", &d, err)) < 0)
 			return r;
@@ -144,7 +144,8 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 	 * parent of the new root not to be shared. rslave unless the spec asks for private. */
 	unsigned long pre = (prop & MS_PRIVATE) ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, pre, NULL) < 0)
-		return ob_error(err, errno, "make / %s", (pre & MS_PRIVATE) ? "rprivate" : "rslave");
+		return ob_error(err, errno, "make / %s",
+				(pre & MS_PRIVATE) ? "rprivate" : "rslave");
 	struct stat st;
 	if (stat(c->rootfs, &st) < 0)
 		return ob_error(err, errno, "rootfs `%s`", c->rootfs);
@@ -158,7 +159,7 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 	int r;
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if ((r = ob_mount_one(c, rootfd, &s->mounts[i], c->idmap_fds ? c->idmap_fds[i] : -1,
-				   err)) < 0)
+				      err)) < 0)
 			return r;
 	return make_devices(c, rootfd, err);
 }
@@ -166,8 +167,7 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 static bool root_is_ramfs(void)
 {
 	struct statfs sf;
-	return statfs("/", &sf) == 0 &&
-	       (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC);
+	return statfs("/", &sf) == 0 && (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC);
 }
 
 int ob_rootfs_pivot(const char *newroot, bool no_pivot, struct ob_err *err)
@@ -286,14 +286,16 @@ int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
 				continue;
 			return ob_error(err, errno, "bind readonly path `%s`", *p);
 		}
-		if (mount(NULL, *p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags(*p), NULL) < 0)
+		if (mount(NULL, *p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags(*p),
+			  NULL) < 0)
 			return ob_error(err, errno, "remount `%s` read-only", *p);
 	}
 	unsigned long prop = s->linux_.rootfs_propagation_flags;
 	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return ob_error(err, errno, "rootfsPropagation `%s`", s->linux_.rootfs_propagation);
 	if (s->root_readonly &&
-	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags("/"), NULL) < 0)
+	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags("/"), NULL) <
+		0)
 		return ob_error(err, errno, "remount the root read-only");
 	return 0;
 }

@@ -12,8 +12,8 @@ struct ob_rootfs_ctx {
 	const struct ob_spec *spec;
 	const char *rootfs; /* absolute host path of root.path */
 	const char *bundle; /* relative bind sources are relative to it */
-	bool userns;        /* in a new user namespace: devices are bound from the host */
-	bool cgroupns;      /* in a new cgroup namespace */
+	bool userns;	    /* in a new user namespace: devices are bound from the host */
+	bool cgroupns;	    /* in a new cgroup namespace */
 	/* per spec mount: an idmapped detached mount (open_tree + MOUNT_ATTR_IDMAP, made by
 	 * the parent, which has the rights over the filesystem) to move in place, or -1 */
 	const int *idmap_fds;
@@ -21,8 +21,8 @@ struct ob_rootfs_ctx {
 
 /* Parent side: the detached idmapped mount for spec mount m (idmap/ridmap), with the
  * mount's own mappings or else those of userns_fd (the container's user namespace). */
-int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int userns_fd,
-			  int *ret_fd, struct ob_err *err);
+int ob_rootfs_idmap_mount(const struct ob_mount *m, const char *bundle, int userns_fd, int *ret_fd,
+			  struct ob_err *err);
 
 /* Before pivot_root: "/" made rslave (or rootfsPropagation), the rootfs bound on itself,
  * every spec mount (destinations resolved inside the rootfs: RESOLVE_IN_ROOT), the default

@@ -30,35 +30,38 @@ static const struct {
 	uint32_t action;
 	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
 } actions[] = {
-	{ "SCMP_ACT_KILL", SCMP_ACT_KILL, false },
-	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
-	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
-	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
-	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
-	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
-	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
-	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL, false},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
 };
 
 static const struct {
 	const char *name;
 	enum scmp_compare op;
 } operators[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
 static const struct {
 	const char *name;
 	unsigned int flag;
 } filter_flags[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 const char *ob_seccomp_action_name(size_t i)
@@ -159,7 +162,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 		    uint32_t default_action, bool *notify, struct ob_err *err)
 {
 	struct scmp_arg_cmp cmps[6];
-	unsigned int per_arg[6] = { 0 };
+	unsigned int per_arg[6] = {0};
 	bool split = false;
 	uint32_t action;
 	char path[64];
@@ -171,8 +174,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 	if (r < 0)
 		return r;
 	if (!sc->names || !sc->names[0])
-		return ob_error_msg(err, EINVAL, "%s.names: needs at least one syscall name",
-				    path);
+		return ob_error_msg(err, EINVAL, "%s.names: needs at least one syscall name", path);
 	if (sc->n_args > ARRAY_SIZE(cmps))
 		return ob_error_msg(err, EINVAL, "%s.args: %zu conditions, at most %zu", path,
 				    sc->n_args, ARRAY_SIZE(cmps));
@@ -190,9 +192,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 			return r;
 		/* For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo the datum, as in
 		 * libseccomp's SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, datum). */
-		cmps[a] = (struct scmp_arg_cmp){ .arg = arg->index, .op = op,
-						 .datum_a = arg->value,
-						 .datum_b = arg->value_two };
+		cmps[a] = (struct scmp_arg_cmp){
+		    .arg = arg->index, .op = op, .datum_a = arg->value, .datum_b = arg->value_two};
 		if (++per_arg[arg->index] > 1)
 			split = true;
 	}
@@ -200,12 +201,14 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 		for (char **n = sc->names; *n; n++)
 			/* The container's init hands the listener fd to the runtime with
 			 * sendmsg(2) after the load; a notified sendmsg would wait for an agent
-			 * that has not got the fd yet (runc refuses "write" for the same reason). */
+			 * that has not got the fd yet (runc refuses "write" for the same reason).
+			 */
 			if (streq(*n, "sendmsg"))
-				return ob_error_msg(err, EINVAL,
-						    "%s: SCMP_ACT_NOTIFY cannot be used for sendmsg "
-						    "(the runtime needs it to pass the listener fd)",
-						    path);
+				return ob_error_msg(
+				    err, EINVAL,
+				    "%s: SCMP_ACT_NOTIFY cannot be used for sendmsg "
+				    "(the runtime needs it to pass the listener fd)",
+				    path);
 		*notify = true;
 	}
 	if (action == default_action) {
@@ -303,8 +306,9 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 			if (streq(filter_flags[f].name, sc->flags[i]))
 				break;
 		if (f == ARRAY_SIZE(filter_flags)) {
-			r = ob_error_msg(err, EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%s\"",
-					 i, sc->flags[i]);
+			r = ob_error_msg(err, EINVAL,
+					 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+					 sc->flags[i]);
 			goto fail;
 		}
 		prog->flags |= filter_flags[f].flag;
@@ -346,8 +350,9 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 			goto fail;
 	}
 	if (notify && !sc->listener_path) {
-		r = ob_error_msg(err, EINVAL,
-				 "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+		r = ob_error_msg(
+		    err, EINVAL,
+		    "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
 		goto fail;
 	}
 
@@ -387,16 +392,18 @@ void ob_seccomp_prog_free(struct ob_seccomp_prog *prog)
 
 int ob_seccomp_load(const struct ob_seccomp_prog *prog, int *ret_notify_fd, struct ob_err *err)
 {
-	struct sock_fprog fprog = { .len = prog->len, .filter = prog->filter };
+	struct sock_fprog fprog = {.len = prog->len, .filter = prog->filter};
 	long r;
 
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog);
 	if (r < 0) {
 		if (errno == EACCES)
-			return ob_error(err, errno,
-					"load seccomp filter (needs no_new_privs or CAP_SYS_ADMIN)");
+			return ob_error(
+			    err, errno,
+			    "load seccomp filter (needs no_new_privs or CAP_SYS_ADMIN)");
 		if (errno == EINVAL && prog->flags)
-			return ob_error(err, errno, "load seccomp filter with flags 0x%x", prog->flags);
+			return ob_error(err, errno, "load seccomp filter with flags 0x%x",
+					prog->flags);
 		return ob_error(err, errno, "load seccomp filter");
 	}
 	if (ret_notify_fd)
@@ -408,14 +415,16 @@ int ob_seccomp_notify_send(const char *listener_path, int notify_fd, const char 
 			   size_t len, struct ob_err *err)
 {
 	_cleanup_close_ int sk = -1;
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
-	} control = { 0 };
-	struct iovec iov = { .iov_base = (void *)state_json, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof(control.buf) };
+	} control = {0};
+	struct iovec iov = {.iov_base = (void *)state_json, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
 	struct cmsghdr *cmsg;
 	ssize_t n;
 	int r;

@@ -20,9 +20,9 @@ struct sock_filter;
 
 struct ob_seccomp_prog {
 	struct sock_filter *filter; /* the BPF instructions */
-	unsigned short len;         /* number of instructions */
-	unsigned int flags;         /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
-	bool notify;                /* SCMP_ACT_NOTIFY is used: the load returns a listener fd */
+	unsigned short len;	    /* number of instructions */
+	unsigned int flags;	    /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+	bool notify;		    /* SCMP_ACT_NOTIFY is used: the load returns a listener fd */
 };
 
 /* Build sc into a program. A spec without linux.seccomp gives *ret = NULL and returns 0.

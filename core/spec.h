@@ -28,14 +28,14 @@ struct ob_mount {
 	struct ob_idmap *uid_mappings, *gid_mappings; /* idmapped mounts */
 	size_t n_uid_mappings, n_gid_mappings;
 	/* parsed from options by spec.c */
-	unsigned long flags;          /* MS_* set */
-	unsigned long clear_flags;    /* MS_* to clear (e.g. "rw", "suid") */
-	unsigned long propagation;    /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
-	uint64_t attr_set, attr_clr;  /* MOUNT_ATTR_* for recursive "rro", "rnosuid", ... */
-	bool recursive_attr;          /* any r* option seen */
-	bool bind;                    /* bind or rbind option, or type "bind" (MS_BIND in flags) */
+	unsigned long flags;	     /* MS_* set */
+	unsigned long clear_flags;   /* MS_* to clear (e.g. "rw", "suid") */
+	unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
+	uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* for recursive "rro", "rnosuid", ... */
+	bool recursive_attr;	     /* any r* option seen */
+	bool bind;		     /* bind or rbind option, or type "bind" (MS_BIND in flags) */
 	bool idmap, ridmap;
-	char *data;                   /* remaining fs-specific options joined by ',' */
+	char *data; /* remaining fs-specific options joined by ',' */
 };
 
 struct ob_idmap {
@@ -59,10 +59,10 @@ struct ob_hook {
 };
 
 struct ob_hooks {
-	struct ob_hook *prestart, *create_runtime, *create_container, *start_container,
-		*poststart, *poststop;
+	struct ob_hook *prestart, *create_runtime, *create_container, *start_container, *poststart,
+	    *poststop;
 	size_t n_prestart, n_create_runtime, n_create_container, n_start_container, n_poststart,
-		n_poststop;
+	    n_poststop;
 };
 
 struct ob_user {
@@ -123,7 +123,6 @@ struct ob_process {
 	struct ob_io_priority io_priority;
 	struct ob_exec_cpu_affinity exec_cpu_affinity;
 };
-
 
 struct ob_namespace {
 	enum ob_ns_type type;
@@ -190,9 +189,9 @@ struct ob_blkio {
 	struct ob_blkio_device *weight_device;
 	size_t n_weight_device;
 	struct ob_blkio_device *throttle_read_bps, *throttle_write_bps, *throttle_read_iops,
-		*throttle_write_iops;
+	    *throttle_write_iops;
 	size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops,
-		n_throttle_write_iops;
+	    n_throttle_write_iops;
 };
 
 struct ob_hugepage_limit {
@@ -259,7 +258,7 @@ struct ob_seccomp {
 
 struct ob_net_device {
 	char *host_name; /* the key of linux.netDevices */
-	char *name;      /* name inside the container; NULL: keep */
+	char *name;	 /* name inside the container; NULL: keep */
 };
 
 struct ob_intel_rdt {
@@ -268,7 +267,7 @@ struct ob_intel_rdt {
 	char *l3_cache_schema;
 	char *mem_bw_schema;
 	char **schemata;
-	bool enable_monitoring;      /* runtime-spec 1.3 */
+	bool enable_monitoring;	     /* runtime-spec 1.3 */
 	bool enable_cmt, enable_mbm; /* 1.1 - 1.2, still read */
 };
 
@@ -352,10 +351,11 @@ const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns
 int ob_spec_validate(const char *text, size_t len, const char *name, char ***ret_problems);
 
 /* Helpers the runtime shares with the parser. */
-/* Fill the parsed fields (flags, propagation, MOUNT_ATTR_*, bind, idmap, data) of m from m->options. */
+/* Fill the parsed fields (flags, propagation, MOUNT_ATTR_*, bind, idmap, data) of m from
+ * m->options. */
 void ob_mount_parse_options(struct ob_mount *m);
 int ob_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -EINVAL */
-int ob_cap_from_name(const char *name);    /* "CAP_KILL" -> CAP_KILL (libcap); -EINVAL */
-bool ob_ifname_valid(const char *name);    /* kernel's dev_valid_name(); "%d" allowed */
+int ob_cap_from_name(const char *name);	   /* "CAP_KILL" -> CAP_KILL (libcap); -EINVAL */
+bool ob_ifname_valid(const char *name);	   /* kernel's dev_valid_name(); "%d" allowed */
 
 #endif

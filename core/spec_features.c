@@ -163,7 +163,8 @@ static json_t *seccomp(struct fb *b)
 		push(b, known, json_string(name));
 		for (size_t k = 0; k < ARRAY_SIZE(seccomp_flags); k++)
 			if (streq(seccomp_flags[k].name, name) &&
-			    seccomp_flag_supported(seccomp_flags[k].flag | seccomp_flags[k].probe_with))
+			    seccomp_flag_supported(seccomp_flags[k].flag |
+						   seccomp_flags[k].probe_with))
 				push(b, supported, json_string(name));
 	}
 	return o;

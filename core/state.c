@@ -34,8 +34,7 @@ int ob_state_path(const char *root, const char *id, const char *file, char *buf,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int open_lock(const char *root, const char *id, bool create, int *ret_fd,
-		     struct ob_err *err)
+static int open_lock(const char *root, const char *id, bool create, int *ret_fd, struct ob_err *err)
 {
 	char path[PATH_MAX];
 	if (ob_state_path(root, id, "lock", path, sizeof(path)) < 0)
@@ -274,14 +273,16 @@ static json_t *state_object(const struct ob_state *st, enum ob_status status)
 	json_object_set_new(o, "created", json_string(st->created ? st->created : ""));
 	json_object_set_new(o, "owner", json_string(owner));
 	if (st->n_annotations)
-		json_object_set_new(o, "annotations", kv_object(st->annotations, st->n_annotations));
+		json_object_set_new(o, "annotations",
+				    kv_object(st->annotations, st->n_annotations));
 	return o;
 }
 
 char *ob_state_json(const struct ob_state *st, enum ob_status status, bool pretty)
 {
 	_cleanup_json_ json_t *o = state_object(st, status);
-	char *s = json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_PRESERVE_ORDER | JSON_COMPACT);
+	char *s = json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER
+				       : JSON_PRESERVE_ORDER | JSON_COMPACT);
 	if (!s)
 		abort();
 	return s;
@@ -336,7 +337,8 @@ int ob_state_save(const struct ob_state *st, struct ob_err *err)
 	if (st->systemd_cgroup)
 		json_object_set_new(o, "ocibox_systemd_cgroup", json_true());
 	if (st->n_annotations)
-		json_object_set_new(o, "annotations", kv_object(st->annotations, st->n_annotations));
+		json_object_set_new(o, "annotations",
+				    kv_object(st->annotations, st->n_annotations));
 	if (st->n_ext)
 		json_object_set_new(o, "ocibox", kv_object(st->ext, st->n_ext));
 	_cleanup_free_ char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
@@ -483,7 +485,8 @@ char *ob_state_pids_json(const pid_t *pids, size_t n)
 static json_t *mem_data(const struct ob_cgroup_mem_data *m)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "limit", json_integer((json_int_t)(m->limit > INT64_MAX ? INT64_MAX : m->limit)));
+	json_object_set_new(
+	    o, "limit", json_integer((json_int_t)(m->limit > INT64_MAX ? INT64_MAX : m->limit)));
 	json_object_set_new(o, "usage", json_integer((json_int_t)m->usage));
 	json_object_set_new(o, "max", json_integer((json_int_t)m->max_usage));
 	json_object_set_new(o, "failcnt", json_integer((json_int_t)m->failcnt));
@@ -517,7 +520,8 @@ static json_t *stats_object(const struct ob_cgroup_stats *s)
 	json_object_set_new(usage, "user", json_integer((json_int_t)s->cpu.user));
 	json_object_set_new(cpu, "usage", usage);
 	json_object_set_new(thr, "periods", json_integer((json_int_t)s->cpu.periods));
-	json_object_set_new(thr, "throttledPeriods", json_integer((json_int_t)s->cpu.throttled_periods));
+	json_object_set_new(thr, "throttledPeriods",
+			    json_integer((json_int_t)s->cpu.throttled_periods));
 	json_object_set_new(thr, "throttledTime", json_integer((json_int_t)s->cpu.throttled_time));
 	json_object_set_new(cpu, "throttling", thr);
 	json_object_set_new(d, "cpu", cpu);
@@ -528,7 +532,8 @@ static json_t *stats_object(const struct ob_cgroup_stats *s)
 	json_object_set_new(mem, "swap", mem_data(&s->memory.swap));
 	json_object_set_new(mem, "kernel", mem_data(&s->memory.kernel));
 	for (size_t i = 0; i < s->memory.n_raw; i++)
-		json_object_set_new(raw, s->memory.raw[i].key, json_integer((json_int_t)s->memory.raw[i].value));
+		json_object_set_new(raw, s->memory.raw[i].key,
+				    json_integer((json_int_t)s->memory.raw[i].value));
 	json_object_set_new(mem, "raw", raw);
 	json_object_set_new(d, "memory", mem);
 

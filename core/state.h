@@ -25,17 +25,17 @@ enum ob_status {
 };
 
 struct ob_state {
-	char *root;           /* the --root this state lives under */
+	char *root; /* the --root this state lives under */
 	char *id;
-	char *bundle;         /* absolute */
-	char *rootfs;         /* absolute path of root.path */
-	pid_t pid;            /* the init, host pid; 0 while creating */
-	uint64_t start_time;  /* /proc/PID/stat field 22 of the init: a reused pid differs */
-	char *created;        /* RFC 3339, as runc */
-	uid_t owner;          /* uid that created it (printed as a name, as runc) */
+	char *bundle;	     /* absolute */
+	char *rootfs;	     /* absolute path of root.path */
+	pid_t pid;	     /* the init, host pid; 0 while creating */
+	uint64_t start_time; /* /proc/PID/stat field 22 of the init: a reused pid differs */
+	char *created;	     /* RFC 3339, as runc */
+	uid_t owner;	     /* uid that created it (printed as a name, as runc) */
 	struct ob_kv *annotations;
 	size_t n_annotations;
-	char *cgroup_path;    /* filled by the cgroup module; NULL when none */
+	char *cgroup_path; /* filled by the cgroup module; NULL when none */
 	bool systemd_cgroup;
 	/* Free-form extensions other modules persist (key -> string value), saved under
 	 * "ocibox" in state.json. Use ob_state_set_ext / ob_state_get_ext. */

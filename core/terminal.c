@@ -33,8 +33,8 @@ int ob_send_fd(int sock, int fd, const char *name)
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	memset(cbuf, 0, sizeof(cbuf));
 	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -47,8 +47,8 @@ int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return -errno;
@@ -62,7 +62,8 @@ int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len)
 
 /* Open a pty in the current mount namespace's devpts, size it, send the master over
  * sock (closed); the slave in *ret_slave. */
-static int terminal_open_send(int sock, const struct ob_process *p, int *ret_slave, struct ob_err *err)
+static int terminal_open_send(int sock, const struct ob_process *p, int *ret_slave,
+			      struct ob_err *err)
 {
 	_cleanup_close_ int s = sock;
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);

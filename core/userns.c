@@ -28,8 +28,9 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 static int check_map(const char *name, const struct ob_idmap *m, size_t n, struct ob_err *err)
 {
 	if (n > OB_MAX_MAP_LINES)
-		return ob_error_msg(err, EINVAL, "linux.%s: %zu ranges, the kernel takes at most %d",
-				    name, n, OB_MAX_MAP_LINES);
+		return ob_error_msg(err, EINVAL,
+				    "linux.%s: %zu ranges, the kernel takes at most %d", name, n,
+				    OB_MAX_MAP_LINES);
 	for (size_t i = 0; i < n; i++) {
 		if (m[i].size == 0)
 			return ob_error_msg(err, EINVAL, "linux.%s[%zu].size: must not be 0", name,
@@ -41,17 +42,18 @@ static int check_map(const char *name, const struct ob_idmap *m, size_t n, struc
 		for (size_t j = 0; j < i; j++) {
 			if (ranges_overlap(m[i].container_id, m[i].size, m[j].container_id,
 					   m[j].size))
-				return ob_error_msg(err, EINVAL,
-						    "linux.%s[%zu]: containerID range %u-%u overlaps "
-						    "linux.%s[%zu]",
-						    name, i, m[i].container_id,
-						    m[i].container_id + m[i].size - 1, name, j);
+				return ob_error_msg(
+				    err, EINVAL,
+				    "linux.%s[%zu]: containerID range %u-%u overlaps "
+				    "linux.%s[%zu]",
+				    name, i, m[i].container_id, m[i].container_id + m[i].size - 1,
+				    name, j);
 			if (ranges_overlap(m[i].host_id, m[i].size, m[j].host_id, m[j].size))
 				return ob_error_msg(err, EINVAL,
 						    "linux.%s[%zu]: hostID range %u-%u overlaps "
 						    "linux.%s[%zu]",
-						    name, i, m[i].host_id, m[i].host_id + m[i].size - 1,
-						    name, j);
+						    name, i, m[i].host_id,
+						    m[i].host_id + m[i].size - 1, name, j);
 		}
 	}
 	return 0;
@@ -72,7 +74,7 @@ bool ob_userns_rootless(void)
 
 	if (geteuid() != 0)
 		return true;
-	if (ob_read_file("/proc/self/uid_map", &map, NULL, &(struct ob_err){ 0 }) < 0)
+	if (ob_read_file("/proc/self/uid_map", &map, NULL, &(struct ob_err){0}) < 0)
 		return false;
 	/* The initial namespace maps everything: "0 0 4294967295". */
 	return !(sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 &&
@@ -86,8 +88,7 @@ static char *format_map(const struct ob_idmap *m, size_t n)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++)
-		off += sprintf(buf + off, "%u %u %u\n", m[i].container_id, m[i].host_id,
-			       m[i].size);
+		off += sprintf(buf + off, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
 	return buf;
 }
 

@@ -15,11 +15,14 @@
 
 #include "err.h"
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _unused_ __attribute__((unused))
+#define _cleanup_(f)  __attribute__((cleanup(f)))
+#define _unused_      __attribute__((unused))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static inline void ob_freep(void *p) { free(*(void **)p); }
+static inline void ob_freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void ob_closep(int *fd)
 {
 	if (*fd >= 0) {
@@ -39,13 +42,16 @@ static inline void ob_closedirp(DIR **d)
 		closedir(*d);
 }
 void ob_strv_free(char **v);
-static inline void ob_strv_freep(char ***v) { ob_strv_free(*v); }
+static inline void ob_strv_freep(char ***v)
+{
+	ob_strv_free(*v);
+}
 
-#define _cleanup_free_ _cleanup_(ob_freep)
-#define _cleanup_close_ _cleanup_(ob_closep)
-#define _cleanup_fclose_ _cleanup_(ob_fclosep)
+#define _cleanup_free_	   _cleanup_(ob_freep)
+#define _cleanup_close_	   _cleanup_(ob_closep)
+#define _cleanup_fclose_   _cleanup_(ob_fclosep)
 #define _cleanup_closedir_ _cleanup_(ob_closedirp)
-#define _cleanup_strv_ _cleanup_(ob_strv_freep)
+#define _cleanup_strv_	   _cleanup_(ob_strv_freep)
 
 /* Hand ownership on: returns the value and empties the variable. */
 #define TAKE_PTR(p)                                                                                \
@@ -61,7 +67,7 @@ static inline void ob_strv_freep(char ***v) { ob_strv_free(*v); }
 		_fd;                                                                               \
 	})
 
-#define streq(a, b) (strcmp((a), (b)) == 0)
+#define streq(a, b)	(strcmp((a), (b)) == 0)
 #define strneq(a, b, n) (strncmp((a), (b), (n)) == 0)
 
 static inline bool startswith(const char *s, const char *prefix)

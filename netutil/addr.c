@@ -58,12 +58,14 @@ int ob_net_addr_has(struct ob_nl *nl, const char *ifname, const struct ob_net_ip
 	if ((r = rtnl_addr_alloc_cache(nl->sk, &cache)) < 0)
 		return obnl_fail(nl, r, err, "list addresses");
 	int found = 0;
-	for (struct nl_object *o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
+	for (struct nl_object *o = nl_cache_get_first(cache); o && !found;
+	     o = nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 		struct nl_addr *local = rtnl_addr_get_local(a);
-		if (rtnl_addr_get_ifindex(a) == idx && rtnl_addr_get_family(a) == ip->family && local &&
-		    (unsigned)rtnl_addr_get_prefixlen(a) == ip->prefixlen &&
-		    memcmp(nl_addr_get_binary_addr(local), ip->a.raw, ip->family == AF_INET ? 4 : 16) == 0)
+		if (rtnl_addr_get_ifindex(a) == idx && rtnl_addr_get_family(a) == ip->family &&
+		    local && (unsigned)rtnl_addr_get_prefixlen(a) == ip->prefixlen &&
+		    memcmp(nl_addr_get_binary_addr(local), ip->a.raw,
+			   ip->family == AF_INET ? 4 : 16) == 0)
 			found = 1;
 	}
 	nl_cache_free(cache);
@@ -82,7 +84,8 @@ int ob_net_route_add(struct ob_nl *nl, const struct ob_net_ip *dst, const struct
 	if (gw) {
 		ob_net_ip_format(gw, false, gtext, sizeof(gtext));
 		if (gw->family != dst->family)
-			return ob_error_msg(err, EINVAL, "route %s via %s: address families differ", dtext, gtext);
+			return ob_error_msg(err, EINVAL, "route %s via %s: address families differ",
+					    dtext, gtext);
 	}
 	if ((r = ifindex_of(nl, ifname, &idx, err)) < 0)
 		return r;
@@ -111,7 +114,8 @@ int ob_net_route_add(struct ob_nl *nl, const struct ob_net_ip *dst, const struct
 	rtnl_route_put(rt);
 	if (r < 0) {
 		if (gw)
-			return obnl_fail(nl, r, err, "add route %s via %s dev `%s`", dtext, gtext, ifname);
+			return obnl_fail(nl, r, err, "add route %s via %s dev `%s`", dtext, gtext,
+					 ifname);
 		return obnl_fail(nl, r, err, "add route %s dev `%s`", dtext, ifname);
 	}
 	return 0;
@@ -122,11 +126,16 @@ int ob_net_route_add(struct ob_nl *nl, const struct ob_net_ip *dst, const struct
 static const char *scope_name(int scope)
 {
 	switch (scope) {
-	case RT_SCOPE_UNIVERSE: return "global";
-	case RT_SCOPE_SITE: return "site";
-	case RT_SCOPE_LINK: return "link";
-	case RT_SCOPE_HOST: return "host";
-	default: return "nowhere";
+	case RT_SCOPE_UNIVERSE:
+		return "global";
+	case RT_SCOPE_SITE:
+		return "site";
+	case RT_SCOPE_LINK:
+		return "link";
+	case RT_SCOPE_HOST:
+		return "host";
+	default:
+		return "nowhere";
 	}
 }
 
@@ -191,13 +200,14 @@ int ob_net_show(struct ob_nl *nl, const char *only_if, struct ob_net_info *ret, 
 		struct nl_addr *mac = rtnl_link_get_addr(l);
 		if (mac && nl_addr_get_len(mac) == 6) {
 			const uint8_t *m = nl_addr_get_binary_addr(mac);
-			snprintf(li->mac, sizeof(li->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-				 m[3], m[4], m[5]);
+			snprintf(li->mac, sizeof(li->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
+				 m[1], m[2], m[3], m[4], m[5]);
 		}
 		li->mtu = rtnl_link_get_mtu(l);
 		li->up = rtnl_link_get_flags(l) & IFF_UP;
 		name_of(links, rtnl_link_get_master(l), li->master);
-		for (struct nl_object *ao = nl_cache_get_first(addrs); ao; ao = nl_cache_get_next(ao)) {
+		for (struct nl_object *ao = nl_cache_get_first(addrs); ao;
+		     ao = nl_cache_get_next(ao)) {
 			struct rtnl_addr *a = (struct rtnl_addr *)ao;
 			if (rtnl_addr_get_ifindex(a) != idx || !rtnl_addr_get_local(a))
 				continue;
@@ -210,18 +220,21 @@ int ob_net_show(struct ob_nl *nl, const char *only_if, struct ob_net_info *ret, 
 			ai->family = fam;
 			char s[INET6_ADDRSTRLEN + 5];
 			addr_text(rtnl_addr_get_local(a), false, s, sizeof(s));
-			snprintf(ai->addr, sizeof(ai->addr), "%s/%d", s, rtnl_addr_get_prefixlen(a));
-			snprintf(ai->scope, sizeof(ai->scope), "%s", scope_name(rtnl_addr_get_scope(a)));
+			snprintf(ai->addr, sizeof(ai->addr), "%s/%d", s,
+				 rtnl_addr_get_prefixlen(a));
+			snprintf(ai->scope, sizeof(ai->scope), "%s",
+				 scope_name(rtnl_addr_get_scope(a)));
 			ai->permanent = rtnl_addr_get_flags(a) & IFA_F_PERMANENT;
 		}
 	}
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *rt = (struct rtnl_route *)o;
 		int fam = rtnl_route_get_family(rt);
-		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || (fam != AF_INET && fam != AF_INET6) ||
-		    rtnl_route_get_type(rt) != RTN_UNICAST)
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
+		    (fam != AF_INET && fam != AF_INET6) || rtnl_route_get_type(rt) != RTN_UNICAST)
 			continue;
-		struct rtnl_nexthop *nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+		struct rtnl_nexthop *nh =
+		    rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
 		int oif = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
 		if (only_idx && oif != only_idx)
 			continue;
@@ -235,7 +248,8 @@ int ob_net_show(struct ob_nl *nl, const char *only_if, struct ob_net_info *ret, 
 		else
 			addr_text(dst, true, ri->dst, sizeof(ri->dst));
 		if (nh && rtnl_route_nh_get_gateway(nh))
-			addr_text(rtnl_route_nh_get_gateway(nh), false, ri->gateway, sizeof(ri->gateway));
+			addr_text(rtnl_route_nh_get_gateway(nh), false, ri->gateway,
+				  sizeof(ri->gateway));
 		name_of(links, oif, ri->dev);
 		snprintf(ri->scope, sizeof(ri->scope), "%s", scope_name(rtnl_route_get_scope(rt)));
 		ri->table = rtnl_route_get_table(rt);

@@ -51,7 +51,7 @@ struct cni_err {
 };
 
 static int cerr(struct cni_err *e, int code, const char *msg, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int cerr(struct cni_err *e, int code, const char *msg, const char *fmt, ...)
 {
 	e->code = code;
@@ -95,15 +95,15 @@ struct cni_ip {
 
 struct cni_req {
 	const char *cmd, *version, *containerid, *netns, *ifname, *path;
-	json_t *conf;         /* the whole stdin object (borrowed) */
-	json_t *ipam;         /* conf.ipam when it has a type */
+	json_t *conf; /* the whole stdin object (borrowed) */
+	json_t *ipam; /* conf.ipam when it has a type */
 	const char *ipam_type;
 	const char *bridge;
 	bool is_gateway;
 	unsigned mtu;
 	bool has_mac;
 	uint8_t mac[6];
-	struct cni_ip ips[MAX_IPS];             /* container end */
+	struct cni_ip ips[MAX_IPS]; /* container end */
 	size_t nips;
 	struct ob_net_ip host_addrs[MAX_IPS];
 	size_t nhost_addrs;
@@ -128,20 +128,24 @@ static int add_route(struct cni_req *q, json_t *rt, const char *path, struct cni
 	struct ob_err oe = {0};
 	json_t *dst = json_object_get(rt, "dst"), *gw = json_object_get(rt, "gw");
 	if (q->nroutes == ARRAY_SIZE(q->routes))
-		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s: too many routes", path);
+		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s: too many routes",
+			    path);
 	struct ob_net_route_req *r = &q->routes[q->nroutes];
 	memset(r, 0, sizeof(*r));
 	if (!json_is_string(dst))
-		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s.dst: missing or not a string", path);
+		return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+			    "%s.dst: missing or not a string", path);
 	if (ob_net_parse_dst(json_string_value(dst), 0, &r->dst, &oe) < 0)
-		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s.dst: %s", path, oe.msg);
+		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s.dst: %s", path,
+			    oe.msg);
 	if (gw && !json_is_null(gw)) {
 		char p2[96];
 		snprintf(p2, sizeof(p2), "%s.gw", path);
 		if (parse_ip_field(gw, p2, false, &r->gw, e) < 0)
 			return -1;
 		if (r->gw.family != r->dst.family)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s: dst and gw families differ", path);
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "%s: dst and gw families differ", path);
 		r->has_gw = true;
 	}
 	q->nroutes++;
@@ -162,7 +166,8 @@ static int parse_env(struct cni_req *q, bool need_netns, struct cni_err *e)
 	if (!q->ifname || !*q->ifname)
 		strcat(missing, " CNI_IFNAME");
 	if (missing[0])
-		return cerr(e, CNI_ERR_ENV, "missing environment variables", "required but not set:%s", missing);
+		return cerr(e, CNI_ERR_ENV, "missing environment variables",
+			    "required but not set:%s", missing);
 	struct ob_err oe = {0};
 	if (ob_net_ifname_check(q->ifname, false, &oe) < 0)
 		return cerr(e, CNI_ERR_ENV, "invalid CNI_IFNAME", "CNI_IFNAME: %s", oe.msg);
@@ -174,11 +179,13 @@ static int parse_env(struct cni_req *q, bool need_netns, struct cni_err *e)
 		for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
 			char *eq = strchr(kv, '=');
 			if (!eq || eq == kv)
-				return cerr(e, CNI_ERR_ENV, "invalid CNI_ARGS", "CNI_ARGS: `%s` is not KEY=VALUE", kv);
+				return cerr(e, CNI_ERR_ENV, "invalid CNI_ARGS",
+					    "CNI_ARGS: `%s` is not KEY=VALUE", kv);
 			*eq = '\0';
 			if (streq(kv, "MAC")) {
 				if (ob_net_parse_mac(eq + 1, q->mac, &oe) < 0)
-					return cerr(e, CNI_ERR_ENV, "invalid CNI_ARGS", "CNI_ARGS MAC: %s", oe.msg);
+					return cerr(e, CNI_ERR_ENV, "invalid CNI_ARGS",
+						    "CNI_ARGS MAC: %s", oe.msg);
 				q->has_mac = true;
 			}
 		}
@@ -200,8 +207,10 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 	json_t *c = q->conf, *v;
 	struct ob_err oe = {0};
 	if ((v = json_object_get(c, "mtu")) && !json_is_null(v)) {
-		if (!json_is_integer(v) || json_integer_value(v) < 68 || json_integer_value(v) > 65535)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "mtu: must be an integer in 68..65535");
+		if (!json_is_integer(v) || json_integer_value(v) < 68 ||
+		    json_integer_value(v) > 65535)
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "mtu: must be an integer in 68..65535");
 		q->mtu = (unsigned)json_integer_value(v);
 	}
 	const char *mac = NULL;
@@ -224,21 +233,25 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 	q->is_gateway = json_is_true(json_object_get(c, "isGateway"));
 	size_t i;
 	json_t *item;
-	json_array_foreach(json_object_get(c, "addresses"), i, item) {
+	json_array_foreach(json_object_get(c, "addresses"), i, item)
+	{
 		char path[32];
 		snprintf(path, sizeof(path), "addresses[%zu]", i);
 		if (q->nips == MAX_IPS)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "addresses: too many");
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "addresses: too many");
 		memset(&q->ips[q->nips], 0, sizeof(q->ips[0]));
 		if (parse_ip_field(item, path, true, &q->ips[q->nips].ip, e) < 0)
 			return -1;
 		q->nips++;
 	}
-	json_array_foreach(json_object_get(c, "hostAddresses"), i, item) {
+	json_array_foreach(json_object_get(c, "hostAddresses"), i, item)
+	{
 		char path[32];
 		snprintf(path, sizeof(path), "hostAddresses[%zu]", i);
 		if (q->nhost_addrs == MAX_IPS)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "hostAddresses: too many");
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "hostAddresses: too many");
 		if (parse_ip_field(item, path, true, &q->host_addrs[q->nhost_addrs++], e) < 0)
 			return -1;
 	}
@@ -252,7 +265,8 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 		r->gw = gw;
 		r->has_gw = true;
 	}
-	json_array_foreach(json_object_get(c, "routes"), i, item) {
+	json_array_foreach(json_object_get(c, "routes"), i, item)
+	{
 		char path[32];
 		snprintf(path, sizeof(path), "routes[%zu]", i);
 		if (add_route(q, item, path, e) < 0)
@@ -261,8 +275,10 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 	json_t *ipam = json_object_get(c, "ipam");
 	if (ipam && json_is_object(ipam) && json_object_size(ipam) > 0) {
 		json_t *t = json_object_get(ipam, "type");
-		if (!json_is_string(t) || !*json_string_value(t) || strchr(json_string_value(t), '/'))
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "ipam.type: missing or not a plugin name");
+		if (!json_is_string(t) || !*json_string_value(t) ||
+		    strchr(json_string_value(t), '/'))
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "ipam.type: missing or not a plugin name");
 		q->ipam = ipam;
 		q->ipam_type = json_string_value(t);
 	}
@@ -279,7 +295,8 @@ static int ipam_exec(struct cni_req *q, const char *cmd, const char *conf_text, 
 	if (ret_result)
 		*ret_result = NULL;
 	if (!q->path || !*q->path)
-		return cerr(e, CNI_ERR_ENV, "missing environment variables", "CNI_PATH is needed to find IPAM plugin `%s`", q->ipam_type);
+		return cerr(e, CNI_ERR_ENV, "missing environment variables",
+			    "CNI_PATH is needed to find IPAM plugin `%s`", q->ipam_type);
 	_cleanup_free_ char *bin = NULL;
 	_cleanup_free_ char *dirs = ob_xstrdup(q->path);
 	char *save = NULL;
@@ -291,7 +308,8 @@ static int ipam_exec(struct cni_req *q, const char *cmd, const char *conf_text, 
 			free(p);
 	}
 	if (!bin)
-		return cerr(e, CNI_ERR_CONFIG, "failed to find plugin", "IPAM plugin `%s` not found in CNI_PATH %s", q->ipam_type, q->path);
+		return cerr(e, CNI_ERR_CONFIG, "failed to find plugin",
+			    "IPAM plugin `%s` not found in CNI_PATH %s", q->ipam_type, q->path);
 
 	int in[2], out[2];
 	if (pipe2(in, O_CLOEXEC) < 0)
@@ -304,7 +322,10 @@ static int ipam_exec(struct cni_req *q, const char *cmd, const char *conf_text, 
 	pid_t pid = fork();
 	if (pid < 0) {
 		int er = errno;
-		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
 		return cerr(e, CNI_ERR_IO, "I/O failure", "fork: %s", strerror(er));
 	}
 	if (pid == 0) {
@@ -332,11 +353,14 @@ static int ipam_exec(struct cni_req *q, const char *cmd, const char *conf_text, 
 		json_t *code = json_object_get(res, "code"), *msg = json_object_get(res, "msg"),
 		       *det = json_object_get(res, "details");
 		if (json_is_integer(code))
-			cerr(e, (int)json_integer_value(code), json_is_string(msg) ? json_string_value(msg) : "IPAM failed",
-			     "IPAM plugin `%s` %s: %s", q->ipam_type, cmd, json_is_string(det) ? json_string_value(det) : "");
+			cerr(e, (int)json_integer_value(code),
+			     json_is_string(msg) ? json_string_value(msg) : "IPAM failed",
+			     "IPAM plugin `%s` %s: %s", q->ipam_type, cmd,
+			     json_is_string(det) ? json_string_value(det) : "");
 		else
-			cerr(e, CNI_ERR_IPAM, "IPAM failed", "IPAM plugin `%s` %s exited with status %d: %s",
-			     q->ipam_type, cmd, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+			cerr(e, CNI_ERR_IPAM, "IPAM failed",
+			     "IPAM plugin `%s` %s exited with status %d: %s", q->ipam_type, cmd,
+			     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
 			     output ? output : "");
 		json_decref(res);
 		return -1;
@@ -344,7 +368,9 @@ static int ipam_exec(struct cni_req *q, const char *cmd, const char *conf_text, 
 	if (ret_result) {
 		if (!json_is_object(res)) {
 			json_decref(res);
-			return cerr(e, CNI_ERR_DECODE, "failed to decode IPAM result", "IPAM plugin `%s`: not a JSON object: %s", q->ipam_type, output ? output : "");
+			return cerr(e, CNI_ERR_DECODE, "failed to decode IPAM result",
+				    "IPAM plugin `%s`: not a JSON object: %s", q->ipam_type,
+				    output ? output : "");
 		}
 		*ret_result = res;
 	} else {
@@ -358,11 +384,13 @@ static int take_ipam(struct cni_req *q, json_t *res, struct cni_err *e)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(json_object_get(res, "ips"), i, item) {
+	json_array_foreach(json_object_get(res, "ips"), i, item)
+	{
 		char path[48];
 		snprintf(path, sizeof(path), "IPAM result ips[%zu]", i);
 		if (q->nips == MAX_IPS)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config", "too many addresses");
+			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
+				    "too many addresses");
 		struct cni_ip *ip = &q->ips[q->nips];
 		memset(ip, 0, sizeof(*ip));
 		if (parse_ip_field(json_object_get(item, "address"), path, true, &ip->ip, e) < 0)
@@ -375,7 +403,8 @@ static int take_ipam(struct cni_req *q, json_t *res, struct cni_err *e)
 		}
 		q->nips++;
 	}
-	json_array_foreach(json_object_get(res, "routes"), i, item) {
+	json_array_foreach(json_object_get(res, "routes"), i, item)
+	{
 		char path[48];
 		snprintf(path, sizeof(path), "IPAM result routes[%zu]", i);
 		if (add_route(q, item, path, e) < 0)
@@ -408,7 +437,8 @@ static json_t *iface_json(struct ob_nl *nl, const char *name, const char *sandbo
 	return o;
 }
 
-static json_t *build_result(struct cni_req *q, struct ob_nl *host, struct ob_nl *ctr, json_t *ipam_res)
+static json_t *build_result(struct cni_req *q, struct ob_nl *host, struct ob_nl *ctr,
+			    json_t *ipam_res)
 {
 	json_t *prev = json_object_get(q->conf, "prevResult");
 	json_t *res = json_is_object(prev) ? json_deep_copy(prev) : json_object();
@@ -431,11 +461,13 @@ static json_t *build_result(struct cni_req *q, struct ob_nl *host, struct ob_nl 
 	}
 	bool old = version_cmp(q->version, "1.0.0") < 0;
 	for (size_t i = 0; i < q->nips; i++) {
-		json_t *o = json_pack("{s:o, s:i}", "address", ip_json(&q->ips[i].ip, true), "interface", (int)ctr_index);
+		json_t *o = json_pack("{s:o, s:i}", "address", ip_json(&q->ips[i].ip, true),
+				      "interface", (int)ctr_index);
 		if (q->ips[i].has_gw)
 			json_object_set_new(o, "gateway", ip_json(&q->ips[i].gw, false));
 		if (old) /* 0.3.x/0.4.0 results carry the family as "version" */
-			json_object_set_new(o, "version", json_string(q->ips[i].ip.family == AF_INET ? "4" : "6"));
+			json_object_set_new(
+			    o, "version", json_string(q->ips[i].ip.family == AF_INET ? "4" : "6"));
 		json_array_append_new(ips, o);
 	}
 	json_t *routes = json_object_get(res, "routes");
@@ -502,20 +534,20 @@ static int cmd_add(struct cni_req *q, const char *conf_text, char **ret_out, str
 	for (size_t i = 0; i < q->nips; i++)
 		addrs[i] = q->ips[i].ip;
 	struct ob_veth_setup s = {
-		.host_nsfd = -1,
-		.ctr_nsfd = nsfd,
-		.host_if = q->host_if,
-		.ctr_if = q->ifname,
-		.addrs = addrs,
-		.naddrs = q->nips,
-		.host_addrs = q->host_addrs,
-		.nhost_addrs = q->nhost_addrs,
-		.routes = q->routes,
-		.nroutes = q->nroutes,
-		.mtu = q->mtu,
-		.mac = q->has_mac ? q->mac : NULL,
-		.bridge = q->bridge,
-		.bridge_create = true,
+	    .host_nsfd = -1,
+	    .ctr_nsfd = nsfd,
+	    .host_if = q->host_if,
+	    .ctr_if = q->ifname,
+	    .addrs = addrs,
+	    .naddrs = q->nips,
+	    .host_addrs = q->host_addrs,
+	    .nhost_addrs = q->nhost_addrs,
+	    .routes = q->routes,
+	    .nroutes = q->nroutes,
+	    .mtu = q->mtu,
+	    .mac = q->has_mac ? q->mac : NULL,
+	    .bridge = q->bridge,
+	    .bridge_create = true,
 	};
 	if (ob_veth_setup(&s, &oe) < 0) {
 		cerr(e, CNI_ERR_PLUGIN, "failed to set up the veth pair", "%s", oe.msg);
@@ -532,7 +564,8 @@ static int cmd_add(struct cni_req *q, const char *conf_text, char **ret_out, str
 			if (r == 0)
 				r = ob_net_addr_add(host, gw_if, &g, &oe);
 			if (r < 0) {
-				cerr(e, CNI_ERR_PLUGIN, "failed to set the gateway address", "%s", oe.msg);
+				cerr(e, CNI_ERR_PLUGIN, "failed to set the gateway address", "%s",
+				     oe.msg);
 				goto fail_pair;
 			}
 		}
@@ -597,35 +630,45 @@ static int cmd_check(struct cni_req *q, const char *conf_text, struct cni_err *e
 	if (ob_net_show(host, q->host_if, &hi, &oe) < 0)
 		r = cerr(e, CNI_ERR_PLUGIN, "host interface missing", "%s", oe.msg);
 	else if (ob_net_show(ctr, q->ifname, &ci, &oe) < 0)
-		r = cerr(e, CNI_ERR_PLUGIN, "container interface missing", "%s in %s", oe.msg, q->netns);
+		r = cerr(e, CNI_ERR_PLUGIN, "container interface missing", "%s in %s", oe.msg,
+			 q->netns);
 	else if (!hi.links[0].up || !ci.links[0].up)
-		r = cerr(e, CNI_ERR_PLUGIN, "interface down", "`%s` or `%s` is not up", q->host_if, q->ifname);
+		r = cerr(e, CNI_ERR_PLUGIN, "interface down", "`%s` or `%s` is not up", q->host_if,
+			 q->ifname);
 	else if (!streq(ci.links[0].kind, "veth"))
-		r = cerr(e, CNI_ERR_PLUGIN, "not a veth", "`%s` in %s is a `%s`, not a veth", q->ifname, q->netns, ci.links[0].kind);
+		r = cerr(e, CNI_ERR_PLUGIN, "not a veth", "`%s` in %s is a `%s`, not a veth",
+			 q->ifname, q->netns, ci.links[0].kind);
 	else if (q->bridge && !streq(hi.links[0].master, q->bridge))
-		r = cerr(e, CNI_ERR_PLUGIN, "not on the bridge", "`%s` is not attached to bridge `%s`", q->host_if, q->bridge);
+		r = cerr(e, CNI_ERR_PLUGIN, "not on the bridge",
+			 "`%s` is not attached to bridge `%s`", q->host_if, q->bridge);
 	if (r == 0) {
 		/* Every address prevResult lists for our container interface is on it. */
 		json_t *ifs = json_object_get(prev, "interfaces"), *ip;
 		size_t i;
-		json_array_foreach(json_object_get(prev, "ips"), i, ip) {
+		json_array_foreach(json_object_get(prev, "ips"), i, ip)
+		{
 			json_t *idx = json_object_get(ip, "interface");
-			json_t *itf = json_is_integer(idx) ? json_array_get(ifs, (size_t)json_integer_value(idx)) : NULL;
-			json_t *name = json_object_get(itf, "name"), *sb = json_object_get(itf, "sandbox");
-			if (!json_is_string(name) || !streq(json_string_value(name), q->ifname) || !json_is_string(sb) ||
-			    !*json_string_value(sb))
+			json_t *itf = json_is_integer(idx)
+					  ? json_array_get(ifs, (size_t)json_integer_value(idx))
+					  : NULL;
+			json_t *name = json_object_get(itf, "name"),
+			       *sb = json_object_get(itf, "sandbox");
+			if (!json_is_string(name) || !streq(json_string_value(name), q->ifname) ||
+			    !json_is_string(sb) || !*json_string_value(sb))
 				continue;
 			struct ob_net_ip want;
 			char path[48];
 			snprintf(path, sizeof(path), "prevResult.ips[%zu].address", i);
-			if (parse_ip_field(json_object_get(ip, "address"), path, true, &want, e) < 0) {
+			if (parse_ip_field(json_object_get(ip, "address"), path, true, &want, e) <
+			    0) {
 				r = -1;
 				break;
 			}
 			int has = ob_net_addr_has(ctr, q->ifname, &want, &oe);
 			if (has <= 0) {
-				r = cerr(e, CNI_ERR_PLUGIN, "address missing", "`%s` in %s does not have %s", q->ifname,
-					 q->netns, json_string_value(json_object_get(ip, "address")));
+				r = cerr(e, CNI_ERR_PLUGIN, "address missing",
+					 "`%s` in %s does not have %s", q->ifname, q->netns,
+					 json_string_value(json_object_get(ip, "address")));
 				break;
 			}
 		}
@@ -670,12 +713,14 @@ int ob_cni_run(const char *in, char **ret_out)
 		goto out;
 	}
 	if (!json_is_object(conf)) {
-		cerr(&e, CNI_ERR_DECODE, "failed to decode the network configuration", "stdin: not a JSON object");
+		cerr(&e, CNI_ERR_DECODE, "failed to decode the network configuration",
+		     "stdin: not a JSON object");
 		goto out;
 	}
 	q.conf = conf;
 	if (!q.version) {
-		cerr(&e, CNI_ERR_CONFIG, "invalid network config", "cniVersion: missing (this plugin speaks 0.3.0 to 1.1.0)");
+		cerr(&e, CNI_ERR_CONFIG, "invalid network config",
+		     "cniVersion: missing (this plugin speaks 0.3.0 to 1.1.0)");
 		goto out;
 	}
 	bool known = false;
@@ -683,7 +728,9 @@ int ob_cni_run(const char *in, char **ret_out)
 		known |= streq(q.version, supported[i]);
 	if (!known) {
 		cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
-		     "config is \"%s\", plugin supports [\"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\" \"1.1.0\"]", q.version);
+		     "config is \"%s\", plugin supports [\"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\" "
+		     "\"1.1.0\"]",
+		     q.version);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(conf, "name"))) {
@@ -701,19 +748,23 @@ int ob_cni_run(const char *in, char **ret_out)
 			r = cmd_del(&q, in, &e);
 	} else if (streq(q.cmd, "CHECK")) {
 		if (version_cmp(q.version, "0.4.0") < 0)
-			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions", "CHECK needs cniVersion 0.4.0 or later, config is \"%s\"", q.version);
+			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
+			     "CHECK needs cniVersion 0.4.0 or later, config is \"%s\"", q.version);
 		else if (parse_env(&q, true, &e) == 0)
 			r = cmd_check(&q, in, &e);
 	} else if (streq(q.cmd, "GC") || streq(q.cmd, "STATUS")) {
 		if (version_cmp(q.version, "1.1.0") < 0) {
-			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions", "%s needs cniVersion 1.1.0, config is \"%s\"", q.cmd, q.version);
+			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
+			     "%s needs cniVersion 1.1.0, config is \"%s\"", q.cmd, q.version);
 		} else {
 			q.path = getenv("CNI_PATH");
 			/* Nothing of ours outlives a DEL; the IPAM plugin holds the state. */
 			r = q.ipam ? ipam_exec(&q, q.cmd, in, NULL, &e) : 0;
 		}
 	} else {
-		cerr(&e, CNI_ERR_ENV, "invalid CNI_COMMAND", "CNI_COMMAND: unknown command `%s` (ADD, DEL, CHECK, GC, STATUS, VERSION)", q.cmd);
+		cerr(&e, CNI_ERR_ENV, "invalid CNI_COMMAND",
+		     "CNI_COMMAND: unknown command `%s` (ADD, DEL, CHECK, GC, STATUS, VERSION)",
+		     q.cmd);
 	}
 out:
 	if (r < 0)

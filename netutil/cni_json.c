@@ -15,9 +15,10 @@ static json_t *link_json(const struct ob_net_link_info *l)
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->naddrs; i++) {
 		const struct ob_net_addr_info *ai = &l->addrs[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b}", "address", ai->addr, "family",
-						   ai->family == AF_INET ? "inet" : "inet6", "scope",
-						   ai->scope, "permanent", ai->permanent));
+		json_array_append_new(a,
+				      json_pack("{s:s, s:s, s:s, s:b}", "address", ai->addr,
+						"family", ai->family == AF_INET ? "inet" : "inet6",
+						"scope", ai->scope, "permanent", ai->permanent));
 	}
 	json_object_set_new(o, "addresses", a);
 	return o;
@@ -29,7 +30,8 @@ static json_t *routes_json(const struct ob_net_info *info)
 	for (size_t i = 0; i < info->nroutes; i++) {
 		const struct ob_net_route_info *r = &info->routes[i];
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "dst", r->dst, "family",
-				      r->family == AF_INET ? "inet" : "inet6", "dev", r->dev, "scope", r->scope);
+				      r->family == AF_INET ? "inet" : "inet6", "dev", r->dev,
+				      "scope", r->scope);
 		if (r->gateway[0])
 			json_object_set_new(o, "gateway", json_string(r->gateway));
 		json_array_append_new(a, o);
@@ -75,11 +77,13 @@ int ob_oci_state_pid(const char *text, pid_t *ret_pid, struct ob_err *err)
 	json_error_t je;
 	json_t *root = json_loads(text, 0, &je);
 	if (!root)
-		return ob_error_msg(err, EINVAL, "state on stdin:%d:%d: %s", je.line, je.column, je.text);
+		return ob_error_msg(err, EINVAL, "state on stdin:%d:%d: %s", je.line, je.column,
+				    je.text);
 	json_t *pid = json_object_get(root, "pid");
 	int r = 0;
 	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
-		r = ob_error_msg(err, EINVAL, "state on stdin: pid: missing or not a positive integer");
+		r = ob_error_msg(err, EINVAL,
+				 "state on stdin: pid: missing or not a positive integer");
 	else
 		*ret_pid = (pid_t)json_integer_value(pid);
 	json_decref(root);

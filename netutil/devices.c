@@ -29,22 +29,27 @@ int ob_net_devices_move_in(int ctr_nsfd, const struct ob_net_device *devs, size_
 			return ob_error_prefix(err, r, "linux.netDevices.%s", devs[i].host_name);
 		r = ob_net_link_index(host, devs[i].host_name, NULL, err);
 		if (r == 0)
-			r = ob_error_msg(err, ENODEV, "interface `%s` does not exist", devs[i].host_name);
+			r = ob_error_msg(err, ENODEV, "interface `%s` does not exist",
+					 devs[i].host_name);
 		if (r < 0)
 			return ob_error_prefix(err, r, "linux.netDevices.%s", devs[i].host_name);
 		if (!strchr(to, '%')) {
 			r = ob_net_link_index(ctr, to, NULL, err);
 			if (r > 0)
-				r = ob_error_msg(err, EEXIST, "interface `%s` already exists in the container namespace", to);
+				r = ob_error_msg(
+				    err, EEXIST,
+				    "interface `%s` already exists in the container namespace", to);
 			if (r < 0)
-				return ob_error_prefix(err, r, "linux.netDevices.%s", devs[i].host_name);
+				return ob_error_prefix(err, r, "linux.netDevices.%s",
+						       devs[i].host_name);
 		}
 		for (size_t k = 0; k < i; k++)
 			if (!strchr(to, '%') && streq(to, inner_name(&devs[k])))
-				return ob_error_msg(err, EEXIST, "linux.netDevices.%s: name `%s` is used twice",
+				return ob_error_msg(err, EEXIST,
+						    "linux.netDevices.%s: name `%s` is used twice",
 						    devs[i].host_name, to);
 	}
-	char (*moved)[IFNAMSIZ] = ob_xcalloc(n, IFNAMSIZ);
+	char(*moved)[IFNAMSIZ] = ob_xcalloc(n, IFNAMSIZ);
 	size_t done = 0;
 	for (; done < n; done++) {
 		r = ob_net_link_move(host, devs[done].host_name, ctr, inner_name(&devs[done]), true,
@@ -57,7 +62,8 @@ int ob_net_devices_move_in(int ctr_nsfd, const struct ob_net_device *devs, size_
 	if (done < n) {
 		struct ob_err e2;
 		while (done-- > 0)
-			ob_net_link_move(ctr, moved[done], host, devs[done].host_name, true, NULL, &e2);
+			ob_net_link_move(ctr, moved[done], host, devs[done].host_name, true, NULL,
+					 &e2);
 	}
 	free(moved);
 	return r < 0 ? r : 0;

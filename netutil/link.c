@@ -50,8 +50,8 @@ int ob_net_link_del(struct ob_nl *nl, const char *name, struct ob_err *err)
 	return 0;
 }
 
-int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac,
-		    bool up, struct ob_err *err)
+int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac, bool up,
+		    struct ob_err *err)
 {
 	struct rtnl_link *orig = NULL;
 	int r = obnl_get_link(nl, name, &orig, err);
@@ -102,7 +102,8 @@ int ob_net_link_set_master(struct ob_nl *nl, const char *name, const char *maste
 	obnl_reset(nl);
 	r = rtnl_link_enslave_ifindex(nl->sk, midx, idx);
 	if (r < 0)
-		return obnl_fail(nl, r, err, "attach `%s` to bridge `%s`", name, master ? master : "(none)");
+		return obnl_fail(nl, r, err, "attach `%s` to bridge `%s`", name,
+				 master ? master : "(none)");
 	return 0;
 }
 
@@ -148,7 +149,8 @@ static int name_free(struct ob_nl *nl, const char *name, const char *where, stru
 	if (r < 0)
 		return r;
 	if (r > 0)
-		return ob_error_msg(err, EEXIST, "interface `%s` already exists in %s", name, where);
+		return ob_error_msg(err, EEXIST, "interface `%s` already exists in %s", name,
+				    where);
 	return 0;
 }
 
@@ -160,7 +162,8 @@ int ob_net_veth_add(struct ob_nl *host, struct ob_nl *peer, const struct ob_veth
 	    (r = ob_net_ifname_check(req->peer_if, false, err)) < 0)
 		return r;
 	if (peer == host && streq(req->host_if, req->peer_if))
-		return ob_error_msg(err, EINVAL, "both ends of the pair are named `%s`", req->host_if);
+		return ob_error_msg(err, EINVAL, "both ends of the pair are named `%s`",
+				    req->host_if);
 	if ((r = name_free(host, req->host_if, "the host namespace", err)) < 0 ||
 	    (r = name_free(peer, req->peer_if, "the target namespace", err)) < 0)
 		return r;
@@ -200,11 +203,13 @@ int ob_net_veth_add(struct ob_nl *host, struct ob_nl *peer, const struct ob_veth
 	rtnl_link_put(p);
 	rtnl_link_veth_release(link);
 	if (r < 0)
-		return obnl_fail(host, r, err, "create veth pair `%s`/`%s`", req->host_if, req->peer_if);
+		return obnl_fail(host, r, err, "create veth pair `%s`/`%s`", req->host_if,
+				 req->peer_if);
 	/* Up only now: IFF_UP in the create request opens an end before its peer is linked
 	 * (veth_open: ENOTCONN). */
 	struct ob_err e2;
-	if ((r = ob_net_link_up(host, req->host_if, err)) < 0 || (r = ob_net_link_up(peer, req->peer_if, err)) < 0) {
+	if ((r = ob_net_link_up(host, req->host_if, err)) < 0 ||
+	    (r = ob_net_link_up(peer, req->peer_if, err)) < 0) {
 		ob_net_link_del(host, req->host_if, &e2);
 		return r;
 	}
@@ -225,7 +230,8 @@ static int keepable_addrs(struct ob_nl *nl, int ifindex, struct ob_net_ip **ret,
 	size_t n = 0;
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		if (rtnl_addr_get_ifindex(a) != ifindex ||
+		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
 		    !(rtnl_addr_get_flags(a) & IFA_F_PERMANENT))
 			continue;
 		struct nl_addr *local = rtnl_addr_get_local(a);
@@ -268,8 +274,8 @@ static int move_link(struct ob_nl *from, int ifindex, const char *name, struct o
 	return 0;
 }
 
-int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
-		     const char *new_name, bool up, char ret_name[IFNAMSIZ], struct ob_err *err)
+int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to, const char *new_name,
+		     bool up, char ret_name[IFNAMSIZ], struct ob_err *err)
 {
 	int r;
 	const char *target = new_name ? new_name : name;
@@ -298,7 +304,9 @@ int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
 		struct rtnl_link *l = NULL;
 		obnl_reset(to);
 		if (rtnl_link_get_kernel(to->sk, ifindex, NULL, &l) < 0) {
-			r = ob_error_msg(err, ENODEV, "interface `%s` moved, but not found by index %d", name, ifindex);
+			r = ob_error_msg(err, ENODEV,
+					 "interface `%s` moved, but not found by index %d", name,
+					 ifindex);
 			goto out;
 		}
 		snprintf(got, sizeof(got), "%s", rtnl_link_get_name(l));
@@ -315,10 +323,11 @@ int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
 		memcpy(ret_name, got, IFNAMSIZ);
 	return 0;
 
-fail: {
+fail : {
 	struct ob_err e2;
 	int idx = 0;
-	if (ob_net_link_index(to, got, &idx, &e2) > 0 && move_link(to, idx, got, from, name, &e2) == 0) {
+	if (ob_net_link_index(to, got, &idx, &e2) > 0 &&
+	    move_link(to, idx, got, from, name, &e2) == 0) {
 		for (size_t i = 0; i < naddrs; i++)
 			ob_net_addr_add(from, name, &addrs[i], &e2);
 	}

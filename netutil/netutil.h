@@ -47,7 +47,7 @@ static inline void ob_nl_closep(struct ob_nl **nl)
 int ob_net_ifname_check(const char *name, bool allow_template, struct ob_err *err);
 
 struct ob_net_ip {
-	int family;         /* AF_INET or AF_INET6 */
+	int family;	    /* AF_INET or AF_INET6 */
 	unsigned prefixlen; /* 32/128 when the text had no /N */
 	union {
 		struct in_addr v4;
@@ -71,8 +71,8 @@ int ob_net_link_index(struct ob_nl *nl, const char *name, int *ret_ifindex, stru
 /* Delete a link (for a veth: both ends). -ENODEV (with err) when it does not exist. */
 int ob_net_link_del(struct ob_nl *nl, const char *name, struct ob_err *err);
 /* Set MTU (0: leave), MAC (NULL: leave) and IFF_UP (up) of a link in one request. */
-int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac,
-		    bool up, struct ob_err *err);
+int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac, bool up,
+		    struct ob_err *err);
 int ob_net_link_up(struct ob_nl *nl, const char *name, struct ob_err *err);
 /* Enslave link name to bridge master (NULL: release from its master). */
 int ob_net_link_set_master(struct ob_nl *nl, const char *name, const char *master,
@@ -85,11 +85,11 @@ int ob_net_bridge_check(struct ob_nl *nl, const char *name, struct ob_err *err);
 int ob_net_bridge_add(struct ob_nl *nl, const char *name, struct ob_err *err);
 
 struct ob_veth_req {
-	const char *host_if; /* the end in host's namespace */
-	const char *peer_if; /* the end created in peer's namespace */
-	unsigned mtu;        /* 0: kernel default; set on both ends */
+	const char *host_if;	 /* the end in host's namespace */
+	const char *peer_if;	 /* the end created in peer's namespace */
+	unsigned mtu;		 /* 0: kernel default; set on both ends */
 	const uint8_t *peer_mac; /* NULL: kernel's random one */
-	const char *master;  /* bridge for the host end, NULL: none */
+	const char *master;	 /* bridge for the host end, NULL: none */
 };
 /* Create a veth pair in one RTM_NEWLINK, then set both ends up: the peer is born in its namespace
  * with its final name (no move or rename step to fail half-way). Names are checked first:
@@ -104,8 +104,8 @@ int ob_net_veth_add(struct ob_nl *host, struct ob_nl *peer, const struct ob_veth
  * again after it; the link is then set up when up. Used for linux.netDevices (into the
  * container) and to return a device (to the host). On failure after the move the device
  * is moved back with its old name. */
-int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to,
-		     const char *new_name, bool up, char ret_name[IFNAMSIZ], struct ob_err *err);
+int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to, const char *new_name,
+		     bool up, char ret_name[IFNAMSIZ], struct ob_err *err);
 
 /* ---- linux.netDevices (runtime-spec 1.3 config-linux.md "Network Devices") ------------- */
 
@@ -139,16 +139,16 @@ int ob_net_route_add(struct ob_nl *nl, const struct ob_net_ip *dst, const struct
 struct ob_net_addr_info {
 	char addr[INET6_ADDRSTRLEN + 5]; /* "10.0.0.2/24" */
 	int family;
-	char scope[12];                  /* global, link, host, site */
+	char scope[12]; /* global, link, host, site */
 	bool permanent;
 };
 struct ob_net_link_info {
 	int index;
 	char name[IFNAMSIZ];
-	char kind[24];   /* "veth", "bridge", "" (physical/loopback) */
+	char kind[24]; /* "veth", "bridge", "" (physical/loopback) */
 	char mac[24];
 	unsigned mtu;
-	bool up;         /* IFF_UP */
+	bool up; /* IFF_UP */
 	char master[IFNAMSIZ];
 	size_t naddrs;
 	struct ob_net_addr_info *addrs;
@@ -156,7 +156,7 @@ struct ob_net_link_info {
 struct ob_net_route_info {
 	int family;
 	char dst[INET6_ADDRSTRLEN + 5]; /* "default" or CIDR */
-	char gateway[INET6_ADDRSTRLEN];  /* "" when on-link */
+	char gateway[INET6_ADDRSTRLEN]; /* "" when on-link */
 	char dev[IFNAMSIZ];
 	char scope[12];
 	unsigned table;
@@ -180,8 +180,8 @@ struct ob_net_route_req {
 	struct ob_net_ip gw;
 };
 struct ob_veth_setup {
-	int host_nsfd;            /* -1: the caller's namespace */
-	int ctr_nsfd;             /* the container's netns (required) */
+	int host_nsfd; /* -1: the caller's namespace */
+	int ctr_nsfd;  /* the container's netns (required) */
 	const char *host_if, *ctr_if;
 	const struct ob_net_ip *addrs; /* on the container end */
 	size_t naddrs;
@@ -190,7 +190,7 @@ struct ob_veth_setup {
 	const struct ob_net_route_req *routes; /* in the container; gateway -> default route */
 	size_t nroutes;
 	unsigned mtu;
-	const uint8_t *mac;       /* container end */
+	const uint8_t *mac; /* container end */
 	const char *bridge;
 	bool bridge_create;
 };

@@ -66,21 +66,36 @@ static int err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 static int nle_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
-	case NLE_EXIST: return EEXIST;
-	case NLE_NODEV: return ENODEV;
-	case NLE_OBJ_NOTFOUND: return ENOENT;
-	case NLE_PERM: return EPERM;
-	case NLE_NOACCESS: return EACCES;
-	case NLE_INVAL: return EINVAL;
-	case NLE_RANGE: return ERANGE;
-	case NLE_BUSY: return EBUSY;
-	case NLE_NOMEM: return ENOMEM;
-	case NLE_AGAIN: return EAGAIN;
-	case NLE_NOADDR: return EADDRNOTAVAIL;
-	case NLE_OPNOTSUPP: return EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return EAFNOSUPPORT;
-	case NLE_PROTO_MISMATCH: return EPROTONOSUPPORT;
-	default: return EIO;
+	case NLE_EXIST:
+		return EEXIST;
+	case NLE_NODEV:
+		return ENODEV;
+	case NLE_OBJ_NOTFOUND:
+		return ENOENT;
+	case NLE_PERM:
+		return EPERM;
+	case NLE_NOACCESS:
+		return EACCES;
+	case NLE_INVAL:
+		return EINVAL;
+	case NLE_RANGE:
+		return ERANGE;
+	case NLE_BUSY:
+		return EBUSY;
+	case NLE_NOMEM:
+		return ENOMEM;
+	case NLE_AGAIN:
+		return EAGAIN;
+	case NLE_NOADDR:
+		return EADDRNOTAVAIL;
+	case NLE_OPNOTSUPP:
+		return EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return EAFNOSUPPORT;
+	case NLE_PROTO_MISMATCH:
+		return EPROTONOSUPPORT;
+	default:
+		return EIO;
 	}
 }
 
@@ -100,7 +115,7 @@ int obnl_fail(struct ob_nl *nl, int nle, struct ob_err *err, const char *fmt, ..
 struct open_req {
 	int nsfd;
 	struct nl_sock *sk;
-	int err;          /* errno */
+	int err;	  /* errno */
 	const char *step; /* what failed */
 };
 
@@ -182,17 +197,20 @@ int ob_net_ifname_check(const char *name, bool allow_template, struct ob_err *er
 		return ob_error_msg(err, EINVAL, "empty interface name");
 	size_t len = strlen(name);
 	if (len >= IFNAMSIZ)
-		return ob_error_msg(err, EINVAL, "interface name `%s` is too long (%zu bytes, at most %d)",
-				    name, len, IFNAMSIZ - 1);
+		return ob_error_msg(err, EINVAL,
+				    "interface name `%s` is too long (%zu bytes, at most %d)", name,
+				    len, IFNAMSIZ - 1);
 	if (streq(name, ".") || streq(name, ".."))
 		return ob_error_msg(err, EINVAL, "`%s` is not a valid interface name", name);
 	int templates = 0;
 	for (const char *p = name; *p; p++) {
 		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
-			return ob_error_msg(err, EINVAL, "interface name `%s`: `%c` is not allowed", name, *p);
+			return ob_error_msg(err, EINVAL, "interface name `%s`: `%c` is not allowed",
+					    name, *p);
 		if (*p == '%') {
 			if (!allow_template || p[1] != 'd')
-				return ob_error_msg(err, EINVAL, "interface name `%s`: `%%` is not allowed%s",
+				return ob_error_msg(err, EINVAL,
+						    "interface name `%s`: `%%` is not allowed%s",
 						    name, allow_template ? " (only one %d)" : "");
 			templates++;
 		}
@@ -223,7 +241,8 @@ int ob_net_parse_ip(const char *s, bool need_prefix, struct ob_net_ip *ret, stru
 	if (slash) {
 		uint32_t n;
 		if (!isdigit((unsigned char)*slash) || ob_parse_uint32(slash, &n) < 0 || n > max)
-			return ob_error_msg(err, EINVAL, "`%s`: prefix length must be 0..%u", s, max);
+			return ob_error_msg(err, EINVAL, "`%s`: prefix length must be 0..%u", s,
+					    max);
 		ip.prefixlen = n;
 	} else if (need_prefix) {
 		return ob_error_msg(err, EINVAL, "`%s`: needs a prefix length (ADDRESS/N)", s);
@@ -247,10 +266,12 @@ int ob_net_parse_dst(const char *s, int family_hint, struct ob_net_ip *ret, stru
 	for (size_t i = 0; i < bytes; i++) {
 		unsigned bit0 = (unsigned)i * 8;
 		uint8_t mask = bit0 >= ip.prefixlen ? 0xff
-			       : ip.prefixlen - bit0 >= 8 ? 0
-			       : (uint8_t)(0xff >> (ip.prefixlen - bit0));
+			       : ip.prefixlen - bit0 >= 8
+				   ? 0
+				   : (uint8_t)(0xff >> (ip.prefixlen - bit0));
 		if (ip.a.raw[i] & mask)
-			return ob_error_msg(err, EINVAL, "`%s`: host bits set in a route destination", s);
+			return ob_error_msg(err, EINVAL,
+					    "`%s`: host bits set in a route destination", s);
 	}
 	*ret = ip;
 	return 0;
@@ -261,14 +282,18 @@ int ob_net_parse_mac(const char *s, uint8_t ret[6], struct ob_err *err)
 	uint8_t m[6];
 	int n = 0;
 	if (!s || strlen(s) != 17 ||
-	    sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &n) != 6 ||
+	    sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &m[0], &m[1], &m[2], &m[3], &m[4],
+		   &m[5], &n) != 6 ||
 	    n != 17)
-		return ob_error_msg(err, EINVAL, "`%s`: not a MAC address (xx:xx:xx:xx:xx:xx)", s ? s : "");
+		return ob_error_msg(err, EINVAL, "`%s`: not a MAC address (xx:xx:xx:xx:xx:xx)",
+				    s ? s : "");
 	for (int i = 2; i < 17; i += 3)
 		if (s[i] != ':')
-			return ob_error_msg(err, EINVAL, "`%s`: not a MAC address (xx:xx:xx:xx:xx:xx)", s);
+			return ob_error_msg(err, EINVAL,
+					    "`%s`: not a MAC address (xx:xx:xx:xx:xx:xx)", s);
 	if (m[0] & 1)
-		return ob_error_msg(err, EINVAL, "`%s`: a multicast MAC address cannot be an interface's", s);
+		return ob_error_msg(err, EINVAL,
+				    "`%s`: a multicast MAC address cannot be an interface's", s);
 	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
 		return ob_error_msg(err, EINVAL, "`%s`: the all-zero MAC address", s);
 	memcpy(ret, m, 6);

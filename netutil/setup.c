@@ -26,7 +26,8 @@ int ob_veth_setup(const struct ob_veth_setup *s, struct ob_err *err)
 		if (r < 0)
 			return r;
 		if (r == 0 && !s->bridge_create)
-			return ob_error_msg(err, ENODEV, "bridge `%s` does not exist (--bridge-create makes it)",
+			return ob_error_msg(err, ENODEV,
+					    "bridge `%s` does not exist (--bridge-create makes it)",
 					    s->bridge);
 		if (r == 0) {
 			if ((r = ob_net_bridge_add(host, s->bridge, err)) < 0)
@@ -36,11 +37,11 @@ int ob_veth_setup(const struct ob_veth_setup *s, struct ob_err *err)
 	}
 
 	struct ob_veth_req req = {
-		.host_if = s->host_if,
-		.peer_if = s->ctr_if,
-		.mtu = s->mtu,
-		.peer_mac = s->mac,
-		.master = s->bridge,
+	    .host_if = s->host_if,
+	    .peer_if = s->ctr_if,
+	    .mtu = s->mtu,
+	    .peer_mac = s->mac,
+	    .master = s->bridge,
 	};
 	if ((r = ob_net_veth_add(host, ctr, &req, err)) < 0)
 		goto fail;
@@ -56,7 +57,8 @@ int ob_veth_setup(const struct ob_veth_setup *s, struct ob_err *err)
 		goto fail;
 	for (size_t i = 0; i < s->nroutes; i++) {
 		const struct ob_net_route_req *rt = &s->routes[i];
-		if ((r = ob_net_route_add(ctr, &rt->dst, rt->has_gw ? &rt->gw : NULL, s->ctr_if, err)) < 0)
+		if ((r = ob_net_route_add(ctr, &rt->dst, rt->has_gw ? &rt->gw : NULL, s->ctr_if,
+					  err)) < 0)
 			goto fail;
 	}
 	return 0;

@@ -3,7 +3,7 @@
 # and run its tests; installs nothing when everything is there.
 set -eu
 BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
-TEST="bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
+TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
 EXTRA="runc crun hyperfine time podman containernetworking-plugins"
 missing=""

@@ -73,9 +73,11 @@ static int parse_field(struct ob_resources *r, char *kv)
 	SET(m->kernel, "memory.kernel", num(v), m->has_kernel);
 	SET(m->kernel_tcp, "memory.kernelTCP", num(v), m->has_kernel_tcp);
 	SET(m->swappiness, "memory.swappiness", (uint64_t)num(v), m->has_swappiness);
-	SET(m->disable_oom_killer, "memory.disableOOMKiller", streq(v, "true"), m->has_disable_oom_killer);
+	SET(m->disable_oom_killer, "memory.disableOOMKiller", streq(v, "true"),
+	    m->has_disable_oom_killer);
 	SET(m->use_hierarchy, "memory.useHierarchy", streq(v, "true"), m->has_use_hierarchy);
-	SET(m->check_before_update, "memory.checkBeforeUpdate", streq(v, "true"), m->has_check_before_update);
+	SET(m->check_before_update, "memory.checkBeforeUpdate", streq(v, "true"),
+	    m->has_check_before_update);
 	SET(c->shares, "cpu.shares", (uint64_t)num(v), c->has_shares);
 	SET(c->quota, "cpu.quota", num(v), c->has_quota);
 	SET(c->burst, "cpu.burst", (uint64_t)num(v), c->has_burst);
@@ -99,8 +101,11 @@ static int parse_field(struct ob_resources *r, char *kv)
 	if (streq(k, "blockIO.weightDevice")) {
 		int n = sscanf(v, "%lld:%lld:%lld:%lld", &a1, &a2, &a3, &a4);
 		struct ob_blkio_device *d = PUSH(b->weight_device, b->n_weight_device);
-		*d = (struct ob_blkio_device){.major = a1, .minor = a2, .has_weight = n >= 3,
-					      .weight = (uint16_t)a3, .has_leaf_weight = n == 4,
+		*d = (struct ob_blkio_device){.major = a1,
+					      .minor = a2,
+					      .has_weight = n >= 3,
+					      .weight = (uint16_t)a3,
+					      .has_leaf_weight = n == 4,
 					      .leaf_weight = (uint16_t)a4};
 		return 0;
 	}
@@ -109,17 +114,17 @@ static int parse_field(struct ob_resources *r, char *kv)
 		struct ob_blkio_device **v;
 		size_t *n;
 	} thr[] = {
-		{"blockIO.throttleReadBpsDevice", &b->throttle_read_bps, &b->n_throttle_read_bps},
-		{"blockIO.throttleWriteBpsDevice", &b->throttle_write_bps, &b->n_throttle_write_bps},
-		{"blockIO.throttleReadIOPSDevice", &b->throttle_read_iops, &b->n_throttle_read_iops},
-		{"blockIO.throttleWriteIOPSDevice", &b->throttle_write_iops, &b->n_throttle_write_iops},
+	    {"blockIO.throttleReadBpsDevice", &b->throttle_read_bps, &b->n_throttle_read_bps},
+	    {"blockIO.throttleWriteBpsDevice", &b->throttle_write_bps, &b->n_throttle_write_bps},
+	    {"blockIO.throttleReadIOPSDevice", &b->throttle_read_iops, &b->n_throttle_read_iops},
+	    {"blockIO.throttleWriteIOPSDevice", &b->throttle_write_iops, &b->n_throttle_write_iops},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(thr); i++)
 		if (streq(k, thr[i].name)) {
 			sscanf(v, "%lld:%lld:%lld", &a1, &a2, &a3);
 			*thr[i].v = ob_xrealloc(*thr[i].v, (*thr[i].n + 1) * sizeof(**thr[i].v));
-			(*thr[i].v)[(*thr[i].n)++] =
-				(struct ob_blkio_device){.major = a1, .minor = a2, .rate = (uint64_t)a3};
+			(*thr[i].v)[(*thr[i].n)++] = (struct ob_blkio_device){
+			    .major = a1, .minor = a2, .rate = (uint64_t)a3};
 			return 0;
 		}
 	char s1[64] = "", s2[256] = "";
@@ -138,8 +143,10 @@ static int parse_field(struct ob_resources *r, char *kv)
 	if (streq(k, "rdma")) {
 		sscanf(v, "%63[^:]:%lld:%lld", s1, &a1, &a2);
 		struct ob_rdma_limit *l = PUSH(r->rdma, r->n_rdma);
-		*l = (struct ob_rdma_limit){.device = ob_xstrdup(s1), .has_hca_handles = true,
-					    .hca_handles = (uint32_t)a1, .has_hca_objects = true,
+		*l = (struct ob_rdma_limit){.device = ob_xstrdup(s1),
+					    .has_hca_handles = true,
+					    .hca_handles = (uint32_t)a1,
+					    .has_hca_objects = true,
 					    .hca_objects = (uint32_t)a2};
 		return 0;
 	}
@@ -154,9 +161,12 @@ static int parse_field(struct ob_resources *r, char *kv)
 		if (sscanf(v, "%7[^:]:%c:%15[^:]:%15[^:]:%7s", allow, &type, maj, min, acc) < 4)
 			return -1;
 		struct ob_device_cgroup *d = PUSH(r->devices, r->n_devices);
-		*d = (struct ob_device_cgroup){.allow = streq(allow, "allow"), .type = type,
-					       .has_major = !streq(maj, "*"), .major = num(maj),
-					       .has_minor = !streq(min, "*"), .minor = num(min),
+		*d = (struct ob_device_cgroup){.allow = streq(allow, "allow"),
+					       .type = type,
+					       .has_major = !streq(maj, "*"),
+					       .major = num(maj),
+					       .has_minor = !streq(min, "*"),
+					       .minor = num(min),
 					       .access = *acc ? ob_xstrdup(acc) : NULL};
 		return 0;
 	}
@@ -236,10 +246,11 @@ int main(int argc, char **argv)
 		if (r == 0) {
 			printf("cpu.total %" PRIu64 "\ncpu.user %" PRIu64 "\ncpu.percpu %zu\n",
 			       st.cpu.total, st.cpu.user, st.cpu.n_percpu);
-			printf("memory.usage %" PRIu64 "\nmemory.limit %" PRIu64 "\nmemory.raw %zu\n",
+			printf("memory.usage %" PRIu64 "\nmemory.limit %" PRIu64
+			       "\nmemory.raw %zu\n",
 			       st.memory.usage.usage, st.memory.usage.limit, st.memory.n_raw);
-			printf("pids.current %" PRIu64 "\npids.limit %" PRIu64 "\n", st.pids.current,
-			       st.pids.limit);
+			printf("pids.current %" PRIu64 "\npids.limit %" PRIu64 "\n",
+			       st.pids.current, st.pids.limit);
 			printf("blkio.present %d\n", st.blkio.present);
 			for (size_t i = 0; i < st.n_hugetlb; i++)
 				printf("hugetlb.%s.usage %" PRIu64 "\n", st.hugetlb[i].page_size,

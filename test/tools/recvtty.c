@@ -31,8 +31,8 @@ int main(int argc, char **argv)
 	}
 	char name[256], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n = recvmsg(c, &msg, 0);
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	if (n < 0 || !cm || cm->cmsg_type != SCM_RIGHTS) {

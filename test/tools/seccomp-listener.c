@@ -32,15 +32,17 @@ static int die(const char *what)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	char buf[65536];
 	union {
 		char b[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b,
-			      .msg_controllen = sizeof(control.b) };
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control.b,
+			     .msg_controllen = sizeof(control.b)};
 	struct seccomp_notif_sizes sizes;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 	req = calloc(1, sizes.seccomp_notif);
 	resp = calloc(1, sizes.seccomp_notif_resp);
 	for (;;) {
-		struct pollfd p = { .fd = nfd, .events = POLLIN };
+		struct pollfd p = {.fd = nfd, .events = POLLIN};
 
 		if (poll(&p, 1, -1) < 0) {
 			if (errno == EINTR)
