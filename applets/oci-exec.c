@@ -28,6 +28,9 @@ const char oci_exec_usage[] =
     "      --process-label L   SELinux label\n"
     "      --preserve-fds N    pass fds 3 .. 3+N-1 on\n"
     "      --ignore-paused     exec even in a paused container\n"
+    "      --cgroup [CTRL[,CTRL]:]PATH\n"
+    "                          run in PATH, an existing sub-cgroup of the container's\n"
+    "                          (in CTRL's hierarchies only; repeatable with CTRL)\n"
     "\n"
     "Exit status: the process's (128+N when killed by signal N); 126 when it cannot run,\n"
     "127 when it is not found; 1 on failure, 2 on usage errors; with --detach 0.\n";
@@ -43,6 +46,7 @@ int oci_exec_main(int argc, char **argv)
 		OPT_LABEL,
 		OPT_PRESERVE,
 		OPT_IGNORE_PAUSED,
+		OPT_CGROUP,
 	};
 	static const struct option longopts[] = {
 	    {"process", required_argument, NULL, 'p'},
@@ -60,6 +64,7 @@ int oci_exec_main(int argc, char **argv)
 	    {"process-label", required_argument, NULL, OPT_LABEL},
 	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
 	    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -67,6 +72,7 @@ int oci_exec_main(int argc, char **argv)
 	_cleanup_strv_ char **env = NULL;
 	_cleanup_strv_ char **gids = NULL;
 	_cleanup_strv_ char **caps = NULL;
+	_cleanup_strv_ char **cgroups = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:hp:tde:u:g:c:", longopts, NULL)) != -1) {
@@ -127,6 +133,10 @@ int oci_exec_main(int argc, char **argv)
 		case OPT_IGNORE_PAUSED:
 			o.ignore_paused = true;
 			break;
+		case OPT_CGROUP:
+			cgroups =
+			    ob_strv_push(cgroups ? cgroups : ob_xcalloc(1, sizeof(char *)), optarg);
+			break;
 		case ':':
 			return ob_usage_error("option '%s' requires an argument", argv[optind - 1]);
 		default:
@@ -144,6 +154,7 @@ int oci_exec_main(int argc, char **argv)
 	o.env = env;
 	o.additional_gids = gids;
 	o.caps = caps;
+	o.cgroups = cgroups;
 	struct ob_err err = {0};
 	int status;
 	if (ob_container_exec(&o, &status, &err) < 0) {

@@ -215,7 +215,7 @@ int ob_cgroup_open_state(const struct ob_state *st, struct ob_cgroup **ret, stru
 int ob_cgroup_of_container(const char *root, const char *id, struct ob_state **ret_st,
 			   struct ob_cgroup **ret_cg, int *ret_lock, struct ob_err *err);
 /* ob_cgroup_apply of config.json's linux.resources, with runc's default device rules
- * (and linux.devices) allowed after the spec's rules when it has any. */
+ * allowed after the spec's rules when it has any (linux.devices adds none, as runc). */
 int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 			 struct ob_err *err);
 /* Whether the container's cgroup is frozen (status "paused"). */

@@ -157,7 +157,8 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct ob_sync_in in;
-		if (!s->mounts[i].idmap && !s->mounts[i].ridmap)
+		if (!s->mounts[i].idmap && !s->mounts[i].ridmap &&
+		    !(a->bind_src_fds && s->mounts[i].bind))
 			continue;
 		if (ob_sync_expect(a->sync_fd, OB_SYNC_FD, NULL, &in, &err) < 0 || in.fd < 0)
 			_exit(1);
@@ -183,8 +184,14 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	umask(0);
 	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
 		init_fail(a, &err);
+	/* createContainer hooks run in the container's mount namespace with its root as
+	 * their cwd (runc chdirs to the rootfs before them) */
+	if (s->hooks.n_create_container && chdir(a->rootfs.rootfs) < 0)
+		init_fail(a, (ob_error(&err, errno, "chdir `%s`", a->rootfs.rootfs), &err));
 	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
 			      "createContainer", json_creating, &err)) < 0)
+		init_fail(a, &err);
+	if (a->o->no_pivot && (r = ob_rootfs_hide_host_pseudo_fs(a->rootfs.rootfs, &err)) < 0)
 		init_fail(a, &err);
 	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
 		init_fail(a, &err);

@@ -26,7 +26,9 @@ struct init_args {
 	int user_ns_fd;	   /* spec user namespace by path, -1 */
 	int mount_ns_fd;   /* spec mount namespace by path, -1 */
 	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
-	int *idmap_fds;	   /* per spec mount: idmapped detached mount received after GO, -1 */
+	int *idmap_fds;	   /* per spec mount: idmapped detached mount or (bind_src_fds) the
+			    * bind source's O_PATH fd, received after GO; -1 */
+	bool bind_src_fds; /* the parent opens every bind source (open_bind_sources) */
 	bool new_userns, new_netns, new_uts;
 	/* cgroup v1, joined by the init itself first thing ("0" into each `tasks` file, see
 	 * ob_cgroup_open_tasks); none: the parent moved it (ob_cgroup_enter) */

@@ -58,6 +58,61 @@ static void kill_init(pid_t pid)
 		;
 }
 
+/* Bind sources of a container with a new user namespace, opened (O_PATH) by us, root of
+ * the host, inside the container's new mount namespace before the init, root only of its
+ * user namespace, mounts them: a source under a directory only the host's root may
+ * enter (0700) is reached all the same, as runc's mount fds. A mount of the container's
+ * namespace (the init binds /proc/self/fd/N); the kernel keeps its locks. */
+static int open_bind_sources(pid_t pid, const struct ob_spec *spec, const char *bundle,
+			     const char *cwd, int *fds, struct ob_err *err)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return ob_error(err, errno, "open /proc/self/ns/mnt");
+	_cleanup_close_ int theirs = -1;
+	int r = ob_ns_open_pid(pid, OB_NS_MOUNT, &theirs, err);
+	if (r < 0)
+		return r;
+	if (setns(theirs, CLONE_NEWNS) < 0)
+		return ob_error(err, errno, "join the container's mount namespace");
+	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++) {
+		const struct ob_mount *m = &spec->mounts[i];
+		if (!m->bind || m->idmap || m->ridmap)
+			continue;
+		_cleanup_free_ char *src = abs_path(bundle, m->source ? m->source : "");
+		fds[i] = open(src, O_PATH | O_CLOEXEC);
+		if (fds[i] < 0)
+			r = ob_error(err, errno, "mount `%s` on `%s`", src, m->destination);
+	}
+	/* back home (setns(2) also moved our root and cwd) */
+	if (setns(own, CLONE_NEWNS) < 0)
+		return ob_error(err, errno, "return to our mount namespace");
+	if (chdir(cwd) < 0 && r >= 0)
+		r = ob_error(err, errno, "chdir `%s`", cwd);
+	return r;
+}
+
+/* The init died before READY: reap it and say why. Killed while its cgroup counts an OOM
+ * kill: the memory limit was too low for it (runc: "container init was OOM-killed"). */
+static int init_died(pid_t *pid, const struct ob_cgroup *cg, struct ob_err *err)
+{
+	int status = 0;
+	while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*pid = 0;
+	uint64_t ooms = 0;
+	if (cg && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+	    ob_cgroup_oom_kills(cg, &ooms, NULL) == 0 && ooms > 0)
+		return ob_error_msg(err, ENOMEM,
+				    "the container init was OOM-killed: the memory limit of cgroup "
+				    "`%s` was hit (%llu OOM kill%s): "
+				    "linux.resources.memory.limit is too low",
+				    ob_cgroup_path(cg), (unsigned long long)ooms,
+				    ooms > 1 ? "s" : "");
+	return ob_error_msg(err, EIO, "the container init exited before it was ready (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 /* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
  * container's processes, limited, all before the init exists (so it never runs
  * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
@@ -78,8 +133,22 @@ static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec
 		ob_cgroup_free(cg);
 		return 0;
 	}
-	if (r == 0 && (r = ob_cgroup_apply_spec(cg, spec, err)) < 0)
-		ob_cgroup_destroy(cg, 1000, NULL);
+	/* A frozen cgroup (its own, or inherited from a frozen parent) would hold the init
+	 * in the refrigerator before its first instruction, and us waiting for it forever:
+	 * refused before the init exists, as runc does. */
+	enum ob_freezer_state fs = OB_FREEZER_THAWED;
+	if (r == 0) {
+		if (ob_cgroup_freezer_state(cg, &fs, NULL) == 0 && fs != OB_FREEZER_THAWED)
+			r = ob_error_msg(
+			    err, EBUSY,
+			    "linux.cgroupsPath: the container's cgroup `%s` is unexpectedly "
+			    "frozen (%s): thaw it (or its parent) first",
+			    ob_cgroup_path(cg), fs == OB_FREEZER_FROZEN ? "FROZEN" : "FREEZING");
+		else
+			r = ob_cgroup_apply_spec(cg, spec, err);
+		if (r < 0)
+			ob_cgroup_destroy(cg, 1000, NULL);
+	}
 	if (r < 0) {
 		ob_cgroup_free(cg);
 		return r;
@@ -277,6 +346,12 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		}
 	}
 	a.rootfs.idmap_fds = a.idmap_fds;
+	/* not for an unprivileged caller (setns into the container's mount namespace needs
+	 * CAP_SYS_ADMIN in ours), nor for a mount namespace joined by path */
+	a.bind_src_fds = a.new_userns && geteuid() == 0 && a.mount_ns_fd < 0;
+	for (size_t i = 0; a.bind_src_fds && i < spec->n_mounts; i++)
+		if (spec->mounts[i].bind)
+			any_idmap = true; /* mount fds to send */
 	if (!o->no_new_keyring)
 		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
 
@@ -477,7 +552,9 @@ restore:
 			goto fail;
 		struct ob_sync_in jm;
 		if (a.cg_ack && (r = ob_sync_expect(sv[0], OB_SYNC_JOINED, NULL, &jm, err)) < 0) {
-			if (jm.m.kind != OB_SYNC_ERROR)
+			if (jm.m.kind == OB_SYNC_EOF)
+				r = init_died(&pid, cg, err);
+			else if (jm.m.kind != OB_SYNC_ERROR)
 				r = ob_error_msg(
 				    err, EIO,
 				    "the container init exited before it joined its cgroup");
@@ -510,6 +587,8 @@ restore:
 		devs_nsfd = nsfd;
 	}
 
+	if (a.bind_src_fds && (r = open_bind_sources(pid, spec, bundle, cwd, a.idmap_fds, err)) < 0)
+		goto fail;
 	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
 	if (any_idmap) {
 		_cleanup_close_ int uns = -1;
@@ -547,9 +626,12 @@ restore:
 		goto fail;
 	}
 	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
-		if (a.idmap_fds[i] >= 0 && ob_sync_send(sv[0], OB_SYNC_FD, OB_SYNC_FD_IDMAP,
-							a.idmap_fds[i], NULL, 0) < 0) {
-			r = ob_error(err, EIO, "send an idmapped mount to the container init");
+		if (a.idmap_fds[i] >= 0 &&
+		    ob_sync_send(sv[0], OB_SYNC_FD,
+				 spec->mounts[i].idmap || spec->mounts[i].ridmap ? OB_SYNC_FD_IDMAP
+										 : OB_SYNC_FD_MOUNT,
+				 a.idmap_fds[i], NULL, 0) < 0) {
+			r = ob_error(err, EIO, "send a mount to the container init");
 			goto fail;
 		}
 	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd (on to the
@@ -557,14 +639,8 @@ restore:
 	struct ob_seccomp_forward fwd = {&st, OB_STATUS_CREATING, pid, &spec->linux_.seccomp};
 	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &fwd};
 	if ((r = ob_sync_expect(sv[0], OB_SYNC_READY, &sink, &m, err)) < 0) {
-		if (m.m.kind == OB_SYNC_EOF) {
-			int status = 0;
-			waitpid(pid, &status, 0);
-			pid = 0;
-			r = ob_error_msg(
-			    err, EIO, "the container init exited before it was ready (status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		}
+		if (m.m.kind == OB_SYNC_EOF)
+			r = init_died(&pid, cg, err);
 		goto fail;
 	}
 	if ((r = ob_state_save(&st, err)) < 0)

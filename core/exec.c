@@ -274,6 +274,65 @@ static int open_namespaces(const struct ob_state *st, struct ob_ns_set *set, str
 	return 0;
 }
 
+/* --cgroup [CONTROLLER[,CONTROLLER...]:]PATH (runc 1.1): PATH is a sub-cgroup of the
+ * container's, which must exist; one without a controller prefix stands alone and means
+ * every hierarchy. A PATH that climbs out of the container's cgroup is refused. */
+static int check_sub_cgroup(const char *arg, const char *sub, struct ob_err *err)
+{
+	int depth = 0;
+	for (const char *c = sub; *c;) {
+		size_t len = strcspn(c, "/");
+		if (len == 2 && strneq(c, "..", 2))
+			depth--;
+		else if (len && !(len == 1 && *c == '.'))
+			depth++;
+		if (depth < 0)
+			return ob_error_msg(err, EINVAL,
+					    "--cgroup `%s`: `%s` leaves the container's cgroup",
+					    arg, sub);
+		c += len;
+		c += *c == '/';
+	}
+	return 0;
+}
+
+/* Move pid from the container's cgroup cg into the --cgroup sub-cgroups. */
+static int enter_sub_cgroups(const struct ob_cgroup *cg, char **args, pid_t pid, struct ob_err *err)
+{
+	size_t n = ob_strv_len(args);
+	for (char **a = args; a && *a; a++) {
+		const char *colon = strchr(*a, ':');
+		_cleanup_free_ char *ctrls =
+		    colon ? ob_xasprintf("%.*s", (int)(colon - *a), *a) : ob_xstrdup("*");
+		const char *sub = colon ? colon + 1 : *a;
+		if (!colon && n > 1)
+			return ob_error_msg(
+			    err, EINVAL,
+			    "--cgroup `%s`: missing CONTROLLER: prefix (needed when "
+			    "--cgroup is given more than once)",
+			    *a);
+		if (colon && (strchr(sub, ':') || !*ctrls || strstr(ctrls, ",,") ||
+			      ctrls[0] == ',' || ctrls[strlen(ctrls) - 1] == ','))
+			return ob_error_msg(
+			    err, EINVAL, "--cgroup `%s`: not [CONTROLLER[,CONTROLLER]:]PATH", *a);
+		int r = check_sub_cgroup(*a, sub, err);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *path = ob_xasprintf("%s/%s", ob_cgroup_path(cg), sub);
+		_cleanup_(ob_cgroup_freep) struct ob_cgroup *sc = NULL;
+		if ((r = ob_cgroup_open_controllers(ctrls, path, &sc, err)) < 0)
+			return ob_error_prefix(err, r, "--cgroup `%s`", *a);
+		if (!ob_cgroup_exists(sc))
+			return ob_error_msg(err, ENOENT,
+					    "--cgroup `%s`: cgroup `%s` does not exist (in every "
+					    "hierarchy of `%s`)",
+					    *a, ob_cgroup_path(sc), ctrls);
+		if ((r = ob_cgroup_enter(sc, pid, err)) < 0)
+			return ob_error_prefix(err, r, "--cgroup `%s`", *a);
+	}
+	return 0;
+}
+
 static int write_pid_file(const char *path, pid_t pid, struct ob_err *err)
 {
 	char buf[32];
@@ -356,6 +415,10 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		ob_error_prefix(err, r, "container `%s`", id);
 		goto out;
 	}
+	if (!cg && o->cgroups && o->cgroups[0]) {
+		r = ob_error_msg(err, ENOENT, "--cgroup: container `%s` has no cgroup", id);
+		goto out;
+	}
 
 	/* Our fds must not sit in the preserved range (3 .. 3+N-1): move them above it. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
@@ -420,7 +483,8 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 
 	/* The process is counted in the container's cgroup before it runs any code of its
 	 * own: the child waits for the go below. */
-	if (cg && (r = ob_cgroup_enter(cg, pid, err)) < 0) {
+	if (cg && ((r = ob_cgroup_enter(cg, pid, err)) < 0 ||
+		   (r = enter_sub_cgroups(cg, o->cgroups, pid, err)) < 0)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		r = ob_error_prefix(err, r, "container `%s`", id);

@@ -28,6 +28,7 @@ struct ob_exec_opts {
 	const char *label;    /* process.selinuxLabel */
 	int preserve_fds;     /* fds 3 .. 3+N-1 are passed on */
 	bool ignore_paused;
+	char **cgroups; /* --cgroup [CONTROLLER[,..]:]PATH: sub-cgroups of the container's */
 
 	/* out */
 	pid_t pid; /* the process's host pid */

@@ -173,7 +173,19 @@ int ob_container_kill(const char *root, const char *id, int sig, bool all, struc
 	}
 	if (s == OB_STATUS_STOPPED || s == OB_STATUS_CREATING)
 		return ob_error_msg(err, EINVAL, "container `%s` is not running", id);
-	return all ? kill_all(st, sig, err) : signal_init(st, sig, err);
+	if (all)
+		return kill_all(st, sig, err);
+	if ((r = signal_init(st, sig, err)) < 0 || sig != SIGKILL || s != OB_STATUS_PAUSED)
+		return r;
+	/* A frozen task dies of SIGKILL only once thawed (cgroup v1 freezer; v2 likewise):
+	 * thaw, as runc does, or the container stays paused with its init unkillable. */
+	struct ob_cgroup *cg = NULL;
+	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
+		return r;
+	if (cg)
+		r = ob_cgroup_thaw(cg, err);
+	ob_cgroup_free(cg);
+	return r < 0 ? ob_error_prefix(err, r, "kill container `%s`: thaw", id) : 0;
 }
 
 /* Wait (up to timeout_ms) for the init to be gone; an init of a pid namespace exits

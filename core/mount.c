@@ -127,6 +127,16 @@ const unsigned long ob_remount_mask = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEX
 static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m,
 			 struct ob_err *err);
 
+bool ob_mount_ro_later(const struct ob_mount *m)
+{
+	if (m->bind || !(m->flags & MS_RDONLY) || !startswith(m->destination, "/dev"))
+		return false;
+	const char *rest = m->destination + 4;
+	while (*rest == '/')
+		rest++;
+	return !*rest;
+}
+
 int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m, int idmap_fd,
 		 struct ob_err *err)
 {
@@ -136,6 +146,9 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 	char src[PATH_MAX];
 	const char *source = m->source ? m->source : type;
 	bool as_file = false;
+	/* the bind source opened by the parent (a user namespace: see open_bind_sources) */
+	bool src_fd = m->bind && idmap_fd >= 0 && !m->idmap && !m->ridmap;
+	char src_path[64];
 	if (m->bind) {
 		if (m->source && m->source[0] != '/')
 			snprintf(src, sizeof(src), "%s/%s", c->bundle, m->source);
@@ -143,9 +156,10 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 			snprintf(src, sizeof(src), "%s", source);
 		source = src;
 		struct stat st;
-		if (stat(source, &st) < 0)
+		if ((src_fd ? fstat(idmap_fd, &st) : stat(source, &st)) < 0)
 			return ob_error(err, errno, "mount `%s` on `%s`", source, m->destination);
 		as_file = !S_ISDIR(st.st_mode);
+		ob_fd_path(idmap_fd, src_path, sizeof(src_path));
 	}
 	_cleanup_close_ int fd = -1;
 	int r = ob_mkpath_in_root(rootfd, m->destination, as_file, 0755, &fd, err);
@@ -154,7 +168,12 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 	char target[64];
 	ob_fd_path(fd, target, sizeof(target));
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
-	if (m->bind && idmap_fd >= 0) {
+	if (ob_mount_ro_later(m))
+		flags &= ~MS_RDONLY;
+	if (src_fd) {
+		if (mount(src_path, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
+			return ob_error(err, errno, "mount `%s` on `%s`", source, m->destination);
+	} else if (m->bind && idmap_fd >= 0) {
 		if (move_mount(idmap_fd, "", fd, "",
 			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return ob_error(err, errno, "move the idmapped mount `%s` on `%s`", source,

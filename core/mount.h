@@ -19,6 +19,9 @@ int ob_mkpath_in_root(int rootfd, const char *dest, bool as_file, mode_t mode, i
 /* MS_NOSUID|MS_NODEV|... a remount must keep (locked in a user namespace). */
 unsigned long ob_locked_flags(const char *path);
 extern const unsigned long ob_remount_mask;
+/* A read-only /dev (not a bind): mounted read-write, filled (devices, /dev/pts, the
+ * console), remounted read-only by ob_rootfs_finish, as runc does. */
+bool ob_mount_ro_later(const struct ob_mount *m);
 /* One spec mount (bind, idmapped bind, any fs type, "cgroup") inside the rootfs. */
 int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_mount *m, int idmap_fd,
 		 struct ob_err *err);

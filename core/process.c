@@ -1,7 +1,8 @@
 /* process.c - apply a spec `process` inside the container and exec it.
  *
  * Order (inside the container, after pivot_root): rlimits, oomScoreAdj, scheduler,
- * ioPriority, initial CPU affinity, cwd, then the identity switch: bounding set drop
+ * ioPriority, initial CPU affinity, cwd (while still privileged, as runc), then the
+ * identity switch: bounding set drop
  * (needs CAP_SETPCAP, so before setuid), setgroups/setgid/setuid with KEEPCAPS, the
  * capability sets, no_new_privs, seccomp last (prctl(2): a filter loaded without
  * no_new_privs needs CAP_SYS_ADMIN). Every fd above stdio but those the caller really
@@ -434,14 +435,19 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
 	if ((r = close_ours(ctx, first, err)) < 0)
 		return r;
+	/* cwd while still privileged, as runc: a directory only root may enter is a valid
+	 * cwd for a process.user that is not root. EACCES/EPERM: again as the user, who may
+	 * be the one allowed in (a volume of theirs that root-squashing NFS denies root). */
+	const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+	bool cwd_done = chdir(cwd) == 0;
+	if (!cwd_done && errno != EACCES && errno != EPERM)
+		return ob_error(err, errno, "chdir to cwd `%s`", cwd);
 	if ((r = set_user(ctx, err)) < 0)
 		return r;
-	/* After the uid switch, so the user's permissions apply. The cwd must be inside the
-	 * root: a leaked host directory fd would make getcwd() report "(unreachable)"
-	 * (CVE-2024-21626). */
-	const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
-	if (chdir(cwd) < 0)
+	if (!cwd_done && chdir(cwd) < 0)
 		return ob_error(err, errno, "chdir to cwd `%s`", cwd);
+	/* The cwd must be inside the root: a leaked host directory fd would make getcwd()
+	 * report "(unreachable)" (CVE-2024-21626). */
 	char here[PATH_MAX];
 	if (!getcwd(here, sizeof(here)) || here[0] != '/')
 		return ob_error_msg(err, EPERM, "cwd `%s` is outside the container root", cwd);

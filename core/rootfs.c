@@ -136,16 +136,58 @@ static int make_devices(const struct ob_rootfs_ctx *c, int rootfd, struct ob_err
 	return 0;
 }
 
+/* The mount the rootfs lives on made private when it is shared: pivot_root(2) refuses a
+ * shared parent of the new root, and the rootfs bind must not propagate to the host
+ * (runc's rootfsParentMountPrivate). */
+static int rootfs_parent_private(const char *rootfs, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = ob_read_file("/proc/self/mountinfo", &text, NULL, err);
+	if (r < 0)
+		return r;
+	char best[PATH_MAX] = "/";
+	bool shared = false;
+	size_t best_len = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX];
+		char *dash = strstr(l, " - ");
+		if (!dash || sscanf(l, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		ob_unescape_mountinfo(mp);
+		size_t ml = strlen(mp);
+		bool under = streq(mp, "/") ||
+			     (strneq(rootfs, mp, ml) && (rootfs[ml] == '/' || !rootfs[ml]));
+		if (!under || ml < best_len)
+			continue;
+		/* later lines stack over earlier ones on the same mount point */
+		*dash = '\0';
+		best_len = ml;
+		snprintf(best, sizeof(best), "%s", mp);
+		shared = strstr(l, " shared:") != NULL;
+	}
+	if (shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return ob_error(err, errno, "make `%s` (the mount of the rootfs) private", best);
+	return 0;
+}
+
 int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 {
 	const struct ob_spec *s = c->spec;
 	unsigned long prop = s->linux_.rootfs_propagation_flags;
-	/* Nothing we mount may propagate back to the host; pivot_root(2) also needs the
-	 * parent of the new root not to be shared. rslave unless the spec asks for private. */
-	unsigned long pre = (prop & MS_PRIVATE) ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC;
+	/* rootfsPropagation on "/" before anything is mounted, as runc (rslave when unset:
+	 * host mounts still reach the container, nothing of ours reaches the host). The
+	 * rootfs bind inherits it from its parent mount; a bind mount's own propagation
+	 * option comes on top. unbindable waits for ob_rootfs_finish: an unbindable "/"
+	 * cannot give the rootfs bind. */
+	unsigned long pre = prop && !(prop & MS_UNBINDABLE) ? prop : MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, pre, NULL) < 0)
 		return ob_error(err, errno, "make / %s",
-				(pre & MS_PRIVATE) ? "rprivate" : "rslave");
+				pre == (MS_SLAVE | MS_REC) ? "rslave"
+							   : s->linux_.rootfs_propagation);
+	int r;
+	if ((pre & MS_SHARED) && (r = rootfs_parent_private(c->rootfs, err)) < 0)
+		return r;
 	struct stat st;
 	if (stat(c->rootfs, &st) < 0)
 		return ob_error(err, errno, "rootfs `%s`", c->rootfs);
@@ -156,7 +198,6 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err)
 	_cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ob_error(err, errno, "open rootfs `%s`", c->rootfs);
-	int r;
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if ((r = ob_mount_one(c, rootfd, &s->mounts[i], c->idmap_fds ? c->idmap_fds[i] : -1,
 				      err)) < 0)
@@ -170,14 +211,59 @@ static bool root_is_ramfs(void)
 	return statfs("/", &sf) == 0 && (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC);
 }
 
+int ob_rootfs_hide_host_pseudo_fs(const char *newroot, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = ob_read_file("/proc/self/mountinfo", &text, NULL, err);
+	if (r < 0)
+		return r;
+	size_t rl = strlen(newroot);
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char root[PATH_MAX], mp[PATH_MAX], fstype[64];
+		char *dash = strstr(l, " - ");
+		if (!dash || sscanf(l, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
+		    sscanf(dash + 3, "%63s", fstype) != 1)
+			continue;
+		ob_unescape_mountinfo(root);
+		ob_unescape_mountinfo(mp);
+		/* full procfs and sysfs mounts outside the new root (those inside are the
+		 * container's own) */
+		if (!streq(root, "/") || (!streq(fstype, "proc") && !streq(fstype, "sysfs")) ||
+		    (strneq(mp, newroot, rl) && (mp[rl] == '/' || !mp[rl])))
+			continue;
+		/* MS_SLAVE first: the unmount must not propagate to the host */
+		if (mount(NULL, mp, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue; /* under one detached already */
+			return ob_error(err, errno, "make `%s` rslave", mp);
+		}
+		if (umount2(mp, MNT_DETACH) == 0)
+			continue;
+		/* not ours to unmount (locked in a user namespace): cover it */
+		if ((errno != EINVAL && errno != EPERM) ||
+		    mount("tmpfs", mp, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+			return ob_error(err, errno, "hide the host's %s on `%s`", fstype, mp);
+	}
+	return 0;
+}
+
 int ob_rootfs_pivot(const char *newroot, bool no_pivot, struct ob_err *err)
 {
 	if (chdir(newroot) < 0)
 		return ob_error(err, errno, "chdir `%s`", newroot);
 	if (!no_pivot) {
 		/* pivot_root(".", "."): the old root is stacked on the new one and detached
-		 * right away, no put_old directory needed (pivot_root(2) NOTES). */
+		 * right away, no put_old directory needed (pivot_root(2) NOTES). Our cwd is the
+		 * new root's directory beneath it, where mount(2) on "." would make the new
+		 * root's tree rslave and undo a shared bind mount: fchdir to the old root
+		 * first (runc does the same). */
+		_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+		if (oldroot < 0)
+			return ob_error(err, errno, "open the old root");
 		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+			if (fchdir(oldroot) < 0)
+				return ob_error(err, errno, "fchdir to the old root");
 			if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 				return ob_error(err, errno, "make the old root rslave");
 			if (umount2(".", MNT_DETACH) < 0)
@@ -290,8 +376,26 @@ int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
 			  NULL) < 0)
 			return ob_error(err, errno, "remount `%s` read-only", *p);
 	}
+	/* /dev last (its nodes, mounts and the console are in place): the last spec mount on
+	 * it decides */
+	for (size_t i = s->n_mounts; i-- > 0;) {
+		const struct ob_mount *m = &s->mounts[i];
+		if (!ob_mount_ro_later(m)) {
+			if (streq(m->destination, "/dev") || streq(m->destination, "/dev/"))
+				break;
+			continue;
+		}
+		if (mount(NULL, "/dev", NULL,
+			  MS_REMOUNT | MS_RDONLY | (m->flags & ob_remount_mask) |
+			      ob_locked_flags("/dev"),
+			  NULL) < 0)
+			return ob_error(err, errno, "remount `/dev` read-only");
+		break;
+	}
+	/* rootfsPropagation was set on "/" before the rootfs bind (ob_rootfs_prepare), but
+	 * unbindable, which only the finished root can take */
 	unsigned long prop = s->linux_.rootfs_propagation_flags;
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+	if ((prop & MS_UNBINDABLE) && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return ob_error(err, errno, "rootfsPropagation `%s`", s->linux_.rootfs_propagation);
 	if (s->root_readonly &&
 	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags("/"), NULL) <

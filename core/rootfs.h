@@ -15,7 +15,8 @@ struct ob_rootfs_ctx {
 	bool userns;	    /* in a new user namespace: devices are bound from the host */
 	bool cgroupns;	    /* in a new cgroup namespace */
 	/* per spec mount: an idmapped detached mount (open_tree + MOUNT_ATTR_IDMAP, made by
-	 * the parent, which has the rights over the filesystem) to move in place, or -1 */
+	 * the parent, which has the rights over the filesystem) to move in place, or the
+	 * bind source opened O_PATH by the parent (user namespace), or -1 */
 	const int *idmap_fds;
 };
 
@@ -33,6 +34,13 @@ int ob_rootfs_prepare(const struct ob_rootfs_ctx *c, struct ob_err *err);
  * root, or MS_MOVE + chroot when no_pivot is set or the current root is rootfs/ramfs
  * (pivot_root(2) cannot leave it). The cwd is "/" afterwards. Used by pivot-helper too. */
 int ob_rootfs_pivot(const char *newroot, bool no_pivot, struct ob_err *err);
+
+/* Before a switch without pivot_root (--no-pivot: MS_MOVE + chroot), which leaves the old
+ * root in the mount namespace: unmount (or cover) every full procfs and sysfs mount
+ * outside newroot. The kernel allows a new procfs (in a user and pid namespace made in
+ * the container) only while one is fully visible in the mount namespace; the host's would
+ * be (runc's msMoveRoot does the same). */
+int ob_rootfs_hide_host_pseudo_fs(const char *newroot, struct ob_err *err);
 
 /* pivot-helper --move-mounts: MS_MOVE /dev, /proc, /sys and /run into newroot (those that
  * are mount points and have a directory in newroot). */

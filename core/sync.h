@@ -23,10 +23,11 @@ enum ob_sync_kind {
 	OB_SYNC_READY,	 /* init: the container is built */
 	OB_SYNC_PID,	 /* init joined a user ns by path: value is the real init's pid */
 	OB_SYNC_JOINED,	 /* init: I am in my cgroups */
-	OB_SYNC_FD,	 /* an fd (seccomp listener, idmapped mount); value: enum ob_sync_fd */
+	OB_SYNC_FD,	 /* an fd (seccomp listener, idmapped mount, bind source); value: enum
+			  * ob_sync_fd */
 };
 
-enum ob_sync_fd { OB_SYNC_FD_SECCOMP = 1, OB_SYNC_FD_IDMAP };
+enum ob_sync_fd { OB_SYNC_FD_SECCOMP = 1, OB_SYNC_FD_IDMAP, OB_SYNC_FD_MOUNT };
 
 struct ob_sync_msg {
 	int kind;

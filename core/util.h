@@ -99,6 +99,8 @@ ssize_t ob_read_all(int fd, void *buf, size_t len);
 int ob_mkdir_p(const char *path, mode_t mode, struct ob_err *err);
 /* rm -rf path (does not cross mount points). */
 int ob_rm_rf(const char *path);
+/* Undo mountinfo's octal escapes ("\\040" for a space) in place. */
+void ob_unescape_mountinfo(char *s);
 
 /* "64M", "1G", "512k", "1024" -> bytes. -1 stays -1 ("max" -> -1 too). */
 int ob_parse_size(const char *s, int64_t *ret);

@@ -91,21 +91,6 @@ static char **v2_controllers(const char *mnt)
 	return cg_split_words(text, " \n");
 }
 
-/* Unescape mountinfo's octal escapes (\040) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
-			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
 static int layout_from_mountinfo(struct ob_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -141,7 +126,7 @@ static int layout_from_mountinfo(struct ob_err *err)
 			continue;
 		seen = ob_strv_push(seen, fields[2]);
 		char *mnt = fields[4];
-		unescape(mnt);
+		ob_unescape_mountinfo(mnt);
 		if (v2) {
 			add_mount(mnt, v2_controllers(mnt), true);
 			continue;

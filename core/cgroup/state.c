@@ -59,7 +59,9 @@ bool ob_cgroup_state_frozen(const struct ob_state *st)
 
 /* runc's default device rules (libcontainer/specconv AllowedDevices), added after the
  * spec's own when it has any: mknod of anything, the standard character devices, ptys,
- * tun. Without them the usual leading deny-all would leave no /dev/null. */
+ * tun. Without them the usual leading deny-all would leave no /dev/null. linux.devices
+ * adds no rule of its own (runc): a node it creates is usable only when these or
+ * linux.resources.devices allow it. */
 #define DEV(t, maj, min, acc)                                                                      \
 	{                                                                                          \
 		.allow = true, .type = t, .has_major = (maj) >= 0, .major = maj,                   \
@@ -77,26 +79,12 @@ int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 	struct ob_resources res = spec->linux_.resources; /* shallow: only devices change */
 	_cleanup_free_ struct ob_device_cgroup *devs = NULL;
 	if (res.n_devices) {
-		size_t n = res.n_devices + ARRAY_SIZE(default_devices) + spec->linux_.n_devices,
-		       k = 0;
+		size_t n = res.n_devices + ARRAY_SIZE(default_devices), k = 0;
 		devs = ob_xcalloc(n, sizeof(*devs));
 		for (size_t i = 0; i < res.n_devices; i++)
 			devs[k++] = res.devices[i];
 		for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
 			devs[k++] = default_devices[i];
-		/* the devices linux.devices creates are usable in the container (runc) */
-		for (size_t i = 0; i < spec->linux_.n_devices; i++) {
-			const struct ob_device *d = &spec->linux_.devices[i];
-			if (d->type != 'c' && d->type != 'b' && d->type != 'u')
-				continue;
-			devs[k++] = (struct ob_device_cgroup){.allow = true,
-							      .type = d->type == 'b' ? 'b' : 'c',
-							      .has_major = true,
-							      .major = d->major,
-							      .has_minor = true,
-							      .minor = d->minor,
-							      .access = (char *)"rwm"};
-		}
 		res.devices = devs;
 		res.n_devices = k;
 	}
