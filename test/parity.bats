@@ -91,7 +91,7 @@ freezer_set() { # DIR FROZEN|THAWED
 	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}]
 		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]'
 	# opened for writing: only the device cgroup can refuse it (reading needs CAP_SYSLOG)
-	set_cmd ': >/dev/kmsg && echo kmsg-opened; echo x >/dev/null && echo null-ok'
+	set_cmd '(: >/dev/kmsg) && echo kmsg-opened; echo x >/dev/null && echo null-ok'
 	"$OCIBOX" --root "$OB_ROOT" create -b "$BUNDLE" dv >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null
 	list=/sys/fs/cgroup/devices/ocibox/dv/devices.list
 	if [ -f "$list" ]; then
@@ -236,7 +236,7 @@ propagation_run() {
 	[[ $output != *"unshare("* ]] || skip "the container may not make a user namespace here: $output"
 	assert_output mounted
 	# with masked paths (runc's default) no procfs is fully visible, pivot or not
-	make_bundle
+	make_bundle "$BATS_TEST_TMPDIR/bundle2"
 	update_config '.process.user = {"uid": 1000, "gid": 1000}'
 	set_cmd 'unshare -mrpf sh -c "mount -t proc none /proc && echo mounted" 2>&1'
 	run ob run -b "$BUNDLE" np1
