@@ -3,7 +3,7 @@
 
 #include "../core/cgroup.h"
 #include "../core/spec.h"
-#include "../core/state.h"
+#include "../core/container.h"
 
 const char oci_update_usage[] =
     "Usage: oci-update [--resources FILE|-] [OPTIONS] ID\n"
@@ -177,19 +177,7 @@ int oci_update_main(int argc, char **argv)
 		}
 	}
 
-	_cleanup_state_ struct ob_state *st = NULL;
-	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int lock = -1;
-	int r = ob_cgroup_of_container(ob_opts.root, id, &st, &cg, &lock, &err);
-	if (r == 0 && ob_state_status(st) == OB_STATUS_STOPPED)
-		r = ob_error_msg(&err, EINVAL, "container `%s` is stopped", id);
-	/* devices stay as created (runc update leaves them too): a resources object copied
-	 * from a spec carries its leading deny-all, which alone would cut /dev/null off */
-	size_t n_devices = res.n_devices;
-	res.n_devices = 0;
-	if (r == 0)
-		r = ob_cgroup_apply(cg, &res, &err);
-	res.n_devices = n_devices;
+	int r = ob_container_update(ob_opts.root, id, &res, &err);
 	ob_resources_free(&res);
 	if (r < 0) {
 		ob_log_error("%s", err.msg);
