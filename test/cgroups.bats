@@ -7,8 +7,11 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-V1=/sys/fs/cgroup
-V2=/sys/fs/cgroup/unified
+V1=$(cgroup_v1_root)
+V2=$(cgroup_mount 2)
+# this machine's huge page sizes: the smallest and the largest (cgroup names: 2MB, 1GB)
+HP=$(hugepage_sizes | head -1)
+HPL=$(hugepage_sizes | tail -1)
 
 setup() {
 	common_setup
@@ -190,18 +193,18 @@ c *:5 r"
 }
 
 @test "hybrid: hugepageLimits and unified go to the cgroup2 mount (hugetlb.<size>.max)" {
-	requires root cgroup1 cgroup2
+	requires root cgroup1 cgroup2 hugetlb
 	cleanup_cg "$CG"
 	"$CGT" create "$CG"
-	run "$CGT" apply "$CG" hugepageLimits=2MB:$((4 << 20))
+	run "$CGT" apply "$CG" hugepageLimits=$HP:$((4 << 20))
 	assert_success
-	[ "$(cat $V2$CG/hugetlb.2MB.max)" = $((4 << 20)) ]
-	[ "$(cat $V2$CG/hugetlb.2MB.rsvd.max)" = $((4 << 20)) ]
-	run "$CGT" apply "$CG" unified=hugetlb.1GB.max:0
+	[ "$(cat $V2$CG/hugetlb.$HP.max)" = $((4 << 20)) ]
+	[ "$(cat $V2$CG/hugetlb.$HP.rsvd.max)" = $((4 << 20)) ]
+	run "$CGT" apply "$CG" unified=hugetlb.$HPL.max:0
 	assert_success
-	[ "$(cat $V2$CG/hugetlb.1GB.max)" = 0 ]
+	[ "$(cat $V2$CG/hugetlb.$HPL.max)" = 0 ]
 	run "$CGT" stats "$CG"
-	assert_line "hugetlb.2MB.usage 0"
+	assert_line "hugetlb.$HP.usage 0"
 	assert_line "memory.limit $(cat $V1/memory$CG/memory.limit_in_bytes)"
 	"$CGT" destroy "$CG"
 	assert_no_cgroup "$CG"
@@ -337,7 +340,9 @@ cgroup.subtree_control"
 	run "$CGT" state "$CG"
 	assert_output frozen
 	kill -TERM $pid
-	sleep 0.2
+	# the signal reached it (pending), and the frozen process has not acted on it
+	signal_pending() { awk '/^(SigPnd|ShdPnd):/ && $2 !~ /^0+$/ {f = 1} END {exit !f}' /proc/$pid/status; }
+	retry 20 0.05 signal_pending
 	[ "$(awk '{print $3}' /proc/$pid/stat)" != Z ]
 	"$CGT" thaw "$CG"
 	grep -qx "frozen 0" $V2$CG/cgroup.events
@@ -481,7 +486,7 @@ cgroup.subtree_control"
 
 # ---- containers (oci-create / oci-kill / oci-delete with cgroups) ----
 
-container_setup() {
+ctr_setup() {
 	ID=$(uniq_name ctr)
 	make_bundle
 	update_config '.root.readonly = false | .process.args = ["sleep", "300"]'
@@ -495,12 +500,12 @@ cgroup_gone() {
 }
 
 @test "container: limits from config.json read back; the init is in its cgroup everywhere" {
-	requires root cgroup1 cgroup2
-	container_setup
+	requires root cgroup1 cgroup2 hugetlb
+	ctr_setup
 	update_config '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432}
 		| .linux.resources.pids = {"limit": 25}
 		| .linux.resources.cpu = {"shares": 512, "quota": 25000, "period": 100000, "cpus": "0"}
-		| .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+		| .linux.resources.hugepageLimits = [{"pageSize": "'$HP'", "limit": 4194304}]'
 	ob create --bundle "$BUNDLE" "$ID"
 	pid=$(ob state "$ID" | jq -r .pid)
 	c=/ocibox/$ID
@@ -510,7 +515,7 @@ cgroup_gone() {
 	[ "$(cat $V1/cpu$c/cpu.shares)" = 512 ]
 	[ "$(cat $V1/cpu$c/cpu.cfs_quota_us)" = 25000 ]
 	[ "$(cat $V1/cpuset$c/cpuset.cpus)" = 0 ]
-	[ "$(cat $V2$c/hugetlb.2MB.max)" = 4194304 ]
+	[ "$(cat $V2$c/hugetlb.$HP.max)" = 4194304 ]
 	# created (before any user code): already in every hierarchy
 	run cat /proc/$pid/cgroup
 	for l in "${lines[@]}"; do [[ "$l" == *":$c" ]] || fail "$l"; done
@@ -524,14 +529,14 @@ cgroup_gone() {
 
 @test "container: an OOM-killed init is reported stopped and its cgroup removed on delete" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	# tail keeps the endless line of /dev/zero: only the 32M limit stops it, so check
 	# the limit is in place before it starts
 	update_config '.process.args = ["tail", "/dev/zero"] | .linux.resources.memory = {"limit": 33554432}'
 	ob create --bundle "$BUNDLE" "$ID"
 	[ "$(cat $V1/memory/ocibox/$ID/memory.limit_in_bytes)" = 33554432 ]
 	ob start "$ID" >/dev/null
-	for _ in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
 	grep -Eqx "oom_kill [1-9][0-9]*" $V1/memory/ocibox/$ID/memory.oom_control
 	run ob delete "$ID"
@@ -542,7 +547,7 @@ cgroup_gone() {
 
 @test "container: a cgroupsPath escaping with ../../ is refused, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.cgroupsPath = "../../escape-'$ID'" | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"
@@ -557,7 +562,7 @@ cgroup_gone() {
 
 @test "container: an absolute cgroupsPath is used and removed with its made parents" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	p="/ocibox-$ID/sub"
 	update_config ".linux.cgroupsPath = \"$p\""
 	ob create --bundle "$BUNDLE" "$ID"
@@ -570,7 +575,7 @@ cgroup_gone() {
 
 @test "container: a parent shared by two containers goes with the last one, whichever made it" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	top="/ocibox-$ID"
 	cleanup_cg "$top"
 	update_config ".linux.cgroupsPath = \"$top/a/b1\""
@@ -589,7 +594,7 @@ cgroup_gone() {
 
 @test "container: a cgroup holding another container's processes is refused, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	update_config '.linux.cgroupsPath = "/ocibox/shared-'$ID'"'
 	ob create --bundle "$BUNDLE" "$ID"
 	run ob create --bundle "$BUNDLE" "$ID-2"
@@ -604,26 +609,25 @@ cgroup_gone() {
 
 @test "container without a pid namespace: kill --all and delete --force reach every process of the cgroup" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.namespaces |= map(select(.type != "pid"))
 		| .process.args = ["sh", "-c", "sleep '$slp' & sleep '$slp' & touch /tmp/ready; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
-	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$BUNDLE/rootfs/tmp/ready"
 	pids=$(cat $V1/pids/ocibox/$ID/cgroup.procs)
 	[ "$(echo "$pids" | wc -l)" -eq 3 ]
 	run ob kill --all "$ID" KILL
 	assert_success
-	for _ in $(seq 50); do [ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ] && break; sleep 0.1; done
-	[ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ]
+	retry 50 0.1 test -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)"
 	ob delete "$ID"
 	cgroup_gone /ocibox/$ID
 
 	update_config '.process.args = ["sh", "-c", "sleep '$slp' & touch /tmp/ready2; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
-	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready2" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$BUNDLE/rootfs/tmp/ready2"
 	run ob delete --force "$ID"
 	assert_success
 	run pgrep -f "^sleep $slp$"
@@ -633,7 +637,7 @@ cgroup_gone() {
 
 @test "container on a fake v2 tree: config.json resources in v2 files, tree removed on delete" {
 	requires root
-	container_setup
+	ctr_setup
 	make_fake_v2
 	export OCIBOX_CGROUP_ROOT=$FAKE
 	update_config '.linux.resources.memory = {"limit": 67108864, "swap": 100663296}
@@ -656,7 +660,7 @@ cgroup_gone() {
 
 @test "container: a limit the kernel rejects or the host lacks is one error, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.resources.cpu = {"cpus": "9999"} | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"
