@@ -24,17 +24,6 @@ const char oci_update_usage[] =
     "Options override the same fields of --resources; its devices are left as they are\n"
     "(as runc does).\n";
 
-static int read_resources(const char *file, struct ob_resources *res, struct ob_err *err)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r = streq(file, "-") ? ob_read_fd(STDIN_FILENO, &text, &len, err)
-				 : ob_read_file(file, &text, &len, err);
-	if (r < 0)
-		return r;
-	return ob_spec_parse_resources(text, len, streq(file, "-") ? "<stdin>" : file, res, err);
-}
-
 int oci_update_main(int argc, char **argv)
 {
 	/* --resources, then one long option per resource flag the core knows */
@@ -68,7 +57,7 @@ int oci_update_main(int argc, char **argv)
 	if (!id)
 		return OB_EXIT_USAGE;
 	struct ob_err err = {0};
-	if (file && read_resources(file, &res, &err) < 0) {
+	if (file && ob_spec_load_resources(file, &res, &err) < 0) {
 		ob_log_error("%s", err.msg);
 		return OB_EXIT_FAIL;
 	}

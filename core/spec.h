@@ -366,5 +366,7 @@ bool ob_ifname_valid(const char *name);	   /* kernel's dev_valid_name(); "%d" al
 int ob_resources_set_flag(struct ob_resources *res, const char *name, const char *value,
 			  struct ob_err *err);
 const char *ob_resources_flag_name(size_t i);
+/* A linux.resources object (JSON) from file, or stdin for "-" (oci-update, cgexec). */
+int ob_spec_load_resources(const char *file, struct ob_resources *res, struct ob_err *err);
 
 #endif

@@ -1,5 +1,7 @@
 /* flags.c - runc update's resource flags (--memory 64M, --cpu-quota N, ...) onto the
- * linux.resources fields of core/spec.h, as one table, for oci-update. */
+ * linux.resources fields of core/spec.h, as one table, for oci-update; a resources file. */
+#include <unistd.h>
+
 #include "../spec.h"
 #include "../util.h"
 
@@ -65,4 +67,16 @@ int ob_resources_set_flag(struct ob_resources *res, const char *name, const char
 	*(bool *)(base + flags[i].section) = true;
 	*(bool *)(base + flags[i].has) = true;
 	return 0;
+}
+
+int ob_spec_load_resources(const char *file, struct ob_resources *res, struct ob_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	bool in = streq(file, "-");
+	int r =
+	    in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
+	if (r < 0)
+		return r;
+	return ob_spec_parse_resources(text, len, in ? "<stdin>" : file, res, err);
 }
