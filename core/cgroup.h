@@ -12,7 +12,7 @@
  * directories and ob_cgroup_destroy removes them again.
  *
  * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroupfs root instead of mountinfo's
- * mounts (cgexec and oci-create/oci-run take it from $OCIBOX_CGROUP_ROOT; a container's
+ * mounts (the applets cgexec, oci-create and oci-run take it from the environment; a container's
  * state records it, so later commands on that container use the same tree; the
  * test/tools/cgtool test driver reads it too). The layout is then read from
  * the tree: DIR/cgroup.controllers present = v2 rooted at DIR; otherwise every DIR/<name>
