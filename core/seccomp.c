@@ -257,6 +257,65 @@ static int export_bpf(scmp_filter_ctx ctx, struct ob_seccomp_prog *prog, struct 
 	return 0;
 }
 
+/* defaultAction and the listener settings. */
+static int check_top(const struct ob_seccomp *sc, uint32_t *ret_default, struct ob_err *err)
+{
+	int r =
+	    parse_action("linux.seccomp", "defaultAction", "defaultErrnoRet", sc->default_action,
+			 sc->has_default_errno_ret, sc->default_errno_ret, ret_default, err);
+	if (r < 0)
+		return r;
+	if (*ret_default == SCMP_ACT_NOTIFY)
+		/* Every syscall of the init, the one that passes the fd on included, would
+		 * wait for an agent that does not have the fd yet. */
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
+				    "default action");
+	if (sc->listener_metadata && !sc->listener_path)
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.listenerMetadata: set without listenerPath");
+	if (sc->listener_path)
+		return ob_seccomp_check_listener_path(sc->listener_path, err);
+	return 0;
+}
+
+static int parse_flags(const struct ob_seccomp *sc, unsigned int *flags, struct ob_err *err)
+{
+	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
+		size_t f;
+		for (f = 0; f < ARRAY_SIZE(ob_seccomp_flag_values); f++)
+			if (streq(ob_seccomp_flags[f], sc->flags[i]))
+				break;
+		if (f == ARRAY_SIZE(ob_seccomp_flag_values))
+			return ob_error_msg(err, EINVAL,
+					    "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+					    sc->flags[i]);
+		*flags |= ob_seccomp_flag_values[f];
+	}
+	return 0;
+}
+
+static int add_arches(scmp_filter_ctx ctx, const struct ob_seccomp *sc, struct ob_err *err)
+{
+	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
+		uint32_t arch = resolve_arch(sc->architectures[i]);
+		if (!arch) {
+			const struct scmp_version *v = seccomp_version();
+			return ob_error_msg(
+			    err, EINVAL,
+			    "linux.seccomp.architectures[%zu]: unknown architecture "
+			    "\"%s\" (libseccomp %u.%u.%u)",
+			    i, sc->architectures[i], v->major, v->minor, v->micro);
+		}
+		/* The native arch is in a new filter already (EEXIST). */
+		int r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST)
+			return ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
+					sc->architectures[i]);
+	}
+	return 0;
+}
+
 int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret,
 		       struct ob_err *err)
 {
@@ -270,40 +329,11 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 		*ret = NULL;
 		return 0;
 	}
-	r = parse_action("linux.seccomp", "defaultAction", "defaultErrnoRet", sc->default_action,
-			 sc->has_default_errno_ret, sc->default_errno_ret, &default_action, err);
-	if (r < 0)
+	if ((r = check_top(sc, &default_action, err)) < 0)
 		return r;
-	if (default_action == SCMP_ACT_NOTIFY)
-		/* Every syscall of the init, the one that passes the fd on included, would
-		 * wait for an agent that does not have the fd yet. */
-		return ob_error_msg(err, EINVAL,
-				    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
-				    "default action");
-	if (sc->listener_metadata && !sc->listener_path)
-		return ob_error_msg(err, EINVAL,
-				    "linux.seccomp.listenerMetadata: set without listenerPath");
-	if (sc->listener_path) {
-		r = ob_seccomp_check_listener_path(sc->listener_path, err);
-		if (r < 0)
-			return r;
-	}
-
 	prog = ob_xcalloc(1, sizeof(*prog));
-	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
-		size_t f;
-
-		for (f = 0; f < ARRAY_SIZE(ob_seccomp_flag_values); f++)
-			if (streq(ob_seccomp_flags[f], sc->flags[i]))
-				break;
-		if (f == ARRAY_SIZE(ob_seccomp_flag_values)) {
-			r = ob_error_msg(err, EINVAL,
-					 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
-					 sc->flags[i]);
-			goto fail;
-		}
-		prog->flags |= ob_seccomp_flag_values[f];
-	}
+	if ((r = parse_flags(sc, &prog->flags, err)) < 0)
+		goto fail;
 
 	ctx = seccomp_init(default_action);
 	if (!ctx) {
@@ -315,26 +345,8 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r < 0)
 		ob_log_debug("seccomp: binary tree optimization unavailable: %s", strerror(-r));
-	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
-		uint32_t arch = resolve_arch(sc->architectures[i]);
-
-		if (!arch) {
-			const struct scmp_version *v = seccomp_version();
-
-			r = ob_error_msg(err, EINVAL,
-					 "linux.seccomp.architectures[%zu]: unknown architecture "
-					 "\"%s\" (libseccomp %u.%u.%u)",
-					 i, sc->architectures[i], v->major, v->minor, v->micro);
-			goto fail;
-		}
-		/* The native arch is in a new filter already (EEXIST). */
-		r = seccomp_arch_add(ctx, arch);
-		if (r < 0 && r != -EEXIST) {
-			r = ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
-				     sc->architectures[i]);
-			goto fail;
-		}
-	}
+	if ((r = add_arches(ctx, sc, err)) < 0)
+		goto fail;
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		r = add_rule(ctx, &sc->syscalls[i], i, default_action, &notify, err);
 		if (r < 0)
