@@ -592,7 +592,7 @@ dom1
 	assert_line "_ses.ky1"
 	run ob run -b "$BUNDLE" --no-new-keyring ky2
 	assert_success
-	refute_line "_ses.ky2"
+	refute_output --partial "_ses.ky2" # (refute_line fails on an empty output)
 	# and the host saw none made for ky2 either
 	run ! grep -E " _ses\.ky2: " /proc/keys
 }
