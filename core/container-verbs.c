@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container.h"
 #include "state.h"
 #include "util.h"
@@ -80,6 +81,13 @@ int ob_container_update(const char *root, const char *id, struct ob_resources *r
 	size_t n_devices = res->n_devices;
 	res->n_devices = 0;
 	r = ob_cgroup_apply(c.cg, res, err);
+	/* a systemd scope's unit properties follow, or systemd would restore the old ones */
+	const char *unit = r == 0 ? ob_state_get_ext(c.st, "systemd_unit") : NULL;
+	if (unit) {
+		struct ob_systemd_unit u = {0};
+		snprintf(u.unit, sizeof(u.unit), "%s", unit);
+		r = ob_systemd_set(&u, res, err);
+	}
 	res->n_devices = n_devices;
 	return r;
 }
