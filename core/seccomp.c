@@ -25,51 +25,6 @@
 /* The kernel's MAX_ERRNO: SECCOMP_RET_ERRNO data above it is not an errno. */
 #define OB_MAX_ERRNO 4095
 
-/* The one seccomp vocabulary: the names config.json may use (runtime-spec
- * defs-linux.json), NULL-terminated, for the spec parser, oci-features and the values
- * below, which follow the same order. */
-const char *const ob_seccomp_actions[] = {"SCMP_ACT_KILL",	  "SCMP_ACT_KILL_PROCESS",
-					  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-					  "SCMP_ACT_ERRNO",	  "SCMP_ACT_TRACE",
-					  "SCMP_ACT_ALLOW",	  "SCMP_ACT_LOG",
-					  "SCMP_ACT_NOTIFY",	  NULL};
-static const struct {
-	uint32_t action;
-	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
-} actions[] = {
-    {SCMP_ACT_KILL, false},  {SCMP_ACT_KILL_PROCESS, false}, {SCMP_ACT_KILL_THREAD, false},
-    {SCMP_ACT_TRAP, false},  {SCMP_ACT_ERRNO(0), true},	     {SCMP_ACT_TRACE(0), true},
-    {SCMP_ACT_ALLOW, false}, {SCMP_ACT_LOG, false},	     {SCMP_ACT_NOTIFY, false},
-};
-_Static_assert(ARRAY_SIZE(ob_seccomp_actions) == ARRAY_SIZE(actions) + 1, "one entry each");
-
-const char *const ob_seccomp_operators[] = {"SCMP_CMP_NE",	  "SCMP_CMP_LT", "SCMP_CMP_LE",
-					    "SCMP_CMP_EQ",	  "SCMP_CMP_GE", "SCMP_CMP_GT",
-					    "SCMP_CMP_MASKED_EQ", NULL};
-static const enum scmp_compare operators[] = {SCMP_CMP_NE,	 SCMP_CMP_LT, SCMP_CMP_LE,
-					      SCMP_CMP_EQ,	 SCMP_CMP_GE, SCMP_CMP_GT,
-					      SCMP_CMP_MASKED_EQ};
-_Static_assert(ARRAY_SIZE(ob_seccomp_operators) == ARRAY_SIZE(operators) + 1, "one entry each");
-
-const char *const ob_seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					"SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-const unsigned int ob_seccomp_flag_values[] = {SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG,
-					       SECCOMP_FILTER_FLAG_SPEC_ALLOW,
-					       SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV};
-_Static_assert(ARRAY_SIZE(ob_seccomp_flags) == ARRAY_SIZE(ob_seccomp_flag_values) + 1,
-	       "one entry each");
-
-/* runtime-spec's SeccompArch vocabulary; libseccomp decides which it knows
- * (seccomp_arch_resolve_name). */
-const char *const ob_seccomp_arches[] = {
-    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
-
 /* An action name plus its optional errnoRet -> the libseccomp action value. path is the
  * JSON object holding both ("linux.seccomp" or "linux.seccomp.syscalls[3]"). */
 static int parse_action(const char *path, const char *action_key, const char *errno_key,
@@ -78,10 +33,10 @@ static int parse_action(const char *path, const char *action_key, const char *er
 {
 	if (!name)
 		return ob_error_msg(err, EINVAL, "%s.%s: missing", path, action_key);
-	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+	for (size_t i = 0; i < OB_SECCOMP_N_ACTIONS; i++) {
 		if (!streq(ob_seccomp_actions[i], name))
 			continue;
-		if (!actions[i].takes_errno) {
+		if (!ob_seccomp_action_values[i].takes_errno) {
 			/* config-linux.md: "When the action doesn't support an errno, the runtime
 			 * MUST print and error and fail." */
 			if (has_errno)
@@ -89,7 +44,7 @@ static int parse_action(const char *path, const char *action_key, const char *er
 						    "%s.%s: %s does not take an errno (only "
 						    "SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
 						    path, errno_key, name);
-			*ret = actions[i].action;
+			*ret = ob_seccomp_action_values[i].action;
 			return 0;
 		}
 		if (!has_errno)
@@ -97,7 +52,7 @@ static int parse_action(const char *path, const char *action_key, const char *er
 		else if (errno_ret > OB_MAX_ERRNO)
 			return ob_error_msg(err, ERANGE, "%s.%s: %u out of range (0-%d)", path,
 					    errno_key, errno_ret, OB_MAX_ERRNO);
-		*ret = actions[i].action | errno_ret;
+		*ret = ob_seccomp_action_values[i].action | errno_ret;
 		return 0;
 	}
 	return ob_error_msg(err, EINVAL, "%s.%s: unknown action \"%s\"", path, action_key, name);
@@ -108,9 +63,9 @@ static int parse_operator(const char *path, const char *name, enum scmp_compare 
 {
 	if (!name)
 		return ob_error_msg(err, EINVAL, "%s.op: missing", path);
-	for (size_t i = 0; i < ARRAY_SIZE(operators); i++)
+	for (size_t i = 0; i < OB_SECCOMP_N_OPERATORS; i++)
 		if (streq(ob_seccomp_operators[i], name)) {
-			*ret = operators[i];
+			*ret = (enum scmp_compare)ob_seccomp_operator_values[i];
 			return 0;
 		}
 	return ob_error_msg(err, EINVAL, "%s.op: unknown operator \"%s\"", path, name);
@@ -283,10 +238,10 @@ static int parse_flags(const struct ob_seccomp *sc, unsigned int *flags, struct 
 {
 	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
 		size_t f;
-		for (f = 0; f < ARRAY_SIZE(ob_seccomp_flag_values); f++)
+		for (f = 0; f < OB_SECCOMP_N_FLAGS; f++)
 			if (streq(ob_seccomp_flags[f], sc->flags[i]))
 				break;
-		if (f == ARRAY_SIZE(ob_seccomp_flag_values))
+		if (f == OB_SECCOMP_N_FLAGS)
 			return ob_error_msg(err, EINVAL,
 					    "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
 					    sc->flags[i]);

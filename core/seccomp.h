@@ -66,6 +66,16 @@ extern const char *const ob_seccomp_operators[];
 extern const char *const ob_seccomp_flags[];
 extern const unsigned int ob_seccomp_flag_values[];
 extern const char *const ob_seccomp_arches[];
+/* The actions' and operators' libseccomp values, in the order of the names. */
+struct ob_seccomp_action {
+	uint32_t action;
+	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
+};
+extern const struct ob_seccomp_action ob_seccomp_action_values[];
+extern const int ob_seccomp_operator_values[]; /* enum scmp_compare */
+#define OB_SECCOMP_N_ACTIONS   9
+#define OB_SECCOMP_N_OPERATORS 7
+#define OB_SECCOMP_N_FLAGS     4
 
 /* The default profile (packaging/seccomp-default.json, embedded at build time): a
  * linux.seccomp object as JSON text, NUL-terminated. */
