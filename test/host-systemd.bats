@@ -153,3 +153,16 @@ section() {
 	assert_line 'after: 0'
 	assert_line rc=0
 }
+
+@test "systemd driver, rootless: the user's own manager makes the scope under user@UID.service" {
+	run section rootless
+	assert_line '[false,true]'
+	assert_line 'run rc=0'
+	assert_line ActiveState=active
+	assert_line TasksMax=42
+	assert_line --regexp '^cgroup: /user\.slice/user-1000\.slice/user@1000\.service/user\.slice/ocibox-rl1\.scope$'
+	assert_line pids.max=42
+	assert_line --regexp '^init: /user\.slice/user-1000\.slice/user@1000\.service/user\.slice/ocibox-rl1\.scope$'
+	assert_line 'after: not-found'
+	assert_line rc=0
+}
