@@ -197,22 +197,32 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		init_fail(a, 1, &err);
 
 	umask(0);
-	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
+	if (!a->no_mntns && (r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
 		init_fail(a, 1, &err);
 	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
 			      "createContainer", json_creating, &err)) < 0)
 		init_fail(a, 1, &err);
-	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
-		init_fail(a, 1, &err);
-	if ((r = write_sysctls(s, &err)) < 0)
-		init_fail(a, 1, &err);
+	if (a->no_mntns) {
+		/* the runtime's mount namespace (check_no_mntns): the sysctls through its
+		 * /proc, then only a chroot; nothing is mounted, pivoted or detached */
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, 1, &err);
+		if (chroot(a->rootfs.rootfs) < 0 || chdir("/") < 0)
+			init_fail(a, 1,
+				  (ob_error(&err, errno, "chroot `%s`", a->rootfs.rootfs), &err));
+	} else {
+		if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
+			init_fail(a, 1, &err);
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, 1, &err);
+	}
 	if (p->terminal && a->console_fd >= 0) {
 		r = ob_terminal_setup(a->console_fd, p, &err);
 		a->console_fd = -1;
 		if (r < 0)
 			init_fail(a, 1, &err);
 	}
-	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
+	if (!a->no_mntns && (r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
 		init_fail(a, 1, &err);
 	if (s->linux_.has_personality && s->linux_.personality_domain) {
 		unsigned long pers =
