@@ -42,7 +42,8 @@ $(B)/gen/version.h: FORCE
 
 FORCE:
 
-.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check \
+	conformance
 
 all: $(B)/ocibox $(LINKS)
 
@@ -112,6 +113,23 @@ size: $(B)/ocibox
 bench: all
 	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
 	@bench/run $(N)
+
+# The OCI runtime-tools validation suite (test/conformance/run), built once from the
+# unmodified snapshot in THIRD_PARTY into build/third_party/ (Debian's golang-go, offline:
+# vendored modules). RUNTIMES="ocibox crun runc" measures them side by side.
+THIRD_PARTY ?= /work/shared/third_party
+RT_TOOLS    := runtime-tools-260e151
+RUNTIMES    ?= ocibox
+$(B)/third_party/$(RT_TOOLS)/.built: $(THIRD_PARTY)/$(RT_TOOLS).tar.gz
+	@rm -rf $(@D) && mkdir -p $(B)/third_party
+	tar xzf $< -C $(B)/third_party
+	cd $(@D) && GOFLAGS=-mod=vendor GOPROXY=off GOCACHE=$(abspath $(B))/third_party/go-cache \
+		$(MAKE) --no-print-directory runtimetest validation-executables >build.log 2>&1 \
+		|| { tail -20 build.log; exit 1; }
+	@touch $@
+
+conformance: all $(B)/third_party/$(RT_TOOLS)/.built
+	@CONFORMANCE_LOCK=$(CONFORMANCE_LOCK) test/conformance/run $(RUNTIMES)
 
 FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
 

@@ -239,7 +239,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	umask(0022);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */
-	if ((r = ob_process_setup(&a->proc, &err)) < 0)
+	if (s->has_process && (r = ob_process_setup(&a->proc, &err)) < 0)
 		init_fail(a, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
 
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -256,6 +256,11 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (!s->has_process)
+		start_fail(
+		    a, 1,
+		    (ob_error_msg(&err, EINVAL, "config.json has no process: nothing to start"),
+		     &err));
 	if (s->hooks.n_start_container &&
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0)

@@ -241,7 +241,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	_cleanup_strv_ char **cg_dirs = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
-	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
+	/* config.md: process is REQUIRED only when start is called; without it the init is
+	 * created and waits, and start fails (see ob_init_main). */
+	if (spec->has_process && (!spec->process.args || !spec->process.args[0])) {
 		r = ob_error_msg(err, EINVAL, "config.json: process.args must not be empty");
 		goto fail;
 	}

@@ -3,7 +3,8 @@
 # and run its tests; installs nothing when everything is there.
 set -eu
 BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
-TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
+# golang-go: the OCI runtime-tools validation suite (make conformance) builds with it, offline
+TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps golang-go"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
 EXTRA="runc crun hyperfine time podman containernetworking-plugins"
 missing=""

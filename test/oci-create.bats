@@ -688,3 +688,15 @@ dom1
 	assert_output "oci-create: config.json: linux.rootfsPropagation $why"
 	[ ! -e "$OB_ROOT/nomnt" ]
 }
+
+@test "create: without process (config.md: REQUIRED only when start is called) the init waits; start fails with the reason" {
+	update_config 'del(.process)'
+	obq create -b "$BUNDLE" nop
+	[ "$(ob state nop | jq -r .status)" = created ]
+	run obq start nop
+	assert_failure 1
+	assert_output "oci-start: config.json has no process: nothing to start"
+	wait_status nop stopped
+	ob delete nop
+	assert_nothing_left nop
+}

@@ -466,10 +466,12 @@ start_listener() {
 }
 
 # What a static busybox `mkdir` needs after its execve (and `sleep`, for a container that
-# stays), plus execve: an allow-list with nothing in it for the runtime.
+# stays; as a non-root user it also looks for /etc/busybox.conf and drops set-id rights:
+# newfstatat, getgid, setgid, setuid), plus execve: an allow-list with nothing in it for
+# the runtime (which switches ids with setresuid/setresgid, not listed).
 BUSYBOX_SYSCALLS='"execve","brk","arch_prctl","set_tid_address","set_robust_list","rseq",
 	"prlimit64","readlink","getrandom","mprotect","prctl","getuid","exit_group",
-	"mkdir","clock_nanosleep"'
+	"mkdir","clock_nanosleep","newfstatat","getgid","setgid","setuid"'
 
 # allow_only DEFAULT_ACTION [NAME...]: that default, the busybox list (and NAMES) allowed.
 allow_only() {
