@@ -553,10 +553,13 @@ restore:
 				goto fail;
 	}
 
-	/* the state JSON is only built when a hook will read it */
+	/* the state JSON is only built when a hook will read it. Its status is `created`:
+	 * runtime.md defines `creating` as "step 2 in the lifecycle" (the environment being
+	 * made) and `created` as "after step 2"; prestart, createRuntime and createContainer
+	 * are steps 3 to 5 (crun sends `created` too, runc `creating`; README, Conformance) */
 	const struct ob_hooks *hk = &spec->hooks;
 	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
-			    ? ob_state_json(&st, OB_STATUS_CREATING, false)
+			    ? ob_state_json(&st, OB_STATUS_CREATED, false)
 			    : ob_xstrdup("");
 	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
 			      json_creating, err)) < 0 ||
