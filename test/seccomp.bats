@@ -515,9 +515,9 @@ seccomp_lifecycle() {
 	# Sharper: any other syscall kills the process (SIGSYS), whoever makes it.
 	update_config ".linux.seccomp = $(allow_only SCMP_ACT_KILL_PROCESS)"
 	seccomp_lifecycle kill
-	# The control: without execve in the list nothing runs, the error is execve's (write
-	# allowed: the error goes back through exec.fifo after the filter).
-	update_config ".linux.seccomp = $(allow_only SCMP_ACT_ERRNO write) | .process.args = [\"/bin/true\"]
+	# The control: without execve in the list nothing runs, the error is execve's (sendmsg,
+	# writev allowed: the error goes back through exec.fifo after the filter).
+	update_config ".linux.seccomp = $(allow_only SCMP_ACT_ERRNO sendmsg writev) | .process.args = [\"/bin/true\"]
 		| .linux.seccomp.syscalls[0].names -= [\"execve\"]"
 	run ob run -b "$BUNDLE" "$(uniq_name)x"
 	assert_failure 126
@@ -533,8 +533,9 @@ seccomp_lifecycle() {
 	[ "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/nnp0-run")" = 1000:1000 ]
 	update_config ".linux.seccomp = $(allow_only SCMP_ACT_KILL_PROCESS capset)"
 	seccomp_lifecycle nnp0kill
-	# The capability sets are applied after it: without capset in the list they are refused.
-	update_config ".linux.seccomp = $(allow_only SCMP_ACT_ERRNO write) | .process.args = [\"/bin/true\"]"
+	# The capability sets are applied after it: without capset in the list they are refused
+	# (sendmsg, writev: the error's way back through exec.fifo).
+	update_config ".linux.seccomp = $(allow_only SCMP_ACT_ERRNO sendmsg writev) | .process.args = [\"/bin/true\"]"
 	run ob run -b "$BUNDLE" "$(uniq_name)x"
 	assert_failure 1
 	assert_output --partial 'set capabilities: Operation not permitted'
