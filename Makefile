@@ -123,9 +123,10 @@ bench: all
 	@bench/run $(N)
 
 # The OCI runtime-tools validation suite (test/conformance/run), built once from the
-# unmodified snapshot in THIRD_PARTY into build/third_party/ (Debian's golang-go, offline:
+# unmodified snapshot in THIRD_PARTY (../shared/third_party beside the checkout) into
+# build/third_party/ (Debian's golang-go, offline:
 # vendored modules). RUNTIMES="ocibox crun runc" measures them side by side.
-THIRD_PARTY ?= /work/shared/third_party
+THIRD_PARTY ?= $(or $(firstword $(wildcard ../shared/third_party /work/shared/third_party)),../shared/third_party)
 RT_TOOLS    := runtime-tools-260e151
 RUNTIMES    ?= ocibox
 $(B)/third_party/$(RT_TOOLS)/.built: $(THIRD_PARTY)/$(RT_TOOLS).tar.gz
