@@ -1,31 +1,64 @@
 # ocibox - one hand-written Makefile. `make`, `make check`, `make demo`, `make STATIC=1`.
+#
+# Knobs: STATIC=1 (a static binary in build/static/), V=1 (show the commands), WERROR=0|1
+# (-Werror; on by default in a git checkout, off in a release tree), CC, CFLAGS, CPPFLAGS,
+# LDFLAGS from the environment (Debian's hardening flags: make deb passes dpkg-buildflags).
+# Install: PREFIX, DESTDIR, BINDIR, LIBEXECDIR, CNIDIR, MANDIR, BASHCOMPDIR, INSTALL_GENERIC=1.
 
 CC      ?= cc
 .DEFAULT_GOAL := all
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/ocibox
 CNIDIR  ?= $(PREFIX)/lib/cni
-B       := build
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL_GENERIC ?= 0
 PKGS    := jansson libcap libseccomp libnl-3.0 libnl-route-3.0
 VERSION := 0.1.0
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-CFLAGS  ?= -O2 -g
-OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
-	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS))
-OB_LDFLAGS := -Wl,--gc-sections
+# A static build has a build directory of its own, so switching STATIC relinks and never
+# leaves one kind of object in the other's binary.
 ifeq ($(STATIC),1)
-OB_LDFLAGS += -static
-LIBS := $(shell pkg-config --static --libs $(PKGS))
+B       ?= build/static
 else
-LIBS := $(shell pkg-config --libs $(PKGS))
+B       ?= build
 endif
+
+ifeq ($(V),1)
+Q       :=
+msg     := :
+else
+Q       := @
+msg     := printf '  %-7s %s\n'
+endif
+
+WERROR  ?= $(if $(wildcard .git),1,0)
+CFLAGS  ?= -O2 -g
+OB_CFLAGS := -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wno-unused-parameter \
+	-Wno-format-truncation -ffunction-sections -fdata-sections -D_GNU_SOURCE -I$(B)/gen -I.
+OB_LDFLAGS := -Wl,--gc-sections
+# Static: libnl's name-service references go to netutil/static-nss.c (no NSS, no dlopen),
+# and a link map for `make size`.
+ifeq ($(STATIC),1)
+OB_LDFLAGS += -static -Wl,--wrap=getaddrinfo,--wrap=getnameinfo,--wrap=getprotobyname \
+	-Wl,--wrap=getprotobynumber -Wl,-Map=$(B)/ocibox.map
+STATIC_OBJS := $(B)/netutil/static-nss.o
+endif
+
+# pkg-config runs when a recipe first needs the flags, never when make reads this file: on a
+# fresh machine `make demo` installs the -dev packages (and pkg-config) first.
+PKG_MISSING := build dependencies missing: run `make deps` as root (packaging/install-deps.sh)
+pkgconf = $(or $(shell pkg-config $(1) $(PKGS) 2>/dev/null),$(error pkg-config $(1): $(PKG_MISSING)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconf,--cflags))$(PKG_CFLAGS)
+LIBS = $(eval LIBS := $$(call pkgconf,$(if $(filter 1,$(STATIC)),--static) --libs))$(LIBS)
 
 APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
 APPLET_SRCS  := $(wildcard applets/*.c)
 CORE_SRCS    := $(wildcard core/*.c)
-NET_SRCS     := $(wildcard netutil/*.c)
+NET_SRCS     := $(filter-out netutil/static-nss.c,$(wildcard netutil/*.c))
 CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
 APPLET_OBJS  := $(APPLET_SRCS:%.c=$(B)/%.o)
@@ -40,9 +73,16 @@ $(B)/gen/version.h: FORCE
 	@printf '#define OB_VERSION "%s"\n#define OB_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
+# The compiler and flags as of the last build: a change (CFLAGS=..., WERROR=...) rebuilds.
+$(B)/gen/flags: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS)' '$(LDFLAGS) $(OB_LDFLAGS)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 FORCE:
 
-.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check \
+	man completion deb initramfs
 
 all: $(B)/ocibox $(LINKS)
 
@@ -55,60 +95,93 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h
+$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h $(B)/gen/flags
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
+	@$(msg) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 # The default seccomp profile is data in the tree, embedded with .incbin (core/seccomp.c).
 $(B)/core/seccomp.o: packaging/seccomp-default.json
 
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
-	@echo "  AR      $@"
-	@$(AR) rcs $@ $^
+	@$(msg) AR $@
+	$(Q)$(AR) rcs $@ $^
 
-$(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a
-	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
+$(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/libocibox.a $(B)/gen/flags
+	@$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) \
+		$(B)/libocibox.a $(LIBS)
 
 $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
+$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h) $(B)/gen/flags
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+	@$(msg) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -o $@ $<
 
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
 
 test: check
 
-demo: deps all
+# Dependencies first, then a make of its own: its flags come from the packages just installed.
+demo:
+	@packaging/install-deps.sh
+	@$(MAKE) --no-print-directory all
 	@packaging/demo.sh
 
 deps:
 	@packaging/install-deps.sh
 
-install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(B)/ocibox $(DESTDIR)$(BINDIR)/ocibox
-	@for a in $(APPLET_NAMES); do ln -sf ocibox $(DESTDIR)$(BINDIR)/$$a; done
-	install -d $(DESTDIR)$(CNIDIR)
-	ln -sf $(BINDIR)/ocibox $(DESTDIR)$(CNIDIR)/veth-setup   # the CNI plugin "type": "veth-setup"
+# Man pages (section 8; 1 for nsenter and cgexec, as util-linux's and libcgroup's) and the
+# bash completion, both generated from `ocibox APPLET --help`: the binary's own text.
+MAN_STAMP := $(B)/man/.stamp
+$(MAN_STAMP): $(B)/ocibox packaging/gen-man.sh
+	@$(msg) MAN $(B)/man
+	$(Q)packaging/gen-man.sh $(B)/ocibox $(B)/man
+	@touch $@
+man: $(MAN_STAMP)
+
+$(B)/completion/ocibox: $(B)/ocibox packaging/gen-completion.sh
+	@mkdir -p $(@D)
+	@$(msg) GEN $@
+	$(Q)packaging/gen-completion.sh $(B)/ocibox > $@.tmp && mv $@.tmp $@
+completion: $(B)/completion/ocibox
+
+# ocibox in BINDIR, the oci-* links beside it, the generic names (nsenter, cgexec,
+# pivot-helper, veth-setup) in LIBEXECDIR unless INSTALL_GENERIC=1; an existing file that
+# is not a link to ocibox is never replaced, and uninstall removes only links to ocibox.
+INSTALL_ENV = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' LIBEXECDIR='$(LIBEXECDIR)' \
+	CNIDIR='$(CNIDIR)' DATADIR='$(DATADIR)' MANDIR='$(MANDIR)' BASHCOMPDIR='$(BASHCOMPDIR)' \
+	INSTALL_GENERIC='$(INSTALL_GENERIC)' B='$(B)'
+install: all man completion
+	@$(INSTALL_ENV) packaging/install.sh install $(APPLET_NAMES)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ocibox
-	@for a in $(APPLET_NAMES); do rm -f $(DESTDIR)$(BINDIR)/$$a; done
-	rm -f $(DESTDIR)$(CNIDIR)/veth-setup
+	@$(INSTALL_ENV) packaging/install.sh uninstall $(APPLET_NAMES)
 
-size: $(B)/ocibox
-	@size $(B)/ocibox
-	@ls -l $(B)/ocibox
+# build/ocibox_VERSION_ARCH.deb with dpkg-deb, built with Debian's hardening flags.
+deb:
+	@$(MAKE) --no-print-directory B=build/deb/obj WERROR=0 \
+		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" CPPFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
+		LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" build/deb/obj/ocibox
+	@packaging/deb/build.sh build/deb/obj $(VERSION) build
+
+# A bootable initramfs: the static ocibox, busybox-static, a container bundle, a second root.
+initramfs:
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
+	@packaging/initramfs/build.sh build/static/ocibox build/initramfs
+
+# The stripped size of the static binary and what weighs most in it.
+size:
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
+	@packaging/size.sh build/static/ocibox
 
 bench: all
-	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
 	@bench/run $(N)
 
 FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
@@ -121,6 +194,8 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: clean"
 
 clean:
-	rm -rf $(B)
+	rm -rf build
 
--include $(shell find $(B) -path $(B)/static -prune -o -name '*.d' -print 2>/dev/null)
+# Each build directory's own dependency files (build/ holds the others' directories).
+-include $(shell find $(B) -mindepth 1 \( -path build/static -o -path 'build/deb*' \) -prune \
+	-o -name '*.d' -print 2>/dev/null)
