@@ -32,7 +32,7 @@ Q       :=
 msg     := :
 else
 Q       := @
-msg     := printf '  %-7s %s\n'
+msg     := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,printf '  %-7s %s\n')
 endif
 
 WERROR  ?= $(if $(wildcard .git),1,0)
@@ -95,7 +95,9 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h $(B)/gen/flags
+# The generated headers only have to exist first: -MMD records who includes them, so a new
+# commit (version.h) rebuilds the files that print it, not the tree.
+$(B)/%.o: %.c $(B)/gen/flags | $(B)/gen/applets.h $(B)/gen/version.h
 	@mkdir -p $(@D)
 	@$(msg) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
@@ -163,12 +165,14 @@ install: all man completion
 uninstall:
 	@$(INSTALL_ENV) packaging/install.sh uninstall $(APPLET_NAMES)
 
-# build/ocibox_VERSION_ARCH.deb with dpkg-deb, built with Debian's hardening flags.
+# build/ocibox_VERSION_ARCH.deb with dpkg-deb, built with Debian's hardening flags (all).
+DEB_MAKE = DEB_BUILD_MAINT_OPTIONS=hardening=+all $(MAKE) --no-print-directory B=build/deb/obj WERROR=0 \
+	CFLAGS="$$(dpkg-buildflags --get CFLAGS)" CPPFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
+	LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)"
 deb:
-	@$(MAKE) --no-print-directory B=build/deb/obj WERROR=0 \
-		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" CPPFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
-		LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" build/deb/obj/ocibox
-	@packaging/deb/build.sh build/deb/obj $(VERSION) build
+	@rm -rf build/deb/root
+	@$(DEB_MAKE) install PREFIX=/usr DESTDIR=$(CURDIR)/build/deb/root >/dev/null
+	@packaging/deb/build.sh build/deb/root $(VERSION) build
 
 # A bootable initramfs: the static ocibox, busybox-static, a container bundle, a second root.
 initramfs:
