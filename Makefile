@@ -44,8 +44,9 @@ OB_LDFLAGS := -Wl,--gc-sections
 # and a link map for `make size`.
 ifeq ($(STATIC),1)
 OB_LDFLAGS += -static -Wl,--wrap=getaddrinfo,--wrap=getnameinfo,--wrap=getprotobyname \
-	-Wl,--wrap=getprotobynumber -Wl,-Map=$(B)/ocibox.map
+	-Wl,--wrap=getprotobynumber
 STATIC_OBJS := $(B)/netutil/static-nss.o
+OB_MAP = -Wl,-Map=$@.map
 endif
 
 # pkg-config runs when a recipe first needs the flags, never when make reads this file: on a
@@ -57,7 +58,7 @@ LIBS = $(eval LIBS := $$(call pkgconf,$(if $(filter 1,$(STATIC)),--static) --lib
 
 APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
 APPLET_SRCS  := $(wildcard applets/*.c)
-CORE_SRCS    := $(wildcard core/*.c)
+CORE_SRCS    := $(wildcard core/*.c core/*/*.c)
 NET_SRCS     := $(filter-out netutil/static-nss.c,$(wildcard netutil/*.c))
 CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
@@ -112,17 +113,19 @@ $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 
 $(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/libocibox.a $(B)/gen/flags
 	@$(msg) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) \
-		$(B)/libocibox.a $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) $(OB_MAP) -o $@ \
+		$(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
 
 $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h) $(B)/gen/flags
+# Test tools link the library the binary is made of (no copy compiled differently).
+$(B)/test/%: test/tools/%.c $(B)/libocibox.a $(STATIC_OBJS) $(B)/gen/flags
 	@mkdir -p $(@D)
 	@$(msg) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $< \
+		$(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
 
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
