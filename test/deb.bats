@@ -43,7 +43,7 @@ setup() {
 	echo "$output" | jq -e '.supportedVersions | index("1.0.0")'
 	run dpkg --root="$R" --force-depends --force-script-chrootless -r ocibox
 	assert_success
-	run find "$R/usr" -mindepth 1 \( -type f -o -type l \)
+	run find "$R" -mindepth 1 -path "$R/var" -prune -o -print
 	assert_output ""
 }
 

@@ -24,8 +24,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/debian"
 printf 'Source: ocibox\n\nPackage: ocibox\nArchitecture: any\n' >"$tmp/debian/control"
-depends=$(cd "$tmp" && dpkg-shlibdeps -O "$root/usr/bin/ocibox" | sed -n 's/^shlibs:Depends=//p')
-[ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# (its warning that the binary is not yet in a package directory is expected here)
+depends=$(cd "$tmp" && dpkg-shlibdeps -O "$root/usr/bin/ocibox" 2>"$tmp/err" |
+	sed -n 's/^shlibs:Depends=//p')
+[ -n "$depends" ] || {
+	cat "$tmp/err" >&2
+	echo "deb: dpkg-shlibdeps found no dependencies" >&2
+	exit 1
+}
 
 install -d "$root/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
