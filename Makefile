@@ -52,8 +52,13 @@ endif
 # pkg-config runs when a recipe first needs the flags, never when make reads this file: on a
 # fresh machine `make demo` installs the -dev packages (and pkg-config) first.
 PKG_MISSING := build dependencies missing: run `make deps` as root (packaging/install-deps.sh)
-pkgconf = $(or $(shell pkg-config $(1) $(PKGS) 2>/dev/null),$(error pkg-config $(1): $(PKG_MISSING)))
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconf,--cflags))$(PKG_CFLAGS)
+# The systemd cgroup driver (core/cgroup/systemd.c, sd-bus) where libsystemd is: the dynamic
+# build. Debian ships no static libsystemd, so the static build has no driver and says so.
+HAVE_SYSTEMD = $(eval HAVE_SYSTEMD := $$(if $$(filter 1,$$(STATIC)),,$$(shell \
+	pkg-config --exists libsystemd 2>/dev/null && echo y)))$(HAVE_SYSTEMD)
+ALL_PKGS = $(PKGS) $(if $(HAVE_SYSTEMD),libsystemd)
+pkgconf = $(or $(shell pkg-config $(1) $(ALL_PKGS) 2>/dev/null),$(error pkg-config $(1): $(PKG_MISSING)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconf,--cflags) $$(if $$(HAVE_SYSTEMD),-DOB_HAVE_SYSTEMD))$(PKG_CFLAGS)
 LIBS = $(eval LIBS := $$(call pkgconf,$(if $(filter 1,$(STATIC)),--static) --libs))$(LIBS)
 
 APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
@@ -77,7 +82,8 @@ $(B)/gen/version.h: FORCE
 # The compiler and flags as of the last build: a change (CFLAGS=..., WERROR=...) rebuilds.
 $(B)/gen/flags: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS)' '$(LDFLAGS) $(OB_LDFLAGS)' > $@.tmp
+	@printf '%s\n' '$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS)' '$(LDFLAGS) $(OB_LDFLAGS)' \
+		'systemd: $(HAVE_SYSTEMD)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 FORCE:
