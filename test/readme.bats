@@ -13,7 +13,8 @@ blocks() {
 	ls "$BATS_TEST_TMPDIR/blocks"/*.sh | sort -V
 }
 
-# run_block FILE: the block under bash -e in a scratch dir inside a fresh netns, with
+# run_block FILE: the block under bash -e in a scratch dir inside a fresh netns (nsenter:
+# `ip netns exec` would mount a /sys without the cgroup mounts), with
 # build/ocibox and the build/bin applet links first on PATH (as installed). `make`
 # is the tree's; `make check` there is the suite this test is part of, so it runs one
 # small file (the target works; the whole suite is what runs this).
@@ -23,7 +24,7 @@ run_block() {
 	ip netns add "$ns"
 	defer "ip netns del $ns"
 	mkdir -p "$BATS_TEST_TMPDIR/work"
-	run ip netns exec "$ns" env -C "$BATS_TEST_TMPDIR/work" TOP="$TOP" PATH="$TOP/build:$PATH" bash -ec '
+	run nsenter --net="/run/netns/$ns" env -C "$BATS_TEST_TMPDIR/work" TOP="$TOP" PATH="$TOP/build:$PATH" bash -ec '
 		make() {
 			if [ "$1" = check ] && [ $# -eq 1 ]; then set -- check TESTS=test/ocibox.bats; fi
 			command make -s --no-print-directory -C "$TOP" "$@"
