@@ -494,6 +494,20 @@ bar baz"
 	assert_nothing_left h1
 }
 
+@test "create: a hook's output is kept: hidden when it succeeds, in the error when it fails (runc)" {
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo {\\\"json\\\": 1}; echo noise >&2"]}]}'
+	run obq create -b "$BUNDLE" h4
+	assert_success
+	assert_output ""
+	ob delete --force h4
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo out; echo why it failed >&2; exit 4"]}]}'
+	run obq create -b "$BUNDLE" h4
+	assert_failure 1
+	assert_output "oci-create: createRuntime hook \`/bin/sh\`: exited with status 4; its output: out
+why it failed"
+	assert_nothing_left h4
+}
+
 @test "create: a hook that times out is killed, create fails, nothing left" {
 	update_config '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
 	run obq create -b "$BUNDLE" h2
