@@ -84,6 +84,7 @@ static int resolve_gids(char **gids, struct ob_user *u, struct ob_err *err)
 struct child_args {
 	int sync;
 	int console;
+	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
 	struct ob_ns_set *ns;
 	struct ob_proc_ctx *ctx;
 	struct ob_process *proc;
@@ -100,6 +101,12 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	if (r < 0)
 		ob_sync_fail(a->sync, (ob_error_prefix(&err, r, "join the container"), &err));
 	ob_ns_set_close(a->ns);
+	/* A container without a mount namespace of its own (check_no_mntns) is chrooted:
+	 * so is the process. */
+	if (a->root >= 0 && (fchdir(a->root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		ob_sync_fail(a->sync, (ob_error(&err, errno, "chroot into the container"), &err));
+	if (a->root >= 0)
+		close(a->root);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -293,6 +300,7 @@ struct exec_ctx {
 	struct ob_ns_set set;
 	struct ob_cgroup *cg;
 	int console;
+	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
 	int sp[2];
 	sigset_t old_mask;
 	bool masked;
@@ -354,6 +362,14 @@ static int exec_prepare(struct exec_ctx *c, struct ob_err *err)
 		c->ctx.preserve_fds = o->preserve_fds;
 	if ((r = open_namespaces(c->st, &c->set, err)) < 0)
 		return r;
+	if (c->set.fd[OB_NS_MOUNT] < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)c->st->pid);
+		c->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->root < 0 || !ob_state_init_alive(c->st))
+			return ob_error(err, c->root < 0 ? errno : ESRCH, "container `%s`: open %s",
+					o->id, path);
+	}
 	/* its cgroup, in the tree its state records (NULL when it has none) */
 	if ((r = ob_cgroup_open_state(c->st, &c->cg, err)) < 0)
 		return ob_error_prefix(err, r, "container `%s`", o->id);
@@ -366,13 +382,14 @@ static int exec_fds(struct exec_ctx *c, struct ob_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sp) < 0)
 		return ob_error(err, errno, "socketpair");
 	int above = 3 + c->ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 3];
+	int *mine[OB_NS_COUNT + 4];
 	size_t nmine = 0;
 	for (int t = 0; t < OB_NS_COUNT; t++)
 		mine[nmine++] = &c->set.fd[t];
 	mine[nmine++] = &c->sp[0];
 	mine[nmine++] = &c->sp[1];
 	mine[nmine++] = &c->console;
+	mine[nmine++] = &c->root;
 	for (size_t i = 0; i < nmine; i++)
 		if (*mine[i] >= 0 && *mine[i] < above) {
 			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
@@ -408,6 +425,7 @@ static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
 		close(c->sp[0]);
 		struct child_args a = {.sync = c->sp[1],
 				       .console = TAKE_FD(c->console),
+				       .root = TAKE_FD(c->root),
 				       .ns = &c->set,
 				       .ctx = &c->ctx,
 				       .proc = c->proc,
@@ -471,7 +489,7 @@ static int exec_handshake(struct exec_ctx *c, struct ob_err *err)
 
 int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *err)
 {
-	struct exec_ctx c = {.o = o, .console = -1, .sp = {-1, -1}};
+	struct exec_ctx c = {.o = o, .console = -1, .root = -1, .sp = {-1, -1}};
 	int r;
 	*ret_status = 0;
 	/* From here our code reaches into the container: nothing there may open our
@@ -490,7 +508,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	}
 	if (c.masked)
 		sigprocmask(SIG_SETMASK, &c.old_mask, NULL);
-	int *fds[] = {&c.sp[0], &c.sp[1], &c.console};
+	int *fds[] = {&c.sp[0], &c.sp[1], &c.console, &c.root};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
