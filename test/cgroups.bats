@@ -498,7 +498,7 @@ cgroup_gone() {
 @test "container: limits from config.json read back; the init is in its cgroup everywhere" {
 	requires root cgroup1 cgroup2
 	requires_hugepages
-	container_setup
+	ctr_setup
 	update_config ".linux.resources.memory = {\"limit\": 67108864, \"reservation\": 33554432}
 		| .linux.resources.pids = {\"limit\": 25}
 		| .linux.resources.cpu = {\"shares\": 512, \"quota\": 25000, \"period\": 100000, \"cpus\": \"0\"}

@@ -706,7 +706,7 @@ dom1
 	run obq start nop
 	assert_failure 1
 	assert_output "oci-start: config.json has no process: nothing to start"
-	wait_status nop stopped
+	wait_for_status nop stopped
 	ob delete nop
 	assert_nothing_left nop
 }
