@@ -91,23 +91,12 @@ static int write_sysctls(const struct ob_spec *s, struct ob_err *err)
 	return 0;
 }
 
-/* The container's init, from clone to execve. Never returns. */
-__attribute__((noreturn)) void ob_init_main(struct init_args *a)
+/* Cgroups first (before any user code), the cgroup namespace, then the namespaces only
+ * the init can enter: a user namespace by path (and the pid namespace under it), the mount
+ * namespace by path. */
+static void init_join(struct init_args *a)
 {
-	const struct ob_spec *s = a->spec;
-	const struct ob_process *p = &s->process;
 	struct ob_err err = {0};
-	int r;
-
-	/* Non-dumpable from the first instruction to execve: no process (of a joined pid
-	 * namespace, a hook, the container's) may ptrace us or open our /proc/PID/exe, mem,
-	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
-	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
-	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
-	bool maps_by_owner = a->new_userns && geteuid() != 0;
-	if (!maps_by_owner)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	close(a->lock_fd);
 	/* Our cgroups before anything else (DESIGN: before any user code; the parent waits
 	 * for OB_SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
 	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
@@ -150,6 +139,105 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
 		init_fail(a, (ob_error(&err, errno, "join the mount namespace"), &err));
+}
+
+/* Root in a new user namespace, the session keyring, hostname, domainname, lo. */
+static void init_identity(struct init_args *a)
+{
+	const struct ob_spec *s = a->spec;
+	struct ob_err err = {0};
+	if ((a->new_userns || a->user_ns_fd >= 0) &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		init_fail(a, (ob_error(&err, errno, "become root in the user namespace"), &err));
+	/* a change of credentials resets dumpability to fs.suid_dumpable: again */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (a->keyring[0] &&
+	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
+	    errno != ENOSYS && errno != EACCES)
+		init_fail(a, (ob_error(&err, errno, "join a new session keyring"), &err));
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		init_fail(a, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		init_fail(a, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
+	if (a->new_netns && lo_up(&err) < 0)
+		init_fail(a, &err);
+}
+
+/* The container itself: rootfs, createContainer hooks, pivot_root, sysctls, terminal,
+ * masked/readonly paths, personality, memory policy. */
+static void init_build(struct init_args *a, const char *json_creating)
+{
+	const struct ob_spec *s = a->spec;
+	const struct ob_process *p = &s->process;
+	struct ob_err err = {0};
+	int r;
+
+	umask(0);
+	if (!a->no_mntns && (r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
+		init_fail(a, &err);
+	/* createContainer hooks run with the container's root as their cwd (runc chdirs to
+	 * the rootfs before them) */
+	if (s->hooks.n_create_container && chdir(a->rootfs.rootfs) < 0)
+		init_fail(a, (ob_error(&err, errno, "chdir `%s`", a->rootfs.rootfs), &err));
+	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
+			      "createContainer", json_creating, &err)) < 0)
+		init_fail(a, &err);
+	if (a->no_mntns) {
+		/* the runtime's mount namespace (check_no_mntns): the sysctls through its
+		 * /proc, then only a chroot; nothing is mounted, pivoted or detached */
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, &err);
+		if (chroot(a->rootfs.rootfs) < 0 || chdir("/") < 0)
+			init_fail(a,
+				  (ob_error(&err, errno, "chroot `%s`", a->rootfs.rootfs), &err));
+	} else {
+		if (a->o->no_pivot &&
+		    (r = ob_rootfs_hide_host_pseudo_fs(a->rootfs.rootfs, &err)) < 0)
+			init_fail(a, &err);
+		if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
+			init_fail(a, &err);
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, &err);
+	}
+	if (p->terminal && a->console_fd >= 0) {
+		r = ob_terminal_setup(a->console_fd, p, &err);
+		a->console_fd = -1;
+		if (r < 0)
+			init_fail(a, &err);
+	}
+	if (!a->no_mntns && (r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
+		init_fail(a, &err);
+	if (s->linux_.has_personality && s->linux_.personality_domain) {
+		unsigned long pers =
+		    streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+		if (personality(pers) < 0)
+			init_fail(a, (ob_error(&err, errno, "personality %s",
+					       s->linux_.personality_domain),
+				      &err));
+	}
+	/* linux.memoryPolicy: the task policy survives execve (set_mempolicy(2)). */
+	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)
+		init_fail(a, &err);
+	umask(0022);
+}
+
+/* The container's init, from clone to execve. Never returns. */
+__attribute__((noreturn)) void ob_init_main(struct init_args *a)
+{
+	const struct ob_spec *s = a->spec;
+	struct ob_err err = {0};
+	int r;
+
+	/* Non-dumpable from the first instruction to execve: no process (of a joined pid
+	 * namespace, a hook, the container's) may ptrace us or open our /proc/PID/exe, mem,
+	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
+	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
+	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
+	bool maps_by_owner = a->new_userns && geteuid() != 0;
+	if (!maps_by_owner)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	close(a->lock_fd);
+	init_join(a);
 
 	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
 	if (recv_go(a->sync_fd, &json_creating, &json_created) < 0)
@@ -165,61 +253,11 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		a->idmap_fds[i] = in.fd;
 	}
 
-	if ((a->new_userns || a->user_ns_fd >= 0) &&
-	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		init_fail(a, (ob_error(&err, errno, "become root in the user namespace"), &err));
-	/* a change of credentials resets dumpability to fs.suid_dumpable: again */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (a->keyring[0] &&
-	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
-	    errno != ENOSYS && errno != EACCES)
-		init_fail(a, (ob_error(&err, errno, "join a new session keyring"), &err));
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		init_fail(a, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
-	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
-		init_fail(a, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
-	if (a->new_netns && (r = lo_up(&err)) < 0)
-		init_fail(a, &err);
-
-	umask(0);
-	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
-		init_fail(a, &err);
-	/* createContainer hooks run in the container's mount namespace with its root as
-	 * their cwd (runc chdirs to the rootfs before them) */
-	if (s->hooks.n_create_container && chdir(a->rootfs.rootfs) < 0)
-		init_fail(a, (ob_error(&err, errno, "chdir `%s`", a->rootfs.rootfs), &err));
-	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
-			      "createContainer", json_creating, &err)) < 0)
-		init_fail(a, &err);
-	if (a->o->no_pivot && (r = ob_rootfs_hide_host_pseudo_fs(a->rootfs.rootfs, &err)) < 0)
-		init_fail(a, &err);
-	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
-		init_fail(a, &err);
-	if ((r = write_sysctls(s, &err)) < 0)
-		init_fail(a, &err);
-	if (p->terminal && a->console_fd >= 0) {
-		r = ob_terminal_setup(a->console_fd, p, &err);
-		a->console_fd = -1;
-		if (r < 0)
-			init_fail(a, &err);
-	}
-	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
-		init_fail(a, &err);
-	if (s->linux_.has_personality && s->linux_.personality_domain) {
-		unsigned long pers =
-		    streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
-		if (personality(pers) < 0)
-			init_fail(a, (ob_error(&err, errno, "personality %s",
-					       s->linux_.personality_domain),
-				      &err));
-	}
-	/* linux.memoryPolicy: the task policy survives execve (set_mempolicy(2)). */
-	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)
-		init_fail(a, &err);
-	umask(0022);
+	init_identity(a);
+	init_build(a, json_creating);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */
-	if ((r = ob_process_setup(&a->proc, &err)) < 0)
+	if (s->has_process && (r = ob_process_setup(&a->proc, &err)) < 0)
 		init_fail(a, &err);
 
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -235,6 +273,10 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (!s->has_process)
+		start_fail(
+		    a, (ob_error_msg(&err, EINVAL, "config.json has no process: nothing to start"),
+			&err));
 	if (s->hooks.n_start_container &&
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0)

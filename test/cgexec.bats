@@ -6,8 +6,8 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-V1=/sys/fs/cgroup
-V2=/sys/fs/cgroup/unified
+V1=$(cgroup_v1_root)
+V2=$(cgroup_mount 2)
 
 setup() {
 	common_setup
@@ -197,7 +197,7 @@ assert_no_cgroup() {
 	ready="$BATS_TEST_TMPDIR/ready"
 	cgexec -g "memory:/$CG" --create sh -c "trap 'exit 7' TERM; touch $ready; while :; do sleep 0.1; done" &
 	pid=$!
-	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$ready"
 	[ -e "$ready" ]
 	kill -TERM "$pid"
 	status=0
@@ -208,6 +208,7 @@ assert_no_cgroup() {
 
 @test "cgexec on the real cgroup2 mount: hybrid '*' joins v1 and unified; v2 mode hugetlb and kill" {
 	requires root cgroup2
+	requires_hugepages
 	cleanup_cg "$CG"
 	run cgexec -g "*:/$CG" --create sh -c "grep -E '^(0|4):' /proc/self/cgroup"
 	assert_success
@@ -217,8 +218,8 @@ assert_no_cgroup() {
 
 	# The unified mount alone as the cgroup root: pure v2 logic on a real cgroup2.
 	pidf="$BATS_TEST_TMPDIR/pid"
-	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "memory,pids:/$CG" --create --limit hugetlb.2MB.max=4M \
-		sh -c "grep '^0::' /proc/self/cgroup; cat $V2/$CG/hugetlb.2MB.max; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! >$pidf"
+	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "memory,pids:/$CG" --create --limit hugetlb.$HP_SMALL.max=4M \
+		sh -c "grep '^0::' /proc/self/cgroup; cat $V2/$CG/hugetlb.$HP_SMALL.max; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! >$pidf"
 	assert_success
 	assert_line --index 0 "0::/$CG"
 	assert_line --index 1 "$((4 * 1024 * 1024))"

@@ -23,15 +23,6 @@ as_container_process() {
 	)
 }
 
-# create_status ID: oci-create with its output in a file, not a pipe: a created init keeps
-# the runtime's stdio, which `run` would wait on. Sets $status and $output like `run`.
-create_status() {
-	status=0
-	ob create -b "$BUNDLE" "$1" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
-	output=$(cat "$BATS_TEST_TMPDIR/create.out")
-	mapfile -t lines <<<"$output"
-}
-
 @test "CVE-2019-5736: /proc/1/exe of the waiting init (our binary) cannot be opened from the container" {
 	requires root
 	make_bundle
@@ -60,8 +51,7 @@ create_status() {
 listener() {
 	"$TOOLS/seccomp-listener" "$1" "$2.state" "${3:-0}" ${4:+"$4"} >"$2" 2>&1 &
 	defer "kill $!"
-	for _ in $(seq 50); do grep -q ready "$2" && return 0; sleep 0.1; done
-	return 1
+	retry 50 0.1 grep -q ready "$2"
 }
 
 @test "CVE-2019-5736: an oci-exec process is not dumpable until its execve" {
@@ -81,7 +71,7 @@ listener() {
 	listener "$sock" "$BATS_TEST_TMPDIR/exec.log" 0 5000
 	ob exec "$id" /bin/true </dev/null >/dev/null 2>&1 &
 	local exec_pid=$!
-	for _ in $(seq 50); do grep -q '^syscall 3 ' "$BATS_TEST_TMPDIR/exec.log" && break; sleep 0.1; done
+	retry 50 0.1 grep -q '^syscall 3 ' "$BATS_TEST_TMPDIR/exec.log"
 	hostpid=$(awk '/^syscall 3 / {print $4; exit}' "$BATS_TEST_TMPDIR/exec.log")
 	# Held in close(2) before its execve: still our binary.
 	[ "$(readlink "/proc/$hostpid/exe")" = "$(readlink -f "$OCIBOX")" ]
@@ -324,7 +314,7 @@ CapAmb:	0000000000000000"
 	[ ! -e "$OB_ROOT/$id" ]
 }
 
-@test "apparmorProfile, selinuxLabel, mountLabel on a host without the LSM: a clear error, nothing left" {
+@test "apparmorProfile, selinuxLabel on a host without the LSM: a clear error, nothing left; mountLabel is ignored (runc, crun)" {
 	requires root
 	[ -e /sys/kernel/security/apparmor ] && skip "AppArmor is enabled here"
 	[ -e /sys/fs/selinux/enforce ] && skip "SELinux is enabled here"
@@ -343,9 +333,8 @@ CapAmb:	0000000000000000"
 	assert_output --partial 'process.selinuxLabel: SELinux is not enabled on this host'
 	[ ! -e "$OB_ROOT/$id" ]
 
+	# a label for the container's files: nothing to label without SELinux, nothing lost
 	update_config 'del(.process.selinuxLabel) | .linux.mountLabel = "system_u:object_r:container_file_t:s0"'
-	create_status "$id"
-	assert_failure 1
-	assert_output --partial 'linux.mountLabel: SELinux is not enabled on this host'
-	[ ! -e "$OB_ROOT/$id" ]
+	run ob run -b "$BUNDLE" "$id"
+	assert_success
 }
