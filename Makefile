@@ -80,6 +80,11 @@ $(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
+# Tools copied into a busybox rootfs run without the host's libraries: linked statically.
+$(B)/test/sysno: test/tools/sysno.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
 
