@@ -34,7 +34,7 @@ ocibox"
 @test "run: args[0] not found 127, not executable 126" {
 	update_config '.process.args = ["/nope"]'
 	run -127 ob run -b "$BUNDLE" r3
-	assert_output "oci-run: exec \`/nope\`: No such file or directory"
+	assert_output "oci-run: exec \`/nope\`: no such file or directory"
 	assert_nothing_left r3
 	update_config '.process.args = ["/etc"]'
 	run -126 ob run -b "$BUNDLE" r3
