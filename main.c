@@ -54,7 +54,7 @@ const char *ob_id_arg(int argc, char **argv)
 const char *ob_only_id_arg(int argc, char **argv)
 {
 	static const struct option none[] = {{NULL, 0, NULL, 0}};
-	if (getopt_long(argc, argv, "+", none, NULL) != -1)
+	if (getopt_long(argc, argv, "", none, NULL) != -1)
 		return NULL;
 	return ob_id_arg(argc, argv);
 }

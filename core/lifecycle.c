@@ -164,6 +164,16 @@ int ob_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if (r < 0)
 		return r;
 	enum ob_status s = ob_state_status(st);
+	if (sig == 0) {
+		/* kill(2)'s signal 0: is it alive (engines probe with it)? Nothing is sent, so
+		 * --all has nothing to freeze and signal: the init stands for the container,
+		 * and --all on a stopped one is no error, as with any signal. */
+		if (s == OB_STATUS_STOPPED && all)
+			return 0;
+		if (s == OB_STATUS_STOPPED || s == OB_STATUS_CREATING)
+			return ob_error_msg(err, ESRCH, "container `%s` is not running", id);
+		return signal_init(st, 0, err);
+	}
 	if (s == OB_STATUS_STOPPED && all) {
 		/* runc: --all on a stopped container signals what its cgroup still holds (the
 		 * children of an init without its own pid namespace); none left is no error */
