@@ -4,8 +4,9 @@
 set -eu
 BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
 TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
-# For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
-EXTRA="runc crun hyperfine time podman containernetworking-plugins"
+# For the benchmarks and the engine tests (runc/crun side by side; podman, containerd and
+# Docker driving ocibox in test/engines.bats, which starts daemons of its own; CNI plugins).
+EXTRA="runc crun hyperfine time podman containernetworking-plugins containerd docker.io"
 missing=""
 for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -21,5 +22,15 @@ fi
 echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Packages with services (containerd, docker.io) must not start the system's daemons: the
+# tests start their own on sockets of their own, and a system dockerd would configure the
+# host's iptables and bridge. policy-rc.d(8) says "not now" to invoke-rc.d and
+# deb-systemd-invoke for the duration of the install (unless the machine has its own).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
