@@ -13,21 +13,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID, SYNC_JOINED };
-
-struct sync_msg {
-	int type;
-	int exit_code;
-	struct ob_err err;
-};
-
-/* GO is one packet: this header, then the two state JSON texts (creating, created) of
- * the given lengths, no NULs: one send, one wake-up of the init. */
-struct sync_go {
-	struct sync_msg m;
-	uint32_t len_creating, len_created;
-};
-
 /* Everything the init needs, prepared before clone. */
 struct init_args {
 	const struct ob_create_opts *o;
@@ -50,7 +35,7 @@ struct init_args {
 	size_t n_cg_fds;
 	const char *cg_path;
 	bool late_cgroupns; /* unshare(CLONE_NEWCGROUP) after joining: the root is its own cgroup */
-	bool cg_ack;	    /* SYNC_JOINED to the parent, whose hooks must see the init joined */
+	bool cg_ack;	    /* OB_SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
 

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "seccomp.h"
+#include "sync.h"
 #include "terminal.h"
 #include "userns.h"
 #include "util.h"
@@ -39,19 +40,12 @@ static char *abs_path(const char *base, const char *p)
 	return ob_xasprintf("%s/%s", base, p);
 }
 
-/* GO and both state texts in one packet (struct sync_go): one send, one wake-up. */
+/* GO and both state texts in one packet (creating, then created at m.value): one send,
+ * one wake-up. */
 static int send_go(int fd, const char *creating, const char *created)
 {
-	struct sync_go go = {.m.type = SYNC_GO,
-			     .len_creating = (uint32_t)strlen(creating),
-			     .len_created = (uint32_t)strlen(created)};
-	struct iovec iov[3] = {{&go, sizeof(go)},
-			       {(void *)creating, go.len_creating},
-			       {(void *)created, go.len_created}};
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
-	size_t total = sizeof(go) + go.len_creating + go.len_created;
-	/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE */
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)total ? 0 : -EIO;
+	_cleanup_free_ char *both = ob_xasprintf("%s%s", creating, created);
+	return ob_sync_send(fd, OB_SYNC_GO, (int)strlen(creating), -1, both, strlen(both));
 }
 
 /* Kill and reap (when ours) a half-made init. */
@@ -156,7 +150,6 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
 	o->pid = 0;
-	o->exit_code = 1;
 	/* First, before any fd of ours exists: which of fds 3.. the caller passes on. */
 	struct ob_fd_keep keep;
 	int n_keep = ob_process_listen_fds();
@@ -432,22 +425,16 @@ restore:
 	sv[1] = -1;
 	if (a.user_ns_fd >= 0 && (a.unshare_flags & CLONE_NEWPID)) {
 		/* the first child made the init (our child too, CLONE_PARENT) and left */
-		struct sync_msg pm;
-		ssize_t pn = read(sv[0], &pm, sizeof(pm));
+		struct ob_sync_in pm;
+		r = ob_sync_expect(sv[0], OB_SYNC_PID, NULL, &pm, err);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		pid = 0;
-		if (pn != sizeof(pm) || pm.type != SYNC_PID) {
-			if (pn == sizeof(pm) && pm.type == SYNC_ERROR) {
-				*err = pm.err;
-				r = -(err->code ? err->code : EIO);
-			} else {
-				r = ob_error_msg(err, EIO,
-						 "the container init exited before it was ready");
-			}
+		if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
+			r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+		if (r < 0)
 			goto fail;
-		}
-		pid = (pid_t)pm.exit_code;
+		pid = (pid_t)pm.m.value;
 	}
 	close(a.fifo_fd);
 	a.fifo_fd = -1;
@@ -484,25 +471,17 @@ restore:
 	if (spec->hooks.n_poststart)
 		ob_state_set_ext(&st, "poststart", "1");
 
-	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
+	/* the init waits for GO: it joins its cgroup before any user code runs */
 	if (cg) {
 		if (!cg_self && (r = ob_cgroup_enter(cg, pid, err)) < 0)
 			goto fail;
-		if (a.cg_ack) {
-			struct sync_msg jm;
-			ssize_t jn = read(sv[0], &jm, sizeof(jm));
-			if (jn == sizeof(jm) && jm.type == SYNC_ERROR) {
-				*err = jm.err;
-				err->msg[sizeof(err->msg) - 1] = '\0';
-				r = -(err->code ? err->code : EIO);
-				goto fail;
-			}
-			if (jn != sizeof(jm) || jm.type != SYNC_JOINED) {
+		struct ob_sync_in jm;
+		if (a.cg_ack && (r = ob_sync_expect(sv[0], OB_SYNC_JOINED, NULL, &jm, err)) < 0) {
+			if (jm.m.kind != OB_SYNC_ERROR)
 				r = ob_error_msg(
 				    err, EIO,
 				    "the container init exited before it joined its cgroup");
-				goto fail;
-			}
+			goto fail;
 		}
 		st.cgroup_path = (char *)ob_cgroup_path(cg);
 		if (ob_cgroup_root())
@@ -557,68 +536,35 @@ restore:
 	json_created =
 	    hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false) : ob_xstrdup("");
 
-	struct sync_msg m;
-	if (send_go(sv[0], json_creating, json_created) < 0) {
+	struct ob_sync_in m;
+	if ((r = send_go(sv[0], json_creating, json_created)) < 0) {
 		/* an init that failed before GO (joining its cgroup) left its error queued */
-		struct sync_msg em;
-		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) &&
-		    em.type == SYNC_ERROR) {
-			*err = em.err;
-			err->msg[sizeof(err->msg) - 1] = '\0';
-			r = -(err->code ? err->code : EIO);
-		} else {
-			r = ob_error(err, errno ? errno : EIO, "sync with the container init");
-		}
+		int e = -r;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK); /* a live init would wait for GO forever */
+		if (ob_sync_expect(sv[0], OB_SYNC_READY, NULL, &m, err) >= 0 ||
+		    m.m.kind != OB_SYNC_ERROR)
+			r = ob_error(err, e, "sync with the container init");
 		goto fail;
 	}
 	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
-		if (a.idmap_fds[i] >= 0 && ob_send_fd(sv[0], a.idmap_fds[i], "idmap") < 0) {
+		if (a.idmap_fds[i] >= 0 && ob_sync_send(sv[0], OB_SYNC_FD, OB_SYNC_FD_IDMAP,
+							a.idmap_fds[i], NULL, 0) < 0) {
 			r = ob_error(err, EIO, "send an idmapped mount to the container init");
 			goto fail;
 		}
-	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd: it goes on
-	 * to linux.seccomp.listenerPath with the container process state, one connection
-	 * (config-linux.md), at once, since the init may wait in a notified syscall of its
-	 * own setup; failing to send fails create. */
-	ssize_t n;
-	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-		struct msghdr msg = {.msg_iov = &iov,
-				     .msg_iovlen = 1,
-				     .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf)};
-		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			break;
-		static const char *const fd_names[] = {"seccompFd", NULL};
-		int nfd;
-		memcpy(&nfd, CMSG_DATA(c), sizeof(int));
-		_cleanup_free_ char *ps = ob_state_process_json(
-		    &st, OB_STATUS_CREATING, pid, fd_names, spec->linux_.seccomp.listener_metadata);
-		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps),
-					   err);
-		close(nfd);
-		if (r < 0)
-			goto fail;
-	}
-	if (n != sizeof(m)) {
-		int status = 0;
-		waitpid(pid, &status, 0);
-		pid = 0;
-		r = ob_error_msg(err, EIO,
-				 "the container init exited before it was ready (status %d)",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		goto fail;
-	}
-	if (m.type != SYNC_READY) {
-		*err = m.err;
-		err->msg[sizeof(err->msg) - 1] = '\0';
-		r = -(err->code ? err->code : EIO);
-		o->exit_code = m.exit_code ? m.exit_code : 1;
+	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd (on to the
+	 * agent, see ob_seccomp_forward_fd). */
+	struct ob_seccomp_forward fwd = {&st, OB_STATUS_CREATING, pid, &spec->linux_.seccomp};
+	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &fwd};
+	if ((r = ob_sync_expect(sv[0], OB_SYNC_READY, &sink, &m, err)) < 0) {
+		if (m.m.kind == OB_SYNC_EOF) {
+			int status = 0;
+			waitpid(pid, &status, 0);
+			pid = 0;
+			r = ob_error_msg(
+			    err, EIO, "the container init exited before it was ready (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
 		goto fail;
 	}
 	if ((r = ob_state_save(&st, err)) < 0)
@@ -633,7 +579,6 @@ restore:
 		}
 	}
 	o->pid = pid;
-	o->exit_code = 0;
 	if (o->ret_lock_fd && o->ret_state) {
 		*o->ret_state = ob_state_dup(&st);
 		*o->ret_lock_fd = lock_fd;

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "seccomp.h"
-#include "terminal.h"
+#include "sync.h"
 #include "util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -120,13 +120,6 @@ void ob_process_ctx_free(struct ob_proc_ctx *ctx)
 	ctx->seccomp_prog = NULL;
 }
 
-int ob_process_exit_code(int e)
-{
-	if (e < 0)
-		e = -e;
-	return e == ENOENT || e == ENOTDIR ? 127 : 126;
-}
-
 /* ---- /etc/passwd and /etc/group of the container, no NSS ---- */
 
 static FILE *open_db(const char *root, const char *file)
@@ -202,29 +195,6 @@ int ob_group_lookup(const char *root, const char *group, gid_t *ret)
 		}
 	}
 	return -ENOENT;
-}
-
-int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max, size_t *ret_n)
-{
-	_cleanup_fclose_ FILE *f = open_db(root, "group");
-	size_t n = 0;
-	if (!f) {
-		*ret_n = 0;
-		return errno == ENOENT ? 0 : -errno;
-	}
-	char line[4096];
-	while (fgets(line, sizeof(line), f) && n < max) {
-		char *fl[4];
-		if (split_colon(line, fl, 4) < 4)
-			continue;
-		for (char *m = strtok(fl[3], ","); m; m = strtok(NULL, ","))
-			if (streq(m, user)) {
-				gids[n++] = (gid_t)strtoul(fl[2], NULL, 10);
-				break;
-			}
-	}
-	*ret_n = n;
-	return 0;
 }
 
 /* ---- scheduling ---- */
@@ -368,7 +338,8 @@ static int load_seccomp(struct ob_proc_ctx *ctx, struct ob_err *err)
 	int r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err);
 	if (r < 0 || ctx->seccomp_fd < 0 || ctx->seccomp_sync < 0)
 		return r;
-	r = ob_send_fd(ctx->seccomp_sync, ctx->seccomp_fd, "seccompFd");
+	r = ob_sync_send(ctx->seccomp_sync, OB_SYNC_FD, OB_SYNC_FD_SECCOMP, ctx->seccomp_fd, NULL,
+			 0);
 	close(ctx->seccomp_fd);
 	ctx->seccomp_fd = -1;
 	if (r < 0)
@@ -386,8 +357,9 @@ static int exec_error(struct ob_err *err, int code, const char *a0, const char *
 			     : code == EACCES ? "permission denied"
 					      : NULL;
 	if (phrase)
-		return ob_error_msg(err, code, "exec `%s`: %s%s", a0, phrase, what);
-	return ob_error(err, code, "exec `%s`%s", a0, what);
+		return ob_error_exec(err,
+				     ob_error_msg(err, code, "exec `%s`: %s%s", a0, phrase, what));
+	return ob_error_exec(err, ob_error(err, code, "exec `%s`%s", a0, what));
 }
 
 /* args[0] as execvp would find it, in the container's PATH: ENOENT -> 127, EACCES -> 126. */
@@ -427,8 +399,9 @@ static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 		p += len + 1;
 	}
 	if (seen == ENOENT)
-		return ob_error_msg(err, ENOENT, "exec `%s`: executable file not found in $PATH",
-				    a0);
+		return ob_error_exec(
+		    err,
+		    ob_error_msg(err, ENOENT, "exec `%s`: executable file not found in $PATH", a0));
 	return exec_error(err, seen, a0, "");
 }
 
