@@ -168,7 +168,7 @@ need_containerd() {
 		skip "needs containerd (packaging/install-deps.sh installs Debian's)"
 	if ! ctrx images ls -q 2>/dev/null | grep -q obbusybox; then
 		echo "the test's containerd did not start or import the image:"
-		tail -20 "$ENG/containerd.log" "$ENG/ctr-import.log"
+		tail -n 20 "$ENG/containerd.log" "$ENG/ctr-import.log"
 		return 1
 	fi
 }
@@ -257,7 +257,8 @@ dk() {
 
 start_dockerd() {
 	mkdir -p "$ENG/dk"
-	echo '{}' >"$ENG/dk/daemon.json"
+	# the trust key goes here, not to /etc/docker/key.json
+	echo "{\"deprecated-key-path\": \"$ENG/dk/key.json\"}" >"$ENG/dk/daemon.json"
 	# No iptables, no bridge, no forwarding: the host's network is left alone; containers
 	# run with --network none. The cgroup parent keeps its cgroups apart from a host
 	# Docker's.
@@ -282,7 +283,7 @@ need_docker() {
 	command -v dockerd >/dev/null || skip "needs dockerd (packaging/install-deps.sh installs Debian's docker.io)"
 	if ! dk images -q obbusybox:latest 2>/dev/null | grep -q .; then
 		echo "the test's dockerd did not start or load the image:"
-		tail -20 "$ENG/dockerd.log" "$ENG/docker-load.log"
+		tail -n 20 "$ENG/dockerd.log" "$ENG/docker-load.log"
 		return 1
 	fi
 }
