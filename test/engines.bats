@@ -2,7 +2,7 @@
 # Engines that drive ocibox as their runc, each started here with state of its own and
 # stopped by pid at the end: containerd 1.6 (`ctr run --runc-binary`), Docker 20.10
 # (dockerd --add-runtime on this file's containerd) and podman 4.3; and the runc command
-# forms that engines and scripts send (flags after the ID, kill ID 0, checkpoint --help).
+# forms that engines and scripts send (flags after the ID, kill ID 0).
 # The image is made here from busybox-static (no registry); the daemons start once for the
 # file (setup_file) and every test removes what it ran.
 
@@ -478,10 +478,4 @@ need_podman() {
 	run ob kill --all "$id" 0
 	assert_success
 	ob delete "$id"
-}
-
-@test "runc CLI: checkpoint --help answers (podman probes it)" {
-	run "$OCIBOX" checkpoint --help
-	assert_success
-	assert_output --partial "Usage: oci-checkpoint"
 }
