@@ -182,6 +182,20 @@ asuser "$OB" --systemd-cgroup delete --force rl1
 echo "after: $(asuser systemctl --user show -p LoadState --value ocibox-rl1.scope)"
 end rootless $?
 
+# The static build has no driver: it says so, and refuses --systemd-cgroup before it makes
+# anything.
+bundle /tmp/b9 "system.slice:ocibox:st1" sleep 1000
+sec static
+if [ -x "$T/ocibox-static" ]; then
+	"$T/ocibox-static" features | jq -M -c '.linux.cgroup | [.systemd, .systemdUser]'
+	"$T/ocibox-static" --root "$R" --systemd-cgroup create -b /tmp/b9 st1 </dev/null
+	echo "rc=$?"
+	echo "left: $(systemctl list-units --all --no-legend 'ocibox-st1*' | wc -l) units, $(ls $R | grep -c st1) state"
+else
+	echo "no static build"
+fi
+end static 0
+
 # The cgroupfs driver on the same systemd host (runc allows it).
 bundle /tmp/b4 "/ocibox-test/cg1" sleep 1000
 sec cgroupfs
