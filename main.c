@@ -100,6 +100,7 @@ static void print_help(void)
 	       "  --systemd-cgroup        cgroupsPath is slice:prefix:name (systemd)\n"
 	       "  --cgroup-manager M      cgroupfs|systemd|disabled\n"
 	       "  --rootless true|false|auto\n"
+	       "  --criu PATH             the criu binary for checkpoint/restore (default: PATH)\n"
 	       "  --list                  list the applets, one a line\n"
 	       "  --version, --help\n"
 	       "\nAPPLET --help prints the applet's usage.\n");
@@ -169,7 +170,7 @@ static int parse_global(int argc, char **argv, int *i)
 		if (streq(value, "systemd"))
 			ob_opts.systemd_cgroup = true;
 	} else if (streq(name, "--criu")) {
-		/* accepted for runc compatibility; checkpointing is not provided */
+		ob_opts.criu = value;
 	} else if (streq(name, "--debug") && !value) {
 		ob_opts.debug = true;
 	} else if (streq(name, "--systemd-cgroup") && !value) {
@@ -210,7 +211,9 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 			strerror(errno));
 		return OB_EXIT_FAIL;
 	}
-	if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
+	/* flag h: the applet answers --help itself */
+	if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h")) &&
+	    !strchr(a->flags, 'h'))
 		return ob_print_usage();
 	optind = 0; /* a fresh getopt for the applet */
 	return a->main(argc, argv);

@@ -211,6 +211,10 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		a->console_fd = -1;
 		if (r < 0)
 			init_fail(a, 1, &err);
+	} else if (!a->o->inherit_terminal && setsid() < 0) {
+		/* a session of its own, as runc's init: none of the caller's job control, and
+		 * a process tree CRIU can dump (a session leader outside it needs --shell-job) */
+		init_fail(a, 1, (ob_error(&err, errno, "setsid"), &err));
 	}
 	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
 		init_fail(a, 1, &err);

@@ -4,6 +4,7 @@
 #define OB_CONTAINER_INTERNAL_H
 
 #include <linux/sched.h>
+#include <signal.h>
 
 #include "container.h"
 #include "process.h"
@@ -53,6 +54,18 @@ struct init_args {
 	bool cg_ack;	    /* SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
+
+/* The container's cgroup from linux.cgroupsPath: made and limited (create and restore);
+ * *ret NULL with --cgroup-manager disabled or for an unprivileged caller without rights. */
+struct ob_cgroup;
+int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			struct ob_cgroup **ret, struct ob_err *err);
+
+/* The signals oci-run forwards to the container (all but the synchronous ones and job
+ * control), and the loop that forwards them until pid exits: its status, 128+N when
+ * killed by signal N. The caller blocked fwd before the child existed. */
+void ob_forward_sigset(sigset_t *fwd);
+int ob_wait_forward(pid_t pid, const sigset_t *fwd);
 
 /* The container's init, from clone to execve (container-init.c). Never returns. */
 __attribute__((noreturn)) void ob_init_main(struct init_args *a);

@@ -68,8 +68,8 @@ static void kill_init(pid_t pid)
  * container's processes, limited, all before the init exists (so it never runs
  * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
  * not make cgroups. */
-static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			    struct ob_cgroup **ret, struct ob_err *err)
+int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			struct ob_cgroup **ret, struct ob_err *err)
 {
 	*ret = NULL;
 	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
@@ -321,7 +321,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
-	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
+	if ((r = ob_container_cgroup(o, spec, &cg, err)) < 0)
 		goto fail;
 	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
 	 * its cgroup namespace; not when it first joins a user namespace by path. */

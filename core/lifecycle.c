@@ -255,20 +255,48 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 
 /* ---- run ---- */
 
+void ob_forward_sigset(sigset_t *fwd)
+{
+	sigfillset(fwd);
+	sigdelset(fwd, SIGSEGV);
+	sigdelset(fwd, SIGBUS);
+	sigdelset(fwd, SIGILL);
+	sigdelset(fwd, SIGFPE);
+	sigdelset(fwd, SIGABRT);
+	sigdelset(fwd, SIGTTIN);
+	sigdelset(fwd, SIGTTOU);
+	sigdelset(fwd, SIGTSTP);
+}
+
+int ob_wait_forward(pid_t pid, const sigset_t *fwd)
+{
+	int sfd = signalfd(-1, fwd, SFD_CLOEXEC);
+	int status = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			status = 0;
+			break;
+		}
+		struct signalfd_siginfo si;
+		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_status,
 		     struct ob_err *err)
 {
 	*ret_status = 0;
 	sigset_t fwd, old;
-	sigfillset(&fwd);
-	sigdelset(&fwd, SIGSEGV);
-	sigdelset(&fwd, SIGBUS);
-	sigdelset(&fwd, SIGILL);
-	sigdelset(&fwd, SIGFPE);
-	sigdelset(&fwd, SIGABRT);
-	sigdelset(&fwd, SIGTTIN);
-	sigdelset(&fwd, SIGTTOU);
-	sigdelset(&fwd, SIGTSTP);
+	ob_forward_sigset(&fwd);
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
 	/* create hands its lock and state to start: no second lock, read and parse */
@@ -300,26 +328,8 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		*ret_status = r < 0 ? (exec_code ? exec_code : 1) : 0;
 		return r;
 	}
-	int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-	int status = 0;
-	for (;;) {
-		pid_t w = waitpid(o->pid, &status, WNOHANG);
-		if (w == o->pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			status = 0;
-			break;
-		}
-		struct signalfd_siginfo si;
-		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(o->pid, (int)si.ssi_signo);
-	}
-	if (sfd >= 0)
-		close(sfd);
+	*ret_status = ob_wait_forward(o->pid, &fwd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (!keep)
 		return ob_container_delete(o->root, o->id, true, err);
 	return 0;
