@@ -24,7 +24,7 @@ endif
 
 APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
 APPLET_SRCS  := $(wildcard applets/*.c)
-CORE_SRCS    := $(wildcard core/*.c)
+CORE_SRCS    := $(wildcard core/*.c core/*/*.c)
 NET_SRCS     := $(wildcard netutil/*.c)
 CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
@@ -76,9 +76,11 @@ $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
-$(B)/test/%: test/tools/%.c $(CORE_SRCS) $(wildcard core/*.h)
+# Test tools link the library the binary is made of (no copy compiled differently).
+$(B)/test/%: test/tools/%.c $(B)/libocibox.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(OB_CFLAGS) $(OB_LDFLAGS) -o $@ $< $(B)/libocibox.a $(LIBS)
 
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)

@@ -75,7 +75,6 @@ static inline void ob_cgroup_freep(struct ob_cgroup **cg)
 		ob_cgroup_free(*cg);
 }
 
-enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg);
 /* The cgroup path inside the hierarchies ("/ocibox/ID"); what state.json records. */
 const char *ob_cgroup_path(const struct ob_cgroup *cg);
 /* The topmost directory ob_cgroup_create made, as a cgroup path ("/ocibox-x" for
@@ -209,7 +208,7 @@ int ob_cgroup_oom_kills(const struct ob_cgroup *cg, uint64_t *ret, struct ob_err
 uint64_t ob_cgroup_shares_to_weight(uint64_t shares);
 uint64_t ob_cgroup_blkio_to_io_weight(uint64_t weight);
 
-/* ---- a container's cgroup (core/cgroup-state.c) ---- */
+/* ---- a container's cgroup (core/cgroup/state.c) ---- */
 struct ob_state;
 /* The cgroup recorded in a container's state (st->cgroup_path, in the tree recorded as
  * ext "cgroup_root"); *ret NULL when the container has none. */

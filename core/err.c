@@ -55,11 +55,3 @@ int ob_error_prefix(struct ob_err *err, int r, const char *fmt, ...)
 		err->code = r < 0 ? -r : EINVAL;
 	return r;
 }
-
-void ob_err_clear(struct ob_err *err)
-{
-	if (err) {
-		err->code = 0;
-		err->msg[0] = '\0';
-	}
-}

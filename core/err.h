@@ -23,6 +23,5 @@ int ob_error_msg(struct ob_err *err, int code, const char *fmt, ...)
 /* Prepend context to an error already set: "<fmt>: <old msg>". Returns r (negative). */
 int ob_error_prefix(struct ob_err *err, int r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void ob_err_clear(struct ob_err *err);
 
 #endif

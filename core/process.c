@@ -204,29 +204,6 @@ int ob_group_lookup(const char *root, const char *group, gid_t *ret)
 	return -ENOENT;
 }
 
-int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max, size_t *ret_n)
-{
-	_cleanup_fclose_ FILE *f = open_db(root, "group");
-	size_t n = 0;
-	if (!f) {
-		*ret_n = 0;
-		return errno == ENOENT ? 0 : -errno;
-	}
-	char line[4096];
-	while (fgets(line, sizeof(line), f) && n < max) {
-		char *fl[4];
-		if (split_colon(line, fl, 4) < 4)
-			continue;
-		for (char *m = strtok(fl[3], ","); m; m = strtok(NULL, ","))
-			if (streq(m, user)) {
-				gids[n++] = (gid_t)strtoul(fl[2], NULL, 10);
-				break;
-			}
-	}
-	*ret_n = n;
-	return 0;
-}
-
 /* ---- scheduling ---- */
 
 static int set_affinity(const char *list, const char *which, struct ob_err *err)

@@ -90,8 +90,6 @@ struct ob_passwd {
 	char home[256];
 };
 int ob_passwd_lookup(const char *root, const char *user, struct ob_passwd *ret);
-/* Supplementary groups of `user` from ROOT/etc/group (member lists). */
-int ob_group_members(const char *root, const char *user, gid_t *gids, size_t max, size_t *ret_n);
 /* A group by name or number in ROOT/etc/group. */
 int ob_group_lookup(const char *root, const char *group, gid_t *ret);
 

@@ -1,6 +1,6 @@
 /* spec.h - runtime-spec 1.3 config.json as typed structs (the Linux part, in full).
  *
- * core/spec.c is the only reader of config.json (jansson); everything else sees these
+ * core/spec/parse.c is the only reader of config.json (jansson); everything else sees these
  * structs. Optional values carry a has_* flag; strings are NULL when absent; arrays are
  * (pointer, count) pairs; string lists are NULL-terminated vectors.
  */
@@ -27,7 +27,7 @@ struct ob_mount {
 	size_t n_options;
 	struct ob_idmap *uid_mappings, *gid_mappings; /* idmapped mounts */
 	size_t n_uid_mappings, n_gid_mappings;
-	/* parsed from options by spec.c */
+	/* parsed from options by spec/parse.c */
 	unsigned long flags;	     /* MS_* set */
 	unsigned long clear_flags;   /* MS_* to clear (e.g. "rw", "suid") */
 	unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
@@ -75,7 +75,7 @@ struct ob_user {
 };
 
 struct ob_capabilities {
-	/* capability names as written ("CAP_CHOWN"); validated by spec.c against libcap */
+	/* capability names as written ("CAP_CHOWN"); validated by spec/parse.c against libcap */
 	char **bounding, **effective, **inheritable, **permitted, **ambient;
 	bool present; /* the object was there at all */
 };

@@ -9,7 +9,7 @@
 
 /* The features JSON (4-space indent, as runc prints it, newline-terminated) in *ret_json,
  * malloc'd. Lists come from the tables the parser and the libraries use: mount options
- * from core/spec.c, capabilities from libcap, seccomp architectures from libseccomp. */
+ * from core/spec/parse.c, capabilities from libcap, seccomp architectures from libseccomp. */
 int ob_spec_features(char **ret_json, struct ob_err *err);
 
 #endif

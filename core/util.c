@@ -399,14 +399,6 @@ int ob_signal_parse(const char *s)
 	return -EINVAL;
 }
 
-const char *ob_signal_name(int sig)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-		if (signals[i].sig == sig)
-			return signals[i].name;
-	return NULL;
-}
-
 uint64_t ob_now_ns(void)
 {
 	struct timespec ts;
@@ -480,12 +472,4 @@ uint64_t ob_proc_starttime(pid_t pid)
 	if (pid <= 0 || ob_proc_stat(pid, NULL, &st) < 0)
 		return 0;
 	return st;
-}
-
-char ob_proc_state(pid_t pid)
-{
-	char s = 0;
-	if (pid <= 0 || ob_proc_stat(pid, &s, NULL) < 0)
-		return 0;
-	return s;
 }

@@ -111,7 +111,6 @@ int ob_parse_bit_list(const char *s, unsigned long *mask, size_t nbits);
 
 /* Signal name ("TERM", "SIGTERM", "term") or number -> signal number; -EINVAL when unknown. */
 int ob_signal_parse(const char *s);
-const char *ob_signal_name(int sig);
 
 /* Monotonic/real time helpers. */
 uint64_t ob_now_ns(void);
@@ -122,7 +121,5 @@ void ob_format_time(char *buf, size_t len, struct timespec *ts);
 uint64_t ob_proc_starttime(pid_t pid);
 /* Both at once (one read of /proc/PID/stat); -errno when the pid is gone. */
 int ob_proc_stat(pid_t pid, char *state, uint64_t *starttime);
-/* Process state letter (field 3 of /proc/PID/stat), 0 if gone. */
-char ob_proc_state(pid_t pid);
 
 #endif

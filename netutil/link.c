@@ -81,32 +81,6 @@ int ob_net_link_up(struct ob_nl *nl, const char *name, struct ob_err *err)
 	return ob_net_link_set(nl, name, 0, NULL, true, err);
 }
 
-int ob_net_link_set_master(struct ob_nl *nl, const char *name, const char *master,
-			   struct ob_err *err)
-{
-	int midx = 0;
-	if (master) {
-		int r = ob_net_bridge_check(nl, master, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return ob_error_msg(err, ENODEV, "bridge `%s` does not exist", master);
-		ob_net_link_index(nl, master, &midx, err);
-	}
-	int idx = 0;
-	int r = ob_net_link_index(nl, name, &idx, err);
-	if (r < 0)
-		return r;
-	if (r == 0)
-		return ob_error_msg(err, ENODEV, "interface `%s` does not exist", name);
-	obnl_reset(nl);
-	r = rtnl_link_enslave_ifindex(nl->sk, midx, idx);
-	if (r < 0)
-		return obnl_fail(nl, r, err, "attach `%s` to bridge `%s`", name,
-				 master ? master : "(none)");
-	return 0;
-}
-
 int ob_net_bridge_check(struct ob_nl *nl, const char *name, struct ob_err *err)
 {
 	struct rtnl_link *link = NULL;

@@ -74,9 +74,6 @@ int ob_net_link_del(struct ob_nl *nl, const char *name, struct ob_err *err);
 int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac, bool up,
 		    struct ob_err *err);
 int ob_net_link_up(struct ob_nl *nl, const char *name, struct ob_err *err);
-/* Enslave link name to bridge master (NULL: release from its master). */
-int ob_net_link_set_master(struct ob_nl *nl, const char *name, const char *master,
-			   struct ob_err *err);
 
 /* 1 when name is a bridge, 0 when no link has that name; -ENOTTY with
  * "`br0` is not a bridge" when the link exists with another kind. */

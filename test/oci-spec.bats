@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # oci-spec: runc spec's default and rootless specs, edits, pipelines, validation messages.
-# --validate runs the same parser (core/spec.c) that oci-create's ob_spec_load uses.
+# --validate runs the same parser (core/spec/parse.c) that oci-create's ob_spec_load uses.
 
 load helpers
 

@@ -1,7 +1,7 @@
 /* cgtool - drive core/cgroup from the tests, one call per command, without a container.
  *
- * Built by `make check` as a single file (the Makefile builds each test tool alone), so it
- * includes the core sources it needs. OCIBOX_CGROUP_ROOT is honoured as by the applets.
+ * Linked against build/libocibox.a, the same core the ocibox binary runs.
+ * OCIBOX_CGROUP_ROOT is honoured as by the applets.
  *
  *   cgtool path CGROUPS_PATH ID [systemd]   print the resolved cgroup path
  *   cgtool create PATH [empty]              ob_cgroup_create (empty: OB_CGROUP_MUST_BE_EMPTY)
@@ -18,17 +18,10 @@
  * network.priorities=NAME:PRIO; rdma=DEV:HANDLES:OBJECTS;
  * devices=allow|deny:TYPE:MAJ:MIN:ACCESS (TYPE a|b|c, MAJ/MIN * for any); unified=KEY:VALUE.
  */
-#define _GNU_SOURCE
-/* the core is built with these off (Makefile OB_CFLAGS) */
-#pragma GCC diagnostic ignored "-Wformat-truncation"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "../../core/cgroup-devices.c"
-#include "../../core/cgroup-res.c"
-#include "../../core/cgroup-stats.c"
-#include "../../core/cgroup.c"
-#include "../../core/err.c"
-#include "../../core/log.c"
-#include "../../core/util.c"
+#include "core/cgroup.h"
+#include "core/log.h"
+#include "core/spec.h"
+#include "core/util.h"
 
 #include <inttypes.h>
 

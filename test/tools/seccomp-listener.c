@@ -11,7 +11,6 @@
  * task is gone.
  * Writes "ready" to stdout once listening (the test waits for it).
  */
-#define _GNU_SOURCE /* accept4; test tools are built without the project flags */
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <poll.h>

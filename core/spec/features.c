@@ -1,15 +1,15 @@
-/* spec_features.c - the features document of runtime-spec 1.3 (features.md,
+/* features.c - the features document of runtime-spec 1.3 (features.md,
  * features-linux.md) for oci-features.
  *
  * "Recognized" lists (features.md: "includes ... that may not be supported by the host")
  * come from the tables ocibox parses with: mount options and memory policies from
- * core/spec.c, namespaces from core/ns.c, capability names from libcap, architectures
+ * core/spec/parse.c, namespaces from core/ns.c, capability names from libcap, architectures
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
-#include "lsm.h"
-#include "seccomp.h"
+#include "../lsm.h"
+#include "../seccomp.h"
 #include "version.h"
-#include "spec_features.h"
+#include "../spec_features.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -19,10 +19,10 @@
 #include <sys/capability.h>
 #include <sys/syscall.h>
 
-#include "log.h"
-#include "ns.h"
-#include "spec_int.h"
-#include "util.h"
+#include "../log.h"
+#include "../ns.h"
+#include "internal.h"
+#include "../util.h"
 
 #define OB_OCI_VERSION_MIN "1.0.0"
 #define OB_OCI_VERSION_MAX "1.3.0"
@@ -89,7 +89,7 @@ static json_t *enabled(struct fb *b, bool on)
 }
 
 /* Every capability name libcap has (cap_from_name accepts exactly these, and so does
- * spec.c), whether or not the running kernel has the capability: cap_to_name() gives a
+ * spec/parse.c), whether or not the running kernel has the capability: cap_to_name() gives a
  * "cap_*" name for the ones it knows and a number for the others. */
 static json_t *capabilities(struct fb *b)
 {

@@ -1,5 +1,5 @@
-/* spec_edit.c - the editable config.json document behind oci-spec. */
-#include "spec_edit.h"
+/* edit.c - the editable config.json document behind oci-spec. */
+#include "../spec_edit.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -7,10 +7,10 @@
 #include <math.h>
 #include <sys/capability.h>
 
-#include "ns.h"
-#include "spec.h"
-#include "spec_int.h"
-#include "util.h"
+#include "../ns.h"
+#include "../spec.h"
+#include "internal.h"
+#include "../util.h"
 
 struct ob_spec_doc {
 	json_t *root;

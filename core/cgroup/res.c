@@ -1,11 +1,11 @@
-/* cgroup-res.c - linux.resources written to cgroup files, each where its controller lives
+/* res.c - linux.resources written to cgroup files, each where its controller lives
  * (v1 file names and units, or v2's), with runc's conversions between the two. */
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/sysmacros.h>
 
-#include "cgroup-internal.h"
-#include "log.h"
+#include "internal.h"
+#include "../log.h"
 
 uint64_t ob_cgroup_shares_to_weight(uint64_t shares)
 {

@@ -1,9 +1,11 @@
-/* cgroup-internal.h - shared by core/cgroup*.c only. */
+/* internal.h - shared by the core/cgroup/ files only. */
 #ifndef OB_CGROUP_INTERNAL_H
 #define OB_CGROUP_INTERNAL_H
 
-#include "cgroup.h"
-#include "util.h"
+#include "../cgroup.h"
+#include "../util.h"
+
+#include <time.h>
 
 /* One mounted hierarchy. */
 struct cg_mount {
@@ -29,11 +31,29 @@ struct ob_cgroup {
 	char *top; /* ob_cgroup_created_top's answer */
 };
 
+static inline void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* on a directory ob_cgroup_create made as a parent of a cgroup */
+#define CG_MADE_XATTR "trusted.ocibox.made"
+
+/* layout.c: the host's hierarchies, read once by cg_layout_load (0 when loaded); cg_root_fake:
+ * the layout came from a test tree that is no cgroupfs (files are created on write). */
+extern struct cg_mount *cg_mounts;
+extern size_t cg_n_mounts;
+extern enum ob_cgroup_mode cg_host_mode;
+extern bool cg_root_fake;
+int cg_layout_load(struct ob_err *err);
+char **cg_split_words(const char *s, const char *sep);
+bool cg_strv_contains(char **v, const char *s);
+
 /* The hierarchy in cg holding controller ctrl ("memory"), v1 first, then v2. NULL if none. */
 const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl);
 /* The unified (v2) hierarchy of cg, or NULL. */
 const struct cg_hier *cg_v2(const struct ob_cgroup *cg);
-bool cg_fake(void);
 /* Write value to dir/file: "set FILE to `value` in `dir`: strerror". */
 int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err);
 int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
@@ -45,7 +65,7 @@ bool cg_has_file(const struct cg_hier *h, const char *file);
 /* "max" -> UINT64_MAX. */
 int cg_parse_u64(const char *s, uint64_t *ret);
 
-/* cgroup-devices.c: attach a BPF_PROG_TYPE_CGROUP_DEVICE program implementing rules to the
+/* devices.c: attach a BPF_PROG_TYPE_CGROUP_DEVICE program implementing rules to the
  * cgroup dirfd, replacing the programs attached before. */
 int cg_devices_bpf(int dirfd, const char *dir, const struct ob_device_cgroup *rules, size_t n,
 		   struct ob_err *err);

@@ -1,8 +1,8 @@
-/* cgroup-stats.c - usage counters for oci-events: memory, cpu, pids, blkio/io, hugetlb,
+/* stats.c - usage counters for oci-events: memory, cpu, pids, blkio/io, hugetlb,
  * read from whichever hierarchy holds each controller. */
 #include <inttypes.h>
 
-#include "cgroup-internal.h"
+#include "internal.h"
 
 static uint64_t rd(const struct cg_hier *h, const char *file)
 {

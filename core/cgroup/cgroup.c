@@ -1,8 +1,6 @@
-/* cgroup.c - the cgroup layout (v1, v2, hybrid), resolving, creating, joining, freezing,
- * listing, killing and removing cgroups. Resources: cgroup-res.c; stats: cgroup-stats.c;
- * the v2 device program: cgroup-devices.c. */
-#include "cgroup-internal.h"
-
+/* cgroup.c - resolving, creating, joining, listing, killing and removing cgroups. The
+ * layout: layout.c; file access: fs.c; freezer: freezer.c; resources: res.c; stats:
+ * stats.c; the v2 device program: devices.c; the container state glue: state.c. */
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -12,239 +10,8 @@
 #include <sys/xattr.h>
 #include <time.h>
 
-#include "log.h"
-
-#ifndef CGROUP_SUPER_MAGIC
-#define CGROUP_SUPER_MAGIC 0x27e0eb
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-
-/* on a directory ob_cgroup_create made as a parent of a cgroup */
-#define CG_MADE_XATTR "trusted.ocibox.made"
-
-static char *cg_root; /* test hook; NULL = mountinfo */
-static bool cg_root_fake;
-static struct cg_mount *mounts; /* the layout, read once */
-static size_t n_mounts;
-static enum ob_cgroup_mode host_mode;
-
-/* v1 controllers the kernel knows; anything else in a cgroup mount's options is an option. */
-static const char *const v1_controllers[] = {
-    "cpu",   "cpuacct",	   "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
-    "blkio", "perf_event", "hugetlb", "pids",	"rdma",	   "misc",    "debug",
-};
-
-static bool is_v1_controller(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(v1_controllers); i++)
-		if (streq(s, v1_controllers[i]))
-			return true;
-	return false;
-}
-
-static bool strv_contains(char **v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (streq(v[i], s))
-			return true;
-	return false;
-}
-
-static void layout_reset(void)
-{
-	for (size_t i = 0; i < n_mounts; i++) {
-		free(mounts[i].mnt);
-		ob_strv_free(mounts[i].ctrls);
-	}
-	free(mounts);
-	mounts = NULL;
-	n_mounts = 0;
-	host_mode = 0;
-}
-
-void ob_cgroup_set_root(const char *root)
-{
-	layout_reset();
-	free(cg_root);
-	cg_root = root && *root ? ob_xstrdup(root) : NULL;
-	cg_root_fake = false;
-}
-
-bool cg_fake(void)
-{
-	return cg_root_fake;
-}
-
-const char *ob_cgroup_root(void)
-{
-	return cg_root;
-}
-
-static char **split_words(const char *s, const char *sep)
-{
-	char **v = ob_xcalloc(1, sizeof(char *));
-	_cleanup_free_ char *copy = ob_xstrdup(s);
-	char *save = NULL;
-	for (char *t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save))
-		v = ob_strv_push(v, t);
-	return v;
-}
-
-static void add_mount(const char *mnt, char **ctrls, bool v2)
-{
-	mounts = ob_xrealloc(mounts, (n_mounts + 1) * sizeof(*mounts));
-	mounts[n_mounts++] = (struct cg_mount){.mnt = ob_xstrdup(mnt), .ctrls = ctrls, .v2 = v2};
-}
-
-static char **v2_controllers(const char *mnt)
-{
-	_cleanup_free_ char *p = ob_xasprintf("%s/cgroup.controllers", mnt), *text = NULL;
-	if (ob_read_file(p, &text, NULL, NULL) < 0)
-		return ob_xcalloc(1, sizeof(char *));
-	return split_words(text, " \n");
-}
-
-/* Unescape mountinfo's octal escapes (\040) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
-			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-static int layout_from_mountinfo(struct ob_err *err)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return ob_error(err, errno, "open `/proc/self/mountinfo`");
-	/* procfs reports st_blksize 1024: stdio would read the table 1 KiB per syscall */
-	char buf[16384];
-	setvbuf(f, buf, _IOFBF, sizeof(buf));
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	_cleanup_strv_ char **seen = ob_xcalloc(1, sizeof(char *));
-	while (getline(&line, &cap, f) > 0) {
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS */
-		char *fields[6] = {0}, *save = NULL, *t;
-		int i = 0;
-		for (t = strtok_r(line, " \n", &save); t && i < 6; t = strtok_r(NULL, " \n", &save))
-			fields[i++] = t;
-		if (i < 6)
-			continue;
-		while (t && !streq(t, "-"))
-			t = strtok_r(NULL, " \n", &save);
-		char *fstype = strtok_r(NULL, " \n", &save);
-		char *source = strtok_r(NULL, " \n", &save);
-		char *super = strtok_r(NULL, " \n", &save);
-		if (!fstype || !source || !super)
-			continue;
-		bool v2 = streq(fstype, "cgroup2");
-		if (!v2 && !streq(fstype, "cgroup"))
-			continue;
-		/* One entry per superblock: bind mounts of a hierarchy elsewhere are the same. */
-		if (strv_contains(seen, fields[2]))
-			continue;
-		seen = ob_strv_push(seen, fields[2]);
-		char *mnt = fields[4];
-		unescape(mnt);
-		if (v2) {
-			add_mount(mnt, v2_controllers(mnt), true);
-			continue;
-		}
-		char **ctrls = ob_xcalloc(1, sizeof(char *));
-		_cleanup_strv_ char **opts = split_words(super, ",");
-		for (size_t k = 0; opts[k]; k++)
-			if (is_v1_controller(opts[k]) || startswith(opts[k], "name="))
-				ctrls = ob_strv_push(ctrls, opts[k]);
-		add_mount(mnt, ctrls, false);
-	}
-	return 0;
-}
-
-static int layout_from_tree(const char *root, struct ob_err *err)
-{
-	struct statfs sfs;
-	if (statfs(root, &sfs) < 0)
-		return ob_error(err, errno, "cgroup root `%s`", root);
-	cg_root_fake = sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC;
-	_cleanup_free_ char *ctl = ob_xasprintf("%s/cgroup.controllers", root);
-	if (access(ctl, F_OK) == 0) {
-		add_mount(root, v2_controllers(root), true);
-		return 0;
-	}
-	_cleanup_closedir_ DIR *d = opendir(root);
-	if (!d)
-		return ob_error(err, errno, "cgroup root `%s`", root);
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		_cleanup_free_ char *mnt = ob_xasprintf("%s/%s", root, de->d_name);
-		_cleanup_free_ char *procs = ob_xasprintf("%s/cgroup.procs", mnt);
-		_cleanup_free_ char *ctrl2 = ob_xasprintf("%s/cgroup.controllers", mnt);
-		if (access(ctrl2, F_OK) == 0)
-			add_mount(mnt, v2_controllers(mnt), true);
-		else if (access(procs, F_OK) == 0)
-			add_mount(mnt, split_words(de->d_name, ","), false);
-	}
-	return 0;
-}
-
-static int layout_load(struct ob_err *err)
-{
-	if (host_mode)
-		return 0;
-	int r = cg_root ? layout_from_tree(cg_root, err) : layout_from_mountinfo(err);
-	if (r < 0) {
-		layout_reset();
-		return r;
-	}
-	size_t n1 = 0, n2 = 0;
-	for (size_t i = 0; i < n_mounts; i++)
-		mounts[i].v2 ? n2++ : n1++;
-	if (n1 == 0 && n2 == 0) {
-		layout_reset();
-		return ob_error_msg(err, ENOENT, "no cgroup filesystem is mounted%s%s",
-				    cg_root ? " under " : "", cg_root ? cg_root : "");
-	}
-	if (n2 > 1) {
-		layout_reset();
-		return ob_error_msg(err, EINVAL, "more than one cgroup2 hierarchy is mounted");
-	}
-	host_mode = n1 == 0 ? OB_CGROUP_V2 : n2 ? OB_CGROUP_HYBRID : OB_CGROUP_V1;
-	return 0;
-}
-
-int ob_cgroup_detect(enum ob_cgroup_mode *ret_mode, struct ob_err *err)
-{
-	int r = layout_load(err);
-	if (r < 0)
-		return r;
-	*ret_mode = host_mode;
-	return 0;
-}
-
-const char *ob_cgroup_mode_name(enum ob_cgroup_mode mode)
-{
-	switch (mode) {
-	case OB_CGROUP_V1:
-		return "v1";
-	case OB_CGROUP_V2:
-		return "v2";
-	case OB_CGROUP_HYBRID:
-		return "hybrid";
-	}
-	return "unknown";
-}
+#include "../log.h"
+#include "internal.h"
 
 /* ---- paths ---- */
 
@@ -253,14 +20,14 @@ static int normalize(const char *base, const char *p, const char *orig, char **r
 		     struct ob_err *err)
 {
 	_cleanup_strv_ char **parts = ob_xcalloc(1, sizeof(char *));
-	_cleanup_strv_ char **b = split_words(base, "/");
+	_cleanup_strv_ char **b = cg_split_words(base, "/");
 	size_t n = 0, floor;
 	for (size_t i = 0; b[i]; i++) {
 		parts = ob_strv_push(parts, b[i]);
 		n++;
 	}
 	floor = n;
-	_cleanup_strv_ char **comps = split_words(p, "/");
+	_cleanup_strv_ char **comps = cg_split_words(p, "/");
 	for (size_t i = 0; comps[i]; i++) {
 		if (streq(comps[i], "."))
 			continue;
@@ -380,7 +147,7 @@ static struct ob_cgroup *cg_new(const char *path)
 	struct ob_cgroup *cg = ob_xcalloc(1, sizeof(*cg));
 	cg->path = ob_xstrdup(path);
 	cg->v2fd = -1;
-	cg->mode = host_mode;
+	cg->mode = cg_host_mode;
 	cg->fake = cg_root_fake;
 	return cg;
 }
@@ -409,7 +176,7 @@ static void cg_open_v2fd(struct ob_cgroup *cg)
 int ob_cgroup_open(const char *cgroups_path, const char *container_id, bool systemd,
 		   struct ob_cgroup **ret, struct ob_err *err)
 {
-	int r = layout_load(err);
+	int r = cg_layout_load(err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *path = NULL;
@@ -420,8 +187,8 @@ int ob_cgroup_open(const char *cgroups_path, const char *container_id, bool syst
 		return ob_error_msg(err, EINVAL, "cgroupsPath `%s` is the root cgroup",
 				    cgroups_path ? cgroups_path : "");
 	struct ob_cgroup *cg = cg_new(path);
-	for (size_t i = 0; i < n_mounts; i++)
-		cg_add(cg, &mounts[i]);
+	for (size_t i = 0; i < cg_n_mounts; i++)
+		cg_add(cg, &cg_mounts[i]);
 	cg_open_v2fd(cg);
 	*ret = cg;
 	return 0;
@@ -430,7 +197,7 @@ int ob_cgroup_open(const char *cgroups_path, const char *container_id, bool syst
 int ob_cgroup_open_controllers(const char *controllers, const char *path, struct ob_cgroup **ret,
 			       struct ob_err *err)
 {
-	int r = layout_load(err);
+	int r = cg_layout_load(err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *norm = NULL;
@@ -439,28 +206,29 @@ int ob_cgroup_open_controllers(const char *controllers, const char *path, struct
 		return r;
 	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = cg_new(norm);
 	struct cg_mount *v2 = NULL;
-	for (size_t i = 0; i < n_mounts; i++)
-		if (mounts[i].v2)
-			v2 = &mounts[i];
+	for (size_t i = 0; i < cg_n_mounts; i++)
+		if (cg_mounts[i].v2)
+			v2 = &cg_mounts[i];
 	if (!controllers || !*controllers || streq(controllers, "*")) {
-		for (size_t i = 0; i < n_mounts; i++)
-			cg_add(cg, &mounts[i]);
+		for (size_t i = 0; i < cg_n_mounts; i++)
+			cg_add(cg, &cg_mounts[i]);
 	} else {
-		_cleanup_strv_ char **want = split_words(controllers, ",");
+		_cleanup_strv_ char **want = cg_split_words(controllers, ",");
 		for (size_t k = 0; want[k]; k++) {
 			struct cg_mount *found = NULL;
-			for (size_t i = 0; i < n_mounts && !found; i++)
-				if (!mounts[i].v2 && strv_contains(mounts[i].ctrls, want[k]))
-					found = &mounts[i];
+			for (size_t i = 0; i < cg_n_mounts && !found; i++)
+				if (!cg_mounts[i].v2 &&
+				    cg_strv_contains(cg_mounts[i].ctrls, want[k]))
+					found = &cg_mounts[i];
 			if (!found && v2 &&
-			    (host_mode == OB_CGROUP_V2 || strv_contains(v2->ctrls, want[k]) ||
+			    (cg_host_mode == OB_CGROUP_V2 || cg_strv_contains(v2->ctrls, want[k]) ||
 			     streq(want[k], "unified")))
 				found = v2;
 			if (!found)
 				return ob_error_msg(
 				    err, ENOENT,
 				    "cgroup controller `%s` is not available (%s host)", want[k],
-				    ob_cgroup_mode_name(host_mode));
+				    ob_cgroup_mode_name(cg_host_mode));
 			cg_add(cg, found);
 		}
 	}
@@ -485,10 +253,6 @@ void ob_cgroup_free(struct ob_cgroup *cg)
 	free(cg);
 }
 
-enum ob_cgroup_mode ob_cgroup_get_mode(const struct ob_cgroup *cg)
-{
-	return cg->mode;
-}
 const char *ob_cgroup_path(const struct ob_cgroup *cg)
 {
 	return cg->path;
@@ -509,10 +273,10 @@ bool ob_cgroup_exists(const struct ob_cgroup *cg)
 const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
 {
 	for (size_t i = 0; i < cg->n; i++)
-		if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
+		if (!cg->h[i].m->v2 && cg_strv_contains(cg->h[i].m->ctrls, ctrl))
 			return &cg->h[i];
 	for (size_t i = 0; i < cg->n; i++)
-		if (cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, ctrl))
+		if (cg->h[i].m->v2 && cg_strv_contains(cg->h[i].m->ctrls, ctrl))
 			return &cg->h[i];
 	return NULL;
 }
@@ -573,112 +337,7 @@ const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
 	return NULL;
 }
 
-/* ---- file access ---- */
-
-/* Files where each write adds or changes one entry of a list (per device, per pid): a
- * fake tree keeps every write of those, one a line, so tests see them all. */
-static bool fake_keyed(const char *file)
-{
-	static const char *const keyed[] = {"io.max",	     "io.weight",    "io.bfq.weight",
-					    "rdma.max",	     "cgroup.procs", "net_prio.ifpriomap",
-					    "devices.allow", "devices.deny"};
-	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++)
-		if (streq(file, keyed[i]))
-			return true;
-	size_t n = strlen(file);
-	return n > 7 && streq(file + n - 7, "_device");
-}
-
-int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err)
-{
-	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-	int flags = O_WRONLY | O_CLOEXEC;
-	if (cg_root_fake)
-		flags |= O_CREAT | (fake_keyed(file) ? O_APPEND : O_TRUNC);
-	_cleanup_close_ int fd = open(p, flags, 0644);
-	if (fd < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
-	_cleanup_free_ char *line = NULL;
-	if (cg_root_fake && fake_keyed(file))
-		value = line = ob_xasprintf("%s\n", value);
-	size_t len = strlen(value);
-	ssize_t n = write(fd, value, len);
-	if (n < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
-	if ((size_t)n != len)
-		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value,
-				h->dir);
-	ob_log_debug("cgroup: %s/%s = %s", h->dir, file, value);
-	return 0;
-}
-
-int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return cg_write(h, file, buf, err);
-}
-
-int cg_read(const struct cg_hier *h, const char *file, char **ret, struct ob_err *err)
-{
-	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-	char *text = NULL;
-	size_t len = 0;
-	int r = ob_read_file(p, &text, &len, err);
-	if (r < 0)
-		return r;
-	while (len > 0 && text[len - 1] == '\n')
-		text[--len] = '\0';
-	*ret = text;
-	return 0;
-}
-
-int cg_parse_u64(const char *s, uint64_t *ret)
-{
-	if (streq(s, "max")) {
-		*ret = UINT64_MAX;
-		return 0;
-	}
-	if (!*s || *s == '-')
-		return -EINVAL;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || (*end && *end != '\n'))
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-int cg_read_u64(const struct cg_hier *h, const char *file, uint64_t *ret, struct ob_err *err)
-{
-	_cleanup_free_ char *text = NULL;
-	int r = cg_read(h, file, &text, err);
-	if (r < 0)
-		return r;
-	if (cg_parse_u64(text, ret) < 0)
-		return ob_error_msg(err, EINVAL, "%s/%s: not a number: `%s`", h->dir, file, text);
-	return 0;
-}
-
-bool cg_has_file(const struct cg_hier *h, const char *file)
-{
-	if (cg_root_fake)
-		return true; /* a fake tree has the files the kernel would have */
-	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-	return access(p, F_OK) == 0;
-}
-
 /* ---- create / enter / destroy ---- */
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
 
 /* v1 cpuset: a new cgroup starts with empty cpus/mems and refuses tasks (ENOSPC); give it
  * its parent's. known[] carries the values down one walk of create_one: what the level
@@ -728,10 +387,10 @@ static void enable_controllers(const char *dir)
 	if (ob_read_file(sp, &enabled, NULL, NULL) < 0)
 		enabled = ob_xstrdup("");
 	enabled[strcspn(enabled, "\n")] = '\0';
-	_cleanup_strv_ char **a = split_words(avail, " \n");
-	_cleanup_strv_ char **e = split_words(enabled, " \n");
+	_cleanup_strv_ char **a = cg_split_words(avail, " \n");
+	_cleanup_strv_ char **e = cg_split_words(enabled, " \n");
 	for (size_t i = 0; a[i]; i++) {
-		if (strv_contains(e, a[i]))
+		if (cg_strv_contains(e, a[i]))
 			continue;
 		_cleanup_free_ char *v = ob_xasprintf("+%s", a[i]);
 		struct ob_err ignored = {0};
@@ -767,8 +426,8 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 	char cur[PATH_MAX];
 	if (snprintf(cur, sizeof(cur), "%s", h->m->mnt) >= (int)sizeof(cur))
 		return ob_error(err, ENAMETOOLONG, "cgroup `%s`", h->dir);
-	bool cpuset = !h->m->v2 && strv_contains(h->m->ctrls, "cpuset");
-	_cleanup_strv_ char **comps = split_words(cg->path, "/");
+	bool cpuset = !h->m->v2 && cg_strv_contains(h->m->ctrls, "cpuset");
+	_cleanup_strv_ char **comps = cg_split_words(cg->path, "/");
 	_cleanup_free_ char *known_cpus = NULL, *known_mems = NULL;
 	for (size_t i = 0; comps[i]; i++) {
 		bool fresh = false;
@@ -881,7 +540,7 @@ int ob_cgroup_check_empty(const struct ob_cgroup *cg, struct ob_err *err)
 		_cleanup_free_ char *procs = NULL;
 		if (cg_read(&cg->h[i], "cgroup.procs", &procs, NULL) < 0)
 			continue;
-		_cleanup_strv_ char **pids = split_words(procs, "\n");
+		_cleanup_strv_ char **pids = cg_split_words(procs, "\n");
 		for (size_t k = 0; pids[k]; k++) {
 			int pid = atoi(pids[k]);
 			if (pid > 0 && kill(pid, 0) == 0)
@@ -1028,117 +687,6 @@ int ob_cgroup_destroy(struct ob_cgroup *cg, int timeout_ms, struct ob_err *err)
 	return 0;
 }
 
-/* ---- freezer ---- */
-
-static const struct cg_hier *freezer_hier(const struct ob_cgroup *cg)
-{
-	for (size_t i = 0; i < cg->n; i++)
-		if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, "freezer"))
-			return &cg->h[i];
-	return cg_v2(cg); /* cgroup.freeze is a core file of every non-root v2 cgroup */
-}
-
-static int events_frozen(const struct cg_hier *h, bool *ret)
-{
-	_cleanup_free_ char *ev = NULL;
-	if (cg_read(h, "cgroup.events", &ev, NULL) < 0)
-		return -ENOENT;
-	char *p = strstr(ev, "frozen ");
-	*ret = p && p[7] == '1';
-	return 0;
-}
-
-static int freezer_set(const struct ob_cgroup *cg, bool freeze, struct ob_err *err)
-{
-	const struct cg_hier *h = freezer_hier(cg);
-	if (!h)
-		return ob_error_msg(err, ENOTSUP,
-				    "no freezer: cgroup v1 controller freezer is not "
-				    "mounted and there is no cgroup2 hierarchy");
-	if (access(h->dir, F_OK) < 0)
-		return ob_error(err, errno, "cgroup `%s`", h->dir);
-	int r;
-	if (h->m->v2) {
-		r = cg_write(h, "cgroup.freeze", freeze ? "1" : "0", err);
-		if (r < 0 || cg->fake)
-			return r;
-		for (int i = 0; i < 1000; i++) {
-			bool frozen;
-			if (events_frozen(h, &frozen) < 0 || frozen == freeze)
-				return 0;
-			sleep_ms(10);
-		}
-		if (freeze)
-			cg_write(h, "cgroup.freeze", "0", NULL);
-		return ob_error_msg(err, ETIMEDOUT, "cgroup `%s` did not %s within 10s", h->dir,
-				    freeze ? "freeze" : "thaw");
-	}
-	if (!freeze)
-		return cg_write(h, "freezer.state", "THAWED", err);
-	for (int i = 0; i < 1000; i++) {
-		/* A freeze can stick in FREEZING (a task in an uninterruptible sleep, or a
-		 * fork racing the freezer): thaw now and then and try again, as runc does. */
-		if (i > 0 && i % 50 == 0)
-			cg_write(h, "freezer.state", "THAWED", NULL);
-		r = cg_write(h, "freezer.state", "FROZEN", err);
-		if (r < 0)
-			return r;
-		if (cg->fake)
-			return 0;
-		_cleanup_free_ char *state = NULL;
-		r = cg_read(h, "freezer.state", &state, err);
-		if (r < 0)
-			return r;
-		if (streq(state, "FROZEN"))
-			return 0;
-		sleep_ms(10);
-	}
-	cg_write(h, "freezer.state", "THAWED", NULL);
-	return ob_error_msg(err, ETIMEDOUT, "cgroup `%s` stayed FREEZING for 10s", h->dir);
-}
-
-int ob_cgroup_freeze(const struct ob_cgroup *cg, struct ob_err *err)
-{
-	return freezer_set(cg, true, err);
-}
-
-int ob_cgroup_thaw(const struct ob_cgroup *cg, struct ob_err *err)
-{
-	return freezer_set(cg, false, err);
-}
-
-int ob_cgroup_freezer_state(const struct ob_cgroup *cg, enum ob_freezer_state *ret,
-			    struct ob_err *err)
-{
-	const struct cg_hier *h = freezer_hier(cg);
-	if (!h) {
-		*ret = OB_FREEZER_THAWED;
-		return 0;
-	}
-	_cleanup_free_ char *state = NULL;
-	if (h->m->v2) {
-		int r = cg_read(h, "cgroup.freeze", &state, err);
-		if (r < 0)
-			return r;
-		if (!streq(state, "1")) {
-			*ret = OB_FREEZER_THAWED;
-			return 0;
-		}
-		bool frozen = true;
-		if (!cg->fake)
-			events_frozen(h, &frozen);
-		*ret = frozen ? OB_FREEZER_FROZEN : OB_FREEZER_FREEZING;
-		return 0;
-	}
-	int r = cg_read(h, "freezer.state", &state, err);
-	if (r < 0)
-		return r;
-	*ret = streq(state, "FROZEN")	  ? OB_FREEZER_FROZEN
-	       : streq(state, "FREEZING") ? OB_FREEZER_FREEZING
-					  : OB_FREEZER_THAWED;
-	return 0;
-}
-
 /* ---- processes ---- */
 
 static const struct cg_hier *procs_hier(const struct ob_cgroup *cg)
@@ -1149,7 +697,7 @@ static const struct cg_hier *procs_hier(const struct ob_cgroup *cg)
 		return cg_v2(cg);
 	for (size_t k = 0; k < ARRAY_SIZE(pref); k++)
 		for (size_t i = 0; i < cg->n; i++)
-			if (!cg->h[i].m->v2 && strv_contains(cg->h[i].m->ctrls, pref[k]))
+			if (!cg->h[i].m->v2 && cg_strv_contains(cg->h[i].m->ctrls, pref[k]))
 				return &cg->h[i];
 	return cg->n ? &cg->h[0] : NULL;
 }

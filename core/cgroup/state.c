@@ -1,9 +1,9 @@
-/* cgroup-state.c - a container's cgroup from its state: the glue between core/state and
+/* state.c - a container's cgroup from its state: the glue between core/state and
  * core/cgroup that the container module and the oci-pause/resume/update/ps/events applets
  * use. */
-#include "cgroup.h"
-#include "state.h"
-#include "util.h"
+#include "../cgroup.h"
+#include "../state.h"
+#include "../util.h"
 
 int ob_cgroup_open_state(const struct ob_state *st, struct ob_cgroup **ret, struct ob_err *err)
 {

@@ -1,4 +1,4 @@
-/* cgroup-devices.c - cgroup v2 device control: a BPF_PROG_TYPE_CGROUP_DEVICE program built
+/* devices.c - cgroup v2 device control: a BPF_PROG_TYPE_CGROUP_DEVICE program built
  * from linux.resources.devices and attached to the cgroup with bpf(2).
  *
  * v1 semantics, kept: rules apply in order, a later rule overriding an earlier one, and a
@@ -13,8 +13,8 @@
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 
-#include "cgroup-internal.h"
-#include "log.h"
+#include "internal.h"
+#include "../log.h"
 
 /* The few instruction forms we need (the kernel's BPF_*_INSN macros live in its tools/
  * tree, not in the uapi headers). */
