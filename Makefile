@@ -42,7 +42,7 @@ $(B)/gen/version.h: FORCE
 
 FORCE:
 
-.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check criu
 
 all: $(B)/ocibox $(LINKS)
 
@@ -112,6 +112,11 @@ size: $(B)/ocibox
 bench: all
 	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
 	@bench/run $(N)
+
+# A working criu for test/checkpoint.bats: the system's when `criu check` passes, else
+# CRIU 4.2 built once into build/third_party/ from THIRD_PARTY (test/criu-path).
+criu:
+	@test/criu-path --build
 
 FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
 

@@ -29,6 +29,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -271,17 +272,48 @@ static const char *ext_ns_key(enum ob_ns_type t)
 
 /* ---- checkpoint ---- */
 
-/* stdio of the init as runc records it: ["pipe:[1234]","/dev/null","/dev/null"] */
-static int write_descriptors(int img_fd, pid_t pid, struct ob_err *err)
+/* Whether mount mnt_id is one of the container's (its mount namespace's table). */
+static bool mount_in_container(pid_t pid, unsigned mnt_id)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	unsigned id;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u", &id) == 1 && id == mnt_id)
+			return true;
+	return false;
+}
+
+/* stdio of the init as runc records it: ["pipe:[1234]","/dev/null","/dev/null"]. The host's
+ * /dev/null (a memory device of a mount outside the container) is an external file for
+ * CRIU (`file[MNT:INODE]`, recorded under that key): at restore it is the restoring
+ * runtime's stdio, as pipes are. A regular host file stays what CRIU refuses to dump (it
+ * checks the file's size at restore, so it cannot be replaced). */
+static int write_descriptors(int img_fd, pid_t pid, struct ob_pb *opts, struct ob_err *err)
 {
 	char json[3 * (PATH_MAX * 2 + 4) + 4];
 	size_t l = 0;
 	json[l++] = '[';
 	for (int fd = 0; fd < 3; fd++) {
-		char link[64], target[PATH_MAX];
+		char link[64], target[PATH_MAX], info[64];
 		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
 		ssize_t n = readlink(link, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		_cleanup_free_ char *fdinfo = NULL;
+		struct stat st;
+		const char *mnt = NULL;
+		if (target[0] == '/' && ob_read_file(info, &fdinfo, NULL, err) == 0 &&
+		    (mnt = strstr(fdinfo, "mnt_id:")) && stat(link, &st) == 0 &&
+		    S_ISCHR(st.st_mode) && major(st.st_rdev) == 1) {
+			unsigned mnt_id = (unsigned)strtoul(mnt + 7, NULL, 10);
+			if (!mount_in_container(pid, mnt_id)) {
+				snprintf(target, sizeof(target), "file[%x:%llx]", mnt_id,
+					 (unsigned long long)st.st_ino);
+				ob_pb_str(opts, CRIU_OPT_EXTERNAL, target);
+			}
+		}
 		if (fd)
 			json[l++] = ',';
 		json[l++] = '"';
@@ -443,7 +475,7 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 	}
 	if (!o->pre_dump) {
 		external_mounts(&opts, spec, st->bundle, false, NULL, st->pid);
-		if ((r = write_descriptors(img_fd, st->pid, err)) < 0)
+		if ((r = write_descriptors(img_fd, st->pid, &opts, err)) < 0)
 			goto fail;
 	}
 	ob_pb_uint(&req, 1, o->pre_dump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
@@ -630,7 +662,7 @@ static int restore_notify(void *arg, const char *script, pid_t pid, int fd, stru
 	return 0;
 }
 
-/* The images' stdio pipes, replaced by ours (runc's descriptors.json). */
+/* The images' stdio pipes and external files, replaced by ours (descriptors.json). */
 static void inherit_stdio(struct ob_pb *b, int img_fd)
 {
 	_cleanup_close_ int fd = openat(img_fd, DESCRIPTORS, O_RDONLY | O_CLOEXEC);
@@ -650,7 +682,7 @@ static void inherit_stdio(struct ob_pb *b, int img_fd)
 		if (!*q)
 			break;
 		*q = '\0';
-		if (startswith(p + 1, "pipe:["))
+		if (startswith(p + 1, "pipe:[") || startswith(p + 1, "file["))
 			ob_pb_inherit_fd(b, p + 1, idx);
 		idx++;
 		p = q;

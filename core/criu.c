@@ -370,10 +370,9 @@ int ob_criu_call(struct ob_criu *c, const struct ob_pb *req, ob_criu_notify_fn f
 		if (resp->type != CRIU_REQ_NOTIFY) {
 			if (fd >= 0)
 				close(fd);
-			if (failed) {
-				resp->success = false;
-				return 0;
-			}
+			/* a failed notification failed the operation: its error is the one */
+			if (failed)
+				return -(err->code ? err->code : EIO);
 			return 0;
 		}
 		ob_log_debug("criu notification `%s` (pid %d)", nt.script, (int)nt.pid);
@@ -502,6 +501,24 @@ static void last_line(char *s, char *buf, size_t len)
 			snprintf(buf, len, "%s", l);
 }
 
+/* bin as execvp finds it (for messages) */
+static void which(const char *bin, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", bin);
+	const char *path = getenv("PATH");
+	if (strchr(bin, '/') || !path)
+		return;
+	_cleanup_free_ char *copy = ob_xstrdup(path);
+	for (char *d = strtok(copy, ":"); d; d = strtok(NULL, ":")) {
+		char cand[PATH_MAX];
+		snprintf(cand, sizeof(cand), "%s/%s", *d ? d : ".", bin);
+		if (access(cand, X_OK) == 0) {
+			snprintf(buf, len, "%s", cand);
+			return;
+		}
+	}
+}
+
 bool ob_criu_works(char *desc, size_t len)
 {
 	char out[4096], why[300];
@@ -528,6 +545,8 @@ bool ob_criu_works(char *desc, size_t len)
 			 why[0] ? why : "no output");
 		return false;
 	}
-	snprintf(desc, len, "criu %s (%s)", ver, criu_bin);
+	char where[PATH_MAX];
+	which(criu_bin, where, sizeof(where));
+	snprintf(desc, len, "criu %s (%s)", ver, where);
 	return true;
 }

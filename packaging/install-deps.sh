@@ -6,6 +6,11 @@ BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev 
 TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
 EXTRA="runc crun hyperfine time podman containernetworking-plugins"
+# To build CRIU 4.2 for the checkpoint tests (`make criu`) where the system's criu cannot
+# start (Debian 12's 3.17 on kernels >= 6.15): its build dependencies, from its README.
+CRIU_BUILD="libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf
+libnet1-dev libnftables-dev libbsd-dev uuid-dev libgnutls28-dev"
+EXTRA="$EXTRA $CRIU_BUILD"
 missing=""
 for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
