@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "applets/applet.h"
+#include "core/criu.h"
 
 #include "version.h"
 #define OB_SPEC_VERSION "1.3.0"
@@ -104,6 +105,12 @@ static void print_help(void)
 	       "  --list                  list the applets, one a line\n"
 	       "  --version, --help\n"
 	       "\nAPPLET --help prints the applet's usage.\n");
+	/* checkpoint/restore need a criu that works on this kernel: say whether there is one */
+	char criu[512];
+	ob_criu_set_path(ob_opts.criu);
+	bool ok = ob_criu_works(criu, sizeof(criu));
+	printf("\nCheckpoint/restore (oci-checkpoint, oci-restore): %s: %s\n",
+	       ok ? "available" : "not available", criu);
 }
 
 static void print_version(void)

@@ -406,24 +406,25 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 	struct ob_pb req = {0}, opts = {0};
 	struct ob_criu criu = {.pid = 0, .sock = -1};
 
+	if (o->parent_path && o->parent_path[0] == '/') {
+		r = ob_error_msg(err, EINVAL,
+				 "--parent-path `%s` must be relative to the image path",
+				 o->parent_path);
+		goto out;
+	}
 	if ((r = open_dir("--image-path", image, true, &img_made, &img_fd, err)) < 0)
 		goto out;
 	if (o->parent_path) {
-		if (o->parent_path[0] == '/') {
-			r = ob_error_msg(err, EINVAL,
-					 "--parent-path `%s` must be relative to the image path",
-					 o->parent_path);
-			goto out;
-		}
 		struct stat pst;
+		errno = 0;
 		if (fstatat(img_fd, o->parent_path, &pst, 0) < 0 || !S_ISDIR(pst.st_mode)) {
 			r = ob_error(err, errno ? errno : ENOTDIR, "--parent-path `%s/%s`", image,
 				     o->parent_path);
-			goto out;
+			goto fail;
 		}
 	}
 	if (work && (r = open_dir("--work-path", work, true, NULL, &work_fd, err)) < 0)
-		goto out;
+		goto fail;
 	snprintf(c->log_path, sizeof(c->log_path), "%s/dump.log", work ? work : image);
 
 	common_opts(&opts, c, img_fd, work_fd, image, "dump.log", cgm);
@@ -442,7 +443,7 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 		    port == 0 || port > 65535) {
 			r = ob_error_msg(err, EINVAL, "--page-server `%s`: use ADDRESS:PORT",
 					 o->page_server);
-			goto out;
+			goto fail;
 		}
 		_cleanup_free_ char *addr =
 		    strndup(o->page_server, (size_t)(colon - o->page_server));
@@ -459,7 +460,7 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 		struct stat nst;
 		if (stat(ns->path, &nst) < 0) {
 			r = ob_error(err, errno, "linux.namespaces[%zu]: `%s`", i, ns->path);
-			goto out;
+			goto fail;
 		}
 		char ext[128];
 		snprintf(ext, sizeof(ext), "%s[%lu]:%s", ob_ns_proc_name(ns->type),
@@ -488,8 +489,12 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 	int status = ob_criu_finish(&criu);
 	if (r < 0)
 		goto fail;
-	/* a pre-dump answers and then waits for more: its exit status does not count */
-	if (!resp.success || (status != 0 && !o->pre_dump)) {
+	/* CRIU's answer is what counts: once it says the dump is done the processes may be
+	 * gone, and the images are the only copy of them (a pre-dump answers and then
+	 * waits for more: it exits when we hang up) */
+	if (status != 0)
+		ob_log_debug("criu exited with status %d after answering", status);
+	if (!resp.success) {
 		r = criu_failed(c, o->pre_dump ? "pre-dump" : "dump", &resp, status, err);
 		goto fail;
 	}
@@ -502,13 +507,11 @@ int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
 	r = 0;
 	goto out;
 fail:
-	if (img_made && work) {
+	/* an image directory made for this dump goes, unless it holds the log to read */
+	if (img_made && (work || faccessat(img_fd, "dump.log", F_OK, 0) < 0))
 		ob_rm_rf(image);
-	} else if (img_fd >= 0) {
+	else if (img_fd >= 0)
 		remove_images(img_fd);
-		if (img_made && !work)
-			ob_log_debug("the image directory `%s` keeps only dump.log", image);
-	}
 out:
 	ob_pb_free(&req);
 	ob_pb_free(&opts);
@@ -750,6 +753,8 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 	struct ob_pb req = {0}, opts = {0};
 	struct ob_criu criu = {.pid = 0, .sock = -1};
 	struct ob_cgroup *cg = NULL;
+	struct stat img_st;
+	bool img_shared = false;
 	int lock = -1, fds[2] = {-1, -1};
 	size_t n_fds = 0;
 	bool dir_made = false;
@@ -871,6 +876,17 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 	x.criu_root = criu_root;
 	x.rootfs = rootfs;
 	ob_pb_str(&opts, CRIU_OPT_ROOT, criu_root);
+	/* In a new user namespace the restored tasks read images themselves, as the
+	 * container's root: its group may search the image directory while CRIU runs. */
+	if (ob_spec_namespace(spec, OB_NS_USER) && fstat(img_fd, &img_st) == 0) {
+		for (size_t i = 0; i < spec->linux_.n_gid_mappings; i++) {
+			const struct ob_idmap *m = &spec->linux_.gid_mappings[i];
+			if (m->container_id == 0 && fchown(img_fd, (uid_t)-1, m->host_id) == 0) {
+				fchmod(img_fd, (img_st.st_mode & 07777) | 0010);
+				img_shared = true;
+			}
+		}
+	}
 
 	if ((r = ob_criu_start(&criu, fds, n_fds, restore_setup, &x, err)) < 0)
 		goto fail;
@@ -938,6 +954,10 @@ fail:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 out:
+	if (img_shared) {
+		fchown(img_fd, (uid_t)-1, img_st.st_gid);
+		fchmod(img_fd, img_st.st_mode & 07777);
+	}
 	if (x.devs_nsfd >= 0)
 		close(x.devs_nsfd);
 	for (size_t i = 0; i < x.st.n_ext; i++) {

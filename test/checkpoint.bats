@@ -111,6 +111,15 @@ wait_count_above() {
 	counter_bundle
 	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
 	wait_count_above 2
+	# a bad --parent-path is refused before anything (runc: "bad --parent-path")
+	run ob checkpoint --parent-path /abs --image-path "$IMG" "$ID"
+	assert_failure 1
+	assert_output "oci-checkpoint: --parent-path \`/abs\` must be relative to the image path"
+	run ob checkpoint --parent-path ../nope --image-path "$IMG" "$ID"
+	assert_failure 1
+	assert_output "oci-checkpoint: --parent-path \`$IMG/../nope\`: No such file or directory"
+	[ ! -e "$IMG" ]
+	[ "$(ob state "$ID" | jq -r .status)" = running ]
 	if ! criu check --feature mem_dirty_track >/dev/null 2>&1; then
 		run ob checkpoint --pre-dump --image-path "$BATS_TEST_TMPDIR/pre" "$ID"
 		assert_failure 1
@@ -150,6 +159,11 @@ recvtty() {
 	# the dumped processes are gone: the first receiver saw its slave close
 	wait "$RTTY"
 	last=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty1" | awk '/^tick/ {n=$2} END {print n}')
+	# without a socket for the new pty master: refused before anything, still checkpointed
+	run obq restore -d -b "$BUNDLE" --image-path "$IMG" "$ID"
+	assert_failure 1
+	assert_output "oci-restore: process.terminal is true: --console-socket is required"
+	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
 
 	recvtty "$BATS_TEST_TMPDIR/s2" "$BATS_TEST_TMPDIR/tty2"
 	run obq restore -d -b "$BUNDLE" --image-path "$IMG" --console-socket "$BATS_TEST_TMPDIR/s2" "$ID"
@@ -162,7 +176,6 @@ recvtty() {
 		sleep 0.05
 	done
 	[ "$next" -gt "$last" ]
-	# a terminal checkpoint restored without a socket is refused before anything
 	ob delete -f "$ID"
 	wait "$RTTY" || true
 }
@@ -347,9 +360,118 @@ recvtty() {
 	assert_line "Checkpoint/restore: not available: criu: \`/nonexistent/criu\` cannot be run"
 	run ob --criu /nonexistent/criu restore --help
 	assert_failure 1
+	run ob --help
+	assert_line --regexp "^Checkpoint/restore \(oci-checkpoint, oci-restore\): available: criu [0-9.]+ \($CRIU\)\$"
+	run ob --criu /nonexistent/criu --help
+	assert_line "Checkpoint/restore (oci-checkpoint, oci-restore): not available: criu: \`/nonexistent/criu\` cannot be run"
 	run ob features
 	assert_success
 	[ "$(jq -r '.annotations["org.opencontainers.runc.checkpoint.enabled"]' <<<"$output")" = true ]
 	run ob --criu /nonexistent/criu features
 	[ "$(jq -r '.annotations["org.opencontainers.runc.checkpoint.enabled"] // "absent"' <<<"$output")" = absent ]
+}
+
+@test "a user namespace: restored with its maps, root inside and 100000 outside" {
+	requires userns
+	local dir
+	dir=$(mktemp -d /tmp/ocibox-ck.XXXXXX)
+	defer "rm -rf $dir"
+	chmod 755 "$dir"
+	counter_bundle
+	mv "$BUNDLE" "$dir/bundle"
+	BUNDLE=$dir/bundle
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	wait_count_above 2
+	IMG=$dir/img
+	run ob checkpoint --image-path "$IMG" "$ID"
+	assert_success
+	mode=$(stat -c '%a %g' "$IMG")
+	run ob restore -d -b "$BUNDLE" --image-path "$IMG" "$ID"
+	assert_success
+	pid=$(ob state "$ID" | jq .pid)
+	run cat "/proc/$pid/uid_map"
+	assert_output --regexp '^ +0 +100000 +65536$'
+	[ "$(stat -c %u "/proc/$pid")" = 100000 ]
+	wait_count_above "$(cat "$BUNDLE/rootfs/tmp/count")"
+	# the image directory is closed again
+	[ "$(stat -c '%a %g' "$IMG")" = "$mode" ]
+}
+
+@test "checkpoint --lazy-pages: restore fetches the pages from the dumping side" {
+	criu check --feature uffd-noncoop >/dev/null 2>&1 || skip "no userfaultfd (criu check --feature uffd-noncoop)"
+	counter_bundle
+	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	wait_count_above 2
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	port=$((27000 + RANDOM % 1000))
+	# the dump serves the pages until the restore side has them all
+	ob checkpoint --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 --image-path "$IMG" "$ID" \
+		3>"$BATS_TEST_TMPDIR/ready" </dev/null >"$BATS_TEST_TMPDIR/dump.out" 2>&1 &
+	dumper=$!
+	# a NUL on --status-fd: the page server listens
+	[ "$(head -c 1 "$BATS_TEST_TMPDIR/ready" | od -An -tx1 | tr -d ' ')" = 00 ]
+	criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$IMG" </dev/null >/dev/null 2>&1 &
+	lazy=$!
+	defer "kill $lazy"
+	run ob restore -d --lazy-pages -b "$BUNDLE" --image-path "$IMG" "$ID"
+	assert_success
+	wait_count_above "$(cat "$BUNDLE/rootfs/tmp/count")"
+	wait "$dumper"
+	cat "$BATS_TEST_TMPDIR/dump.out"
+}
+
+@test "podman 4.3 with ocibox as its runtime: container checkpoint and restore" {
+	requires podman conmon
+	local T=$BATS_TEST_TMPDIR/pod
+	mkdir -p "$T"
+	cat >"$T/containers.conf" <<-EOF
+	[containers]
+	default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	events_logfile_path = "$T/events.log"
+	runtime = "ocibox"
+	[engine.runtimes]
+	ocibox = ["$OCIBOX"]
+	EOF
+	make_rootfs "$T/rootfs"
+	tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
+	pod() {
+		env CONTAINERS_CONF="$T/containers.conf" podman --root "$T/storage" --runroot "$T/runroot" \
+			--tmpdir "$T/libpod" --storage-driver vfs "$@"
+	}
+	# podman's cgroupfs manager makes libpod_parent/ in every hierarchy
+	local d
+	for d in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
+		[ -e "$d" ] || defer "rmdir $d/conmon $d"
+	done
+	defer "env CONTAINERS_CONF=$T/containers.conf podman --root $T/storage --runroot $T/runroot --tmpdir $T/libpod --storage-driver vfs rm -f -t 0 obck"
+	run pod import "$T/rootfs.tar" localhost/obbusybox:latest
+	assert_success
+	run pod run -d --name obck --network none localhost/obbusybox:latest \
+		sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.05; done'
+	assert_success
+	for _ in $(seq 100); do [ "$(pod logs obck | wc -l)" -ge 3 ] && break; sleep 0.05; done
+	run pod container checkpoint obck
+	assert_success
+	run pod ps -a --format '{{.Names}} {{.State}}'
+	assert_output "obck exited"
+	last=$(pod logs obck | tail -1)
+	run pod container restore obck
+	assert_success
+	run pod ps -a --format '{{.Names}} {{.State}} {{.OCIRuntime}}'
+	assert_output "obck running ocibox"
+	# the same program, its count going on in the log conmon keeps
+	for _ in $(seq 100); do [ "$(pod logs obck | tail -1)" -gt "$last" ] && break; sleep 0.05; done
+	run pod logs obck
+	[ "${lines[$last]}" = $((last + 1)) ]
+	run pod exec obck cat /proc/1/cmdline
+	assert_output --partial 'while :; do i=$((i+1))'
+	run pod rm -f -t 0 obck
+	assert_success
 }
