@@ -36,7 +36,7 @@ enum {
 /* One of the shared options: 0 when taken, 1 when c is not one, else the usage exit code. */
 int ob_cr_opt(int c, const char *arg, struct ob_cr_opts *o);
 /* --help: the usage, then whether a working criu is there (podman probes `checkpoint
- * --help`): exit 0 when it is, 1 when not. */
+ * --help`, then asks criu itself); exit 0 as runc's. */
 int ob_cr_help(void);
 /* The criu binary from the global --criu (else "criu" on PATH). */
 void ob_cr_setup(void);
