@@ -96,7 +96,7 @@ int oci_create_main(int argc, char **argv)
 	struct ob_err err = {0};
 	if (ob_container_create(&o, &err) < 0) {
 		ob_log_error("%s", err.msg);
-		return o.exit_code ? o.exit_code : OB_EXIT_FAIL;
+		return ob_err_exit_code(&err);
 	}
 	return OB_EXIT_OK;
 }

@@ -148,7 +148,7 @@ int oci_exec_main(int argc, char **argv)
 	int status;
 	if (ob_container_exec(&o, &status, &err) < 0) {
 		ob_log_error("%s", err.msg);
-		return o.exit_code;
+		return ob_err_exit_code(&err);
 	}
 	return status;
 }

@@ -85,5 +85,5 @@ int pivot_helper_main(int argc, char **argv)
 	execvpe(cmd[0], cmd, environ);
 	int e = errno;
 	ob_log_error("exec `%s`: %s", cmd[0], strerror(e));
-	return ob_process_exit_code(e);
+	return ob_exec_exit_code(e);
 }

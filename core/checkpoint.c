@@ -35,12 +35,14 @@
 
 #include "../netutil/netutil.h"
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container-internal.h"
 #include "criu.h"
 #include "hooks.h"
 #include "log.h"
 #include "mount.h"
 #include "state.h"
+#include "sync.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -799,7 +801,14 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 				    .id = o->id,
 				    .systemd_cgroup = o->systemd_cgroup,
 				    .cgroup_manager = o->cgroup_manager};
-	if ((r = ob_container_cgroup(&co, spec, &cg, err)) < 0)
+	if (o->systemd_cgroup) {
+		/* a transient scope needs a holder process until the init is in: not done yet */
+		r = ob_error_msg(err, ENOTSUP,
+				 "--systemd-cgroup: not supported by oci-restore yet");
+		goto fail;
+	}
+	struct ob_systemd_scope sc = {0}; /* unused: no --systemd-cgroup here */
+	if ((r = ob_container_cgroup(&co, spec, &cg, &sc, err)) < 0)
 		goto fail;
 
 	common_opts(&opts, c, -1, -1, image, "restore.log", cgm);

@@ -23,52 +23,41 @@
 #include "mempolicy.h"
 #include "container-internal.h"
 #include "hooks.h"
+#include "sync.h"
 #include "terminal.h"
 #include "util.h"
 
-static __attribute__((noreturn)) void init_fail(struct init_args *a, int code, struct ob_err *err)
+/* Before GO and READY: the error goes back over the sync socket. */
+static __attribute__((noreturn)) void init_fail(struct init_args *a, struct ob_err *err)
 {
-	struct sync_msg m = {.type = SYNC_ERROR, .exit_code = code};
-	m.err = *err;
-	(void)!write(a->sync_fd, &m, sizeof(m));
-	_exit(code ? code : 1);
+	ob_sync_fail(a->sync_fd, err);
 }
 
-/* After oci-start's byte: the failure goes back through exec.fifo, where oci-start reads
- * it once our end is closed ("E<errno>:<exit code>:<message>"; nothing = exec'd). */
-static __attribute__((noreturn)) void start_fail(struct init_args *a, int code, struct ob_err *err)
+/* After oci-start's byte: the failure goes back through exec.fifo, the same message, where
+ * oci-start reads it once our end is closed (nothing there = exec'd). */
+static __attribute__((noreturn)) void start_fail(struct init_args *a, struct ob_err *err)
 {
-	char buf[sizeof(err->msg) + 32];
-	int n = snprintf(buf, sizeof(buf), "E%d:%d:%s", err->code, code, err->msg);
-	(void)!write(a->fifo_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-	_exit(code);
+	ob_sync_fail(a->fifo_fd, err);
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-	char *c = ob_xmalloc(n + 1);
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
-/* The GO packet (struct sync_go + the two JSON texts); -EIO when the parent is gone. */
+/* GO and the two state JSON texts after it (creating, then created at m.value); -EIO when
+ * the parent is gone. */
 static int recv_go(int fd, char **ret_creating, char **ret_created)
 {
-	/* SOCK_SEQPACKET: the size first, then the whole packet in one read */
-	ssize_t len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
-	if (len < (ssize_t)sizeof(struct sync_go))
+	struct ob_sync_in in;
+	struct ob_err err;
+	if (ob_sync_expect(fd, OB_SYNC_GO, NULL, &in, &err) < 0)
 		return -EIO;
-	_cleanup_free_ char *buf = ob_xmalloc((size_t)len);
-	struct sync_go go;
-	if (read(fd, buf, (size_t)len) != len)
+	size_t split = (size_t)in.m.value;
+	if (split > in.len) {
+		free(in.data);
 		return -EIO;
-	memcpy(&go, buf, sizeof(go));
-	if (go.m.type != SYNC_GO ||
-	    (size_t)len != sizeof(go) + (size_t)go.len_creating + go.len_created)
-		return -EIO;
-	*ret_creating = dup_n(buf + sizeof(go), go.len_creating);
-	*ret_created = dup_n(buf + sizeof(go) + go.len_creating, go.len_created);
+	}
+	if (!in.data) /* no hook reads them */
+		in.data = ob_xstrdup("");
+	*ret_created = ob_xstrdup(in.data + split);
+	in.data[split] = '\0';
+	*ret_creating = in.data;
 	return 0;
 }
 
@@ -120,125 +109,118 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	close(a->lock_fd);
 	/* Our cgroups before anything else (DESIGN: before any user code; the parent waits
-	 * for SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
+	 * for OB_SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
 	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
 	for (size_t i = 0; i < a->n_cg_fds; i++) {
 		if (write(a->cg_fds[i], "0", 1) != 1)
 			init_fail(
-			    a, 1,
-			    (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
-				      a->cg_path, a->cg_dirs[i]),
-			     &err));
+			    a, (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
+					 a->cg_path, a->cg_dirs[i]),
+				&err));
 		close(a->cg_fds[i]);
 	}
 	/* the cgroup namespace after the join, so that its root is the container's own
 	 * cgroup in every hierarchy (made at clone it would be the runtime's) */
 	if (a->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		init_fail(a, 1, (ob_error(&err, errno, "unshare the cgroup namespace"), &err));
-	if (a->cg_ack) {
-		struct sync_msg jm = {.type = SYNC_JOINED};
-		if (write(a->sync_fd, &jm, sizeof(jm)) != sizeof(jm))
-			_exit(1);
-	}
+		init_fail(a, (ob_error(&err, errno, "unshare the cgroup namespace"), &err));
+	if (a->cg_ack && ob_sync_send(a->sync_fd, OB_SYNC_JOINED, 0, -1, NULL, 0) < 0)
+		_exit(1);
 	if (a->user_ns_fd >= 0) {
 		/* Joined by path: the new namespaces must belong to that user namespace, so
 		 * they are made after setns. A new pid namespace only takes effect for a child:
 		 * clone it as our sibling (CLONE_PARENT), hand its pid over and leave. */
 		if (setns(a->user_ns_fd, CLONE_NEWUSER) < 0)
-			init_fail(a, 1, (ob_error(&err, errno, "join the user namespace"), &err));
+			init_fail(a, (ob_error(&err, errno, "join the user namespace"), &err));
 		if (a->unshare_flags & CLONE_NEWPID) {
 			/* clone3(2): exit_signal must be 0 with CLONE_PARENT (ours is inherited) */
 			struct clone_args ca = {.flags = (uint64_t)a->unshare_flags | CLONE_PARENT};
 			pid_t p2 = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 			if (p2 < 0)
 				init_fail(
-				    a, 1,
-				    (ob_error(&err, errno, "clone the container init"), &err));
+				    a, (ob_error(&err, errno, "clone the container init"), &err));
 			if (p2 > 0) {
-				struct sync_msg pm = {.type = SYNC_PID, .exit_code = p2};
-				(void)!write(a->sync_fd, &pm, sizeof(pm));
+				(void)ob_sync_send(a->sync_fd, OB_SYNC_PID, p2, -1, NULL, 0);
 				_exit(0);
 			}
 		} else if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
-			init_fail(a, 1, (ob_error(&err, errno, "unshare namespaces"), &err));
+			init_fail(a, (ob_error(&err, errno, "unshare namespaces"), &err));
 		}
 	}
 	/* If oci-create dies before the container is complete, so do we. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
-		init_fail(a, 1, (ob_error(&err, errno, "join the mount namespace"), &err));
+		init_fail(a, (ob_error(&err, errno, "join the mount namespace"), &err));
 
-	struct sync_msg m;
 	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
 	if (recv_go(a->sync_fd, &json_creating, &json_created) < 0)
 		_exit(1);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (size_t i = 0; i < s->n_mounts; i++) {
-		char name[32];
-		if ((s->mounts[i].idmap || s->mounts[i].ridmap) &&
-		    ob_recv_fd(a->sync_fd, &a->idmap_fds[i], name, sizeof(name)) < 0)
+		struct ob_sync_in in;
+		if (!s->mounts[i].idmap && !s->mounts[i].ridmap)
+			continue;
+		if (ob_sync_expect(a->sync_fd, OB_SYNC_FD, NULL, &in, &err) < 0 || in.fd < 0)
 			_exit(1);
+		a->idmap_fds[i] = in.fd;
 	}
 
 	if ((a->new_userns || a->user_ns_fd >= 0) &&
 	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		init_fail(a, 1, (ob_error(&err, errno, "become root in the user namespace"), &err));
+		init_fail(a, (ob_error(&err, errno, "become root in the user namespace"), &err));
 	/* a change of credentials resets dumpability to fs.suid_dumpable: again */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (a->keyring[0] &&
 	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, a->keyring) < 0 &&
 	    errno != ENOSYS && errno != EACCES)
-		init_fail(a, 1, (ob_error(&err, errno, "join a new session keyring"), &err));
+		init_fail(a, (ob_error(&err, errno, "join a new session keyring"), &err));
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		init_fail(a, 1, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
+		init_fail(a, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
-		init_fail(a, 1, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
+		init_fail(a, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
 	if (a->new_netns && (r = lo_up(&err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 
 	umask(0);
 	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
 			      "createContainer", json_creating, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	if ((r = write_sysctls(s, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	if (p->terminal && a->console_fd >= 0) {
 		r = ob_terminal_setup(a->console_fd, p, &err);
 		a->console_fd = -1;
 		if (r < 0)
-			init_fail(a, 1, &err);
+			init_fail(a, &err);
 	} else if (!a->o->inherit_terminal && setsid() < 0) {
 		/* a session of its own, as runc's init: none of the caller's job control, and
 		 * a process tree CRIU can dump (a session leader outside it needs --shell-job) */
-		init_fail(a, 1, (ob_error(&err, errno, "setsid"), &err));
+		init_fail(a, (ob_error(&err, errno, "setsid"), &err));
 	}
 	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	if (s->linux_.has_personality && s->linux_.personality_domain) {
 		unsigned long pers =
 		    streq(s->linux_.personality_domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
 		if (personality(pers) < 0)
-			init_fail(
-			    a, 1,
-			    (ob_error(&err, errno, "personality %s", s->linux_.personality_domain),
-			     &err));
+			init_fail(a, (ob_error(&err, errno, "personality %s",
+					       s->linux_.personality_domain),
+				      &err));
 	}
 	/* linux.memoryPolicy: the task policy survives execve (set_mempolicy(2)). */
 	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)
-		init_fail(a, 1, &err);
+		init_fail(a, &err);
 	umask(0022);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */
 	if ((r = ob_process_setup(&a->proc, &err)) < 0)
-		init_fail(a, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1, &err);
+		init_fail(a, &err);
 
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	m = (struct sync_msg){.type = SYNC_READY};
-	if (write(a->sync_fd, &m, sizeof(m)) != sizeof(m))
+	if (ob_sync_send(a->sync_fd, OB_SYNC_READY, 0, -1, NULL, 0) < 0)
 		_exit(1);
 	close(a->sync_fd);
 
@@ -253,10 +235,10 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	if (s->hooks.n_start_container &&
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0)
-		start_fail(a, 1, &err);
+		start_fail(a, &err);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ob_process_exec(&a->proc, &err);
-	start_fail(a, ob_process_exit_code(err.code), &err);
+	start_fail(a, &err);
 }

@@ -14,21 +14,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-enum { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_PID, SYNC_JOINED };
-
-struct sync_msg {
-	int type;
-	int exit_code;
-	struct ob_err err;
-};
-
-/* GO is one packet: this header, then the two state JSON texts (creating, created) of
- * the given lengths, no NULs: one send, one wake-up of the init. */
-struct sync_go {
-	struct sync_msg m;
-	uint32_t len_creating, len_created;
-};
-
 /* Everything the init needs, prepared before clone. */
 struct init_args {
 	const struct ob_create_opts *o;
@@ -51,15 +36,17 @@ struct init_args {
 	size_t n_cg_fds;
 	const char *cg_path;
 	bool late_cgroupns; /* unshare(CLONE_NEWCGROUP) after joining: the root is its own cgroup */
-	bool cg_ack;	    /* SYNC_JOINED to the parent, whose hooks must see the init joined */
+	bool cg_ack;	    /* OB_SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
 
 /* The container's cgroup from linux.cgroupsPath: made and limited (create and restore);
- * *ret NULL with --cgroup-manager disabled or for an unprivileged caller without rights. */
+ * *ret NULL with --cgroup-manager disabled or for an unprivileged caller without rights.
+ * With --systemd-cgroup a transient scope sc (container.c). */
 struct ob_cgroup;
+struct ob_systemd_scope;
 int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			struct ob_cgroup **ret, struct ob_err *err);
+			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err);
 
 /* The signals oci-run forwards to the container (all but the synchronous ones and job
  * control), and the loop that forwards them until pid exits: its status, 128+N when

@@ -21,11 +21,13 @@
 
 #include "../netutil/netutil.h"
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
 #include "lsm.h"
 #include "seccomp.h"
+#include "sync.h"
 #include "terminal.h"
 #include "userns.h"
 #include "util.h"
@@ -39,19 +41,12 @@ static char *abs_path(const char *base, const char *p)
 	return ob_xasprintf("%s/%s", base, p);
 }
 
-/* GO and both state texts in one packet (struct sync_go): one send, one wake-up. */
+/* GO and both state texts in one packet (creating, then created at m.value): one send,
+ * one wake-up. */
 static int send_go(int fd, const char *creating, const char *created)
 {
-	struct sync_go go = {.m.type = SYNC_GO,
-			     .len_creating = (uint32_t)strlen(creating),
-			     .len_created = (uint32_t)strlen(created)};
-	struct iovec iov[3] = {{&go, sizeof(go)},
-			       {(void *)creating, go.len_creating},
-			       {(void *)created, go.len_created}};
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
-	size_t total = sizeof(go) + go.len_creating + go.len_created;
-	/* MSG_NOSIGNAL: an init that died early must not take us down with SIGPIPE */
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)total ? 0 : -EIO;
+	_cleanup_free_ char *both = ob_xasprintf("%s%s", creating, created);
+	return ob_sync_send(fd, OB_SYNC_GO, (int)strlen(creating), -1, both, strlen(both));
 }
 
 /* Kill and reap (when ours) a half-made init. */
@@ -67,9 +62,10 @@ static void kill_init(pid_t pid)
 /* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
  * container's processes, limited, all before the init exists (so it never runs
  * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
- * not make cgroups. */
+ * not make cgroups. With --systemd-cgroup systemd makes it: a transient scope (sc) whose
+ * holder process leaves, and whose pids limit is set, once the init is in. */
 int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			struct ob_cgroup **ret, struct ob_err *err)
+			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
 {
 	*ret = NULL;
 	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
@@ -78,20 +74,46 @@ int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *sp
 	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, &cg, err);
 	if (r < 0)
 		return ob_error_prefix(err, r, "linux.cgroupsPath");
-	r = ob_cgroup_create(cg, OB_CGROUP_MUST_BE_EMPTY, err);
-	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+	struct ob_spec first = *spec; /* shallow; with systemd, pids after the holder */
+	if (o->systemd_cgroup) {
+		_cleanup_free_ struct ob_device_cgroup *devs = NULL;
+		struct ob_resources res = ob_cgroup_spec_resources(spec, &devs);
+		if ((r = ob_systemd_scope_begin(sc, spec->linux_.cgroups_path, o->id, &res, err)) <
+		    0) {
+			ob_cgroup_free(cg);
+			return ob_error_prefix(err, r, "linux.cgroupsPath");
+		}
+		first.linux_.resources.has_pids = false;
+	}
+	/* a scope systemd just made holds only its holder: reused, not checked empty */
+	r = ob_cgroup_create(cg, o->systemd_cgroup ? 0 : OB_CGROUP_MUST_BE_EMPTY, err);
+	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS) &&
+	    !o->systemd_cgroup) {
 		ob_log_debug("no cgroup for an unprivileged caller: %s", err->msg);
 		ob_cgroup_free(cg);
 		return 0;
 	}
-	if (r == 0 && (r = ob_cgroup_apply_spec(cg, spec, err)) < 0)
+	if (r == 0 && (r = ob_cgroup_apply_spec(cg, &first, err)) < 0 && !o->systemd_cgroup)
 		ob_cgroup_destroy(cg, 1000, NULL);
 	if (r < 0) {
+		ob_systemd_scope_abort(sc);
 		ob_cgroup_free(cg);
 		return r;
 	}
 	*ret = cg;
 	return 0;
+}
+
+/* The init is in the scope: its holder goes, the pids limit follows (unit and file). */
+static int container_cgroup_settle(const struct ob_spec *spec, struct ob_cgroup *cg,
+				   struct ob_systemd_scope *sc, struct ob_err *err)
+{
+	const struct ob_resources *res = &spec->linux_.resources;
+	int r = ob_systemd_scope_settle(sc, res, err);
+	if (r < 0 || !res->has_pids)
+		return r;
+	struct ob_resources pids = {.has_pids = true, .pids_limit = res->pids_limit};
+	return ob_cgroup_apply(cg, &pids, err);
 }
 
 static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
@@ -156,7 +178,6 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
 	o->pid = 0;
-	o->exit_code = 1;
 	/* First, before any fd of ours exists: which of fds 3.. the caller passes on. */
 	struct ob_fd_keep keep;
 	int n_keep = ob_process_listen_fds();
@@ -205,7 +226,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
-	int *cg_fds = NULL; /* v1 `tasks` files the init joins through */
+	struct ob_systemd_scope sc = {0}; /* --systemd-cgroup: the transient unit */
+	int *cg_fds = NULL;		  /* v1 `tasks` files the init joins through */
 	size_t n_cg = 0;
 	bool cg_self = false; /* the init joins by itself (else ob_cgroup_enter) */
 	_cleanup_strv_ char **cg_dirs = NULL;
@@ -321,7 +343,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
-	if ((r = ob_container_cgroup(o, spec, &cg, err)) < 0)
+	if ((r = ob_container_cgroup(o, spec, &cg, &sc, err)) < 0)
 		goto fail;
 	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
 	 * its cgroup namespace; not when it first joins a user namespace by path. */
@@ -432,22 +454,16 @@ restore:
 	sv[1] = -1;
 	if (a.user_ns_fd >= 0 && (a.unshare_flags & CLONE_NEWPID)) {
 		/* the first child made the init (our child too, CLONE_PARENT) and left */
-		struct sync_msg pm;
-		ssize_t pn = read(sv[0], &pm, sizeof(pm));
+		struct ob_sync_in pm;
+		r = ob_sync_expect(sv[0], OB_SYNC_PID, NULL, &pm, err);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		pid = 0;
-		if (pn != sizeof(pm) || pm.type != SYNC_PID) {
-			if (pn == sizeof(pm) && pm.type == SYNC_ERROR) {
-				*err = pm.err;
-				r = -(err->code ? err->code : EIO);
-			} else {
-				r = ob_error_msg(err, EIO,
-						 "the container init exited before it was ready");
-			}
+		if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
+			r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+		if (r < 0)
 			goto fail;
-		}
-		pid = (pid_t)pm.exit_code;
+		pid = (pid_t)pm.m.value;
 	}
 	close(a.fifo_fd);
 	a.fifo_fd = -1;
@@ -484,27 +500,23 @@ restore:
 	if (spec->hooks.n_poststart)
 		ob_state_set_ext(&st, "poststart", "1");
 
-	/* the init waits for SYNC_GO: it joins its cgroup before any user code runs */
+	/* the init waits for GO: it joins its cgroup before any user code runs */
 	if (cg) {
 		if (!cg_self && (r = ob_cgroup_enter(cg, pid, err)) < 0)
 			goto fail;
-		if (a.cg_ack) {
-			struct sync_msg jm;
-			ssize_t jn = read(sv[0], &jm, sizeof(jm));
-			if (jn == sizeof(jm) && jm.type == SYNC_ERROR) {
-				*err = jm.err;
-				err->msg[sizeof(err->msg) - 1] = '\0';
-				r = -(err->code ? err->code : EIO);
-				goto fail;
-			}
-			if (jn != sizeof(jm) || jm.type != SYNC_JOINED) {
+		struct ob_sync_in jm;
+		if (a.cg_ack && (r = ob_sync_expect(sv[0], OB_SYNC_JOINED, NULL, &jm, err)) < 0) {
+			if (jm.m.kind != OB_SYNC_ERROR)
 				r = ob_error_msg(
 				    err, EIO,
 				    "the container init exited before it joined its cgroup");
-				goto fail;
-			}
+			goto fail;
 		}
+		if (o->systemd_cgroup && (r = container_cgroup_settle(spec, cg, &sc, err)) < 0)
+			goto fail;
 		st.cgroup_path = (char *)ob_cgroup_path(cg);
+		if (sc.started)
+			ob_state_set_ext(&st, "systemd_unit", sc.u.unit);
 		if (ob_cgroup_root())
 			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
 		if (ob_cgroup_created_top(cg))
@@ -557,68 +569,35 @@ restore:
 	json_created =
 	    hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false) : ob_xstrdup("");
 
-	struct sync_msg m;
-	if (send_go(sv[0], json_creating, json_created) < 0) {
+	struct ob_sync_in m;
+	if ((r = send_go(sv[0], json_creating, json_created)) < 0) {
 		/* an init that failed before GO (joining its cgroup) left its error queued */
-		struct sync_msg em;
-		if (recv(sv[0], &em, sizeof(em), MSG_DONTWAIT) == sizeof(em) &&
-		    em.type == SYNC_ERROR) {
-			*err = em.err;
-			err->msg[sizeof(err->msg) - 1] = '\0';
-			r = -(err->code ? err->code : EIO);
-		} else {
-			r = ob_error(err, errno ? errno : EIO, "sync with the container init");
-		}
+		int e = -r;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK); /* a live init would wait for GO forever */
+		if (ob_sync_expect(sv[0], OB_SYNC_READY, NULL, &m, err) >= 0 ||
+		    m.m.kind != OB_SYNC_ERROR)
+			r = ob_error(err, e, "sync with the container init");
 		goto fail;
 	}
 	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
-		if (a.idmap_fds[i] >= 0 && ob_send_fd(sv[0], a.idmap_fds[i], "idmap") < 0) {
+		if (a.idmap_fds[i] >= 0 && ob_sync_send(sv[0], OB_SYNC_FD, OB_SYNC_FD_IDMAP,
+							a.idmap_fds[i], NULL, 0) < 0) {
 			r = ob_error(err, EIO, "send an idmapped mount to the container init");
 			goto fail;
 		}
-	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd: it goes on
-	 * to linux.seccomp.listenerPath with the container process state, one connection
-	 * (config-linux.md), at once, since the init may wait in a notified syscall of its
-	 * own setup; failing to send fails create. */
-	ssize_t n;
-	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-		struct msghdr msg = {.msg_iov = &iov,
-				     .msg_iovlen = 1,
-				     .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf)};
-		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			break;
-		static const char *const fd_names[] = {"seccompFd", NULL};
-		int nfd;
-		memcpy(&nfd, CMSG_DATA(c), sizeof(int));
-		_cleanup_free_ char *ps = ob_state_process_json(
-		    &st, OB_STATUS_CREATING, pid, fd_names, spec->linux_.seccomp.listener_metadata);
-		r = ob_seccomp_notify_send(spec->linux_.seccomp.listener_path, nfd, ps, strlen(ps),
-					   err);
-		close(nfd);
-		if (r < 0)
-			goto fail;
-	}
-	if (n != sizeof(m)) {
-		int status = 0;
-		waitpid(pid, &status, 0);
-		pid = 0;
-		r = ob_error_msg(err, EIO,
-				 "the container init exited before it was ready (status %d)",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		goto fail;
-	}
-	if (m.type != SYNC_READY) {
-		*err = m.err;
-		err->msg[sizeof(err->msg) - 1] = '\0';
-		r = -(err->code ? err->code : EIO);
-		o->exit_code = m.exit_code ? m.exit_code : 1;
+	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd (on to the
+	 * agent, see ob_seccomp_forward_fd). */
+	struct ob_seccomp_forward fwd = {&st, OB_STATUS_CREATING, pid, &spec->linux_.seccomp};
+	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &fwd};
+	if ((r = ob_sync_expect(sv[0], OB_SYNC_READY, &sink, &m, err)) < 0) {
+		if (m.m.kind == OB_SYNC_EOF) {
+			int status = 0;
+			waitpid(pid, &status, 0);
+			pid = 0;
+			r = ob_error_msg(
+			    err, EIO, "the container init exited before it was ready (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
 		goto fail;
 	}
 	if ((r = ob_state_save(&st, err)) < 0)
@@ -633,7 +612,6 @@ restore:
 		}
 	}
 	o->pid = pid;
-	o->exit_code = 0;
 	if (o->ret_lock_fd && o->ret_state) {
 		*o->ret_state = ob_state_dup(&st);
 		*o->ret_lock_fd = lock_fd;
@@ -653,8 +631,11 @@ fail:
 	kill_init(pid);
 	if (cg) {
 		ob_cgroup_kill(cg, SIGKILL, NULL);
+		if (sc.started)
+			ob_systemd_scope_abort(&sc); /* systemd removes the scope's cgroup */
 		ob_cgroup_destroy(cg, 5000, NULL);
 	}
+	ob_systemd_scope_abort(&sc);
 	if (dir_made)
 		ob_state_remove(o->root, o->id, NULL);
 out:

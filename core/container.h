@@ -35,7 +35,6 @@ struct ob_create_opts {
 	 * with a copy of the saved state, so start needs no second lock and read */
 	int *ret_lock_fd;
 	struct ob_state **ret_state;
-	int exit_code; /* on failure: 127 (args[0] not found), 126 (cannot run), else 1 */
 };
 
 /* oci-create. On success the init waits on exec.fifo and the state is saved; on failure

@@ -16,7 +16,27 @@ static int err_vset(struct ob_err *err, int code, int with_errno, const char *fm
 	if (with_errno && n >= 0 && (size_t)n < sizeof(err->msg))
 		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
 	err->code = code;
+	err->exit_code = 0;
 	return -code;
+}
+
+int ob_exec_exit_code(int e)
+{
+	if (e < 0)
+		e = -e;
+	return e == ENOENT || e == ENOTDIR ? 127 : 126;
+}
+
+int ob_error_exec(struct ob_err *err, int r)
+{
+	if (err)
+		err->exit_code = ob_exec_exit_code(r);
+	return r;
+}
+
+int ob_err_exit_code(const struct ob_err *err)
+{
+	return err && err->exit_code > 0 && err->exit_code < 256 ? err->exit_code : 1;
 }
 
 int ob_error(struct ob_err *err, int code, const char *fmt, ...)

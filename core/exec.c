@@ -25,21 +25,9 @@
 #include "seccomp.h"
 #include "spec.h"
 #include "state.h"
+#include "sync.h"
 #include "terminal.h"
 #include "util.h"
-
-/* What the child reports when it fails before exec. */
-struct exec_msg {
-	int exit_code;
-	struct ob_err err;
-};
-
-static __attribute__((noreturn)) void child_fail(int sync, int code, struct ob_err *err)
-{
-	struct exec_msg m = {.exit_code = code, .err = *err};
-	(void)!write(sync, &m, sizeof(m));
-	_exit(code);
-}
 
 /* -u U[:G]: numbers as they are (a uid need not be in /etc/passwd, as runc); a name
  * must be in the container's /etc/passwd. Runs inside, after the mount namespace. */
@@ -105,65 +93,29 @@ struct child_args {
 static __attribute__((noreturn)) void exec_child(struct child_args *a)
 {
 	struct ob_err err = {0};
-	char go;
 	/* The parent says go once we are in the container's cgroup. */
-	if (read(a->sync, &go, 1) != 1)
+	if (ob_sync_expect(a->sync, OB_SYNC_GO, NULL, NULL, &err) < 0)
 		_exit(1);
 	int r = ob_ns_join(a->ns, &err);
 	if (r < 0)
-		child_fail(a->sync, 1, (ob_error_prefix(&err, r, "join the container"), &err));
+		ob_sync_fail(a->sync, (ob_error_prefix(&err, r, "join the container"), &err));
 	ob_ns_set_close(a->ns);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
-		child_fail(a->sync, 1, &err);
+		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
-		child_fail(a->sync, 1, &err);
+		ob_sync_fail(a->sync, &err);
 	if (a->console >= 0 && (r = ob_terminal_setup_exec(a->console, a->proc, &err)) < 0)
-		child_fail(a->sync, 1, &err);
+		ob_sync_fail(a->sync, &err);
 	/* SCMP_ACT_NOTIFY: the listener fd goes to oci-exec, which hands it to the agent,
 	 * as soon as the filter is loaded (our own setup may wait on the agent). */
 	a->ctx->seccomp_sync = a->sync;
 	a->ctx->keep_open[0] = a->sync; /* every other fd of oci-exec's is closed */
-	/* 127/126 only for the program itself; a missing cwd or user is a failure (1). */
+	/* 127/126 only for the program itself (ob_error_exec where the exec fails); a
+	 * missing cwd or user is a failure (1). */
 	if ((r = ob_process_setup(a->ctx, &err)) < 0)
-		child_fail(a->sync, startswith(err.msg, "exec `") ? ob_process_exit_code(r) : 1,
-			   &err);
-	r = ob_process_exec(a->ctx, &err);
-	child_fail(a->sync, ob_process_exit_code(r), &err);
-}
-
-/* The child's next message: EOF (0) once it executed, its exec_msg when it failed. With
- * SCMP_ACT_NOTIFY a message carrying the listener fd comes first; it goes on to
- * linux.seccomp.listenerPath with the container process state (runc does so for exec
- * too). -EPIPE: that failed (err set). */
-static ssize_t read_child(int sock, struct exec_msg *m, const struct ob_state *st,
-			  enum ob_status status, pid_t pid, const struct ob_seccomp *sc,
-			  struct ob_err *err)
-{
-	static const char *const fd_names[] = {"seccompFd", NULL};
-	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
-		struct msghdr msg = {.msg_iov = &iov,
-				     .msg_iovlen = 1,
-				     .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf)};
-		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			return n;
-		int fd;
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		_cleanup_free_ char *ps =
-		    ob_state_process_json(st, status, pid, fd_names, sc->listener_metadata);
-		int r = ob_seccomp_notify_send(sc->listener_path, fd, ps, strlen(ps), err);
-		close(fd);
-		if (r < 0)
-			return -EPIPE;
-	}
+		ob_sync_fail(a->sync, &err);
+	ob_process_exec(a->ctx, &err);
+	ob_sync_fail(a->sync, &err);
 }
 
 /* ---- the foreground parent ---- */
@@ -345,7 +297,6 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	int r;
 
 	*ret_status = 0;
-	o->exit_code = 1;
 	/* From here our code reaches into the container: nothing there may open our
 	 * /proc/PID/exe or memory until the exec (CVE-2019-5736); execve makes the process
 	 * dumpable again. */
@@ -469,35 +420,37 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 
 	/* The process is counted in the container's cgroup before it runs any code of its
 	 * own: the child waits for the go below. */
-	struct exec_msg m;
-	ssize_t n = -1;
 	if (cg && (r = ob_cgroup_enter(cg, pid, err)) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		r = ob_error_prefix(err, r, "container `%s`", id);
 		goto out;
 	}
-	if (write(sp[0], "g", 1) == 1)
-		n = read_child(sp[0], &m, st, status, pid, &spec->linux_.seccomp, err);
-	if (n == -EPIPE) { /* the agent was not reached: the process must not run without it */
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		r = ob_error_prefix(err, -EPIPE, "container `%s`", id);
-		goto out;
-	}
+	/* EOF once it executed (its end is close-on-exec), its error when it failed; with
+	 * SCMP_ACT_NOTIFY first the listener fd, on to linux.seccomp.listenerPath (runc does so
+	 * for exec too). */
+	struct ob_seccomp_forward notify = {st, status, pid, &spec->linux_.seccomp};
+	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &notify};
+	struct ob_sync_in m;
+	if ((r = ob_sync_send(sp[0], OB_SYNC_GO, 0, -1, NULL, 0)) == 0)
+		r = ob_sync_expect(sp[0], OB_SYNC_EOF, &sink, &m, err);
+	else
+		m.m.kind = -1;
 	close(sp[0]);
 	sp[0] = -1;
-	if (n != 0) {
+	if (r < 0 && m.m.kind == OB_SYNC_FD) {
+		/* the agent was not reached: the process must not run without it */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		r = ob_error_prefix(err, r, "container `%s`", id);
+		goto out;
+	}
+	if (r < 0) {
 		/* It failed before exec: its error, its exit code; nothing is left running. */
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		if (n == (ssize_t)sizeof(m)) {
-			*err = m.err;
-			o->exit_code = m.exit_code ? m.exit_code : 1;
-			r = -(err->code ? err->code : EIO);
-		} else {
-			r = ob_error(err, n < 0 ? errno : EIO, "exec in container `%s`", id);
-		}
+		if (m.m.kind != OB_SYNC_ERROR)
+			r = ob_error(err, r, "exec in container `%s`", id);
 		goto out;
 	}
 	o->pid = pid;

@@ -30,8 +30,7 @@ struct ob_exec_opts {
 	bool ignore_paused;
 
 	/* out */
-	pid_t pid;     /* the process's host pid */
-	int exit_code; /* on failure: 127 (program not found), 126 (cannot run), else 1 */
+	pid_t pid; /* the process's host pid */
 };
 
 /* Refused: a stopped container ("cannot exec in a stopped container"), a paused one

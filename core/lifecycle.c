@@ -17,9 +17,11 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
+#include "sync.h"
 #include "util.h"
 
 /* ---- start, kill, delete ---- */
@@ -46,13 +48,12 @@ static int signal_init(const struct ob_state *st, int sig, struct ob_err *err)
 	return r;
 }
 
-/* start with the lock held and the state loaded; *exec_code: the init's exit code when
+/* start with the lock held and the state loaded; err->exit_code: the init's exit code when
  * it failed after oci-start's byte (exec, startContainer hooks), else 0 */
-static int start_locked(const struct ob_state *st, int *exec_code, struct ob_err *err)
+static int start_locked(const struct ob_state *st, struct ob_err *err)
 {
 	const char *root = st->root, *id = st->id;
 	int r;
-	*exec_code = 0;
 	enum ob_status s = ob_state_status(st);
 	if (s == OB_STATUS_STOPPED)
 		return ob_error_msg(err, EINVAL, "cannot start a container that has stopped");
@@ -79,21 +80,18 @@ static int start_locked(const struct ob_state *st, int *exec_code, struct ob_err
 	/* A failure (exec, startContainer hook) was written into the fifo before the init
 	 * exited; our write end keeps the pipe and its data. Nothing there: the process was
 	 * exec'd (it may well have exited already). */
-	char buf[sizeof(err->msg) + 32];
-	ssize_t n = 0;
 	_cleanup_close_ int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (rfd >= 0)
-		n = read(rfd, buf, sizeof(buf) - 1);
-	unlink(fifo);
-	if (n > 0 && buf[0] == 'E') {
-		buf[n] = '\0';
-		char *end;
-		long code = strtol(buf + 1, &end, 10);
-		long ec = *end == ':' ? strtol(end + 1, &end, 10) : 1;
-		const char *msg = *end == ':' ? end + 1 : "the process failed at start";
-		*exec_code = ec > 0 && ec < 256 ? (int)ec : 1;
-		return ob_error_msg(err, code > 0 ? (int)code : EIO, "%s", msg);
+	if (rfd >= 0) {
+		struct ob_sync_in in;
+		r = ob_sync_expect(rfd, OB_SYNC_EOF, NULL, &in, err);
+		if (r < 0 && in.m.kind != OB_SYNC_ERROR && in.m.kind != -1)
+			ob_error_msg(err, EIO, "the process failed at start");
+		if (r < 0 && in.m.kind != -1) {
+			unlink(fifo);
+			return r; /* err->exit_code: the init's */
+		}
 	}
+	unlink(fifo);
 	/* poststart hooks live in config.json: read it again only when the state says so */
 	if (ob_state_get_ext(st, "poststart")) {
 		struct ob_spec *spec = NULL;
@@ -119,8 +117,7 @@ int ob_container_start(const char *root, const char *id, struct ob_err *err)
 	int r = ob_state_lock(root, id, &lock, err);
 	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
 		return r;
-	int exec_code;
-	return start_locked(st, &exec_code, err);
+	return start_locked(st, err);
 }
 
 /* Every process whose pid namespace is the init's (when the container has its own). */
@@ -231,6 +228,16 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 			ob_cgroup_set_created_top(cg, top);
 		/* what is left (a container without its own pid namespace), then the cgroup */
 		ob_cgroup_kill(cg, SIGKILL, NULL);
+		/* a systemd scope goes with its unit: systemd removes the cgroup it made */
+		const char *unit = ob_state_get_ext(st, "systemd_unit");
+		if (unit) {
+			struct ob_systemd_unit u = {0};
+			snprintf(u.unit, sizeof(u.unit), "%s", unit);
+			if ((r = ob_systemd_stop(&u, err)) < 0) {
+				ob_cgroup_free(cg);
+				return ob_error_prefix(err, r, "delete container `%s`", id);
+			}
+		}
 		r = ob_cgroup_destroy(cg, 10000, err);
 		ob_cgroup_free(cg);
 		if (r < 0)
@@ -310,11 +317,10 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 	if (r < 0) {
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
-		*ret_status = o->exit_code;
+		*ret_status = ob_err_exit_code(err);
 		return r;
 	}
-	int exec_code;
-	r = start_locked(st, &exec_code, err);
+	r = start_locked(st, err);
 	ob_state_free(st);
 	/* released before the wait: a delete --force from elsewhere must not block on us */
 	close(lock);
@@ -325,7 +331,7 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		}
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
-		*ret_status = r < 0 ? (exec_code ? exec_code : 1) : 0;
+		*ret_status = r < 0 ? ob_err_exit_code(err) : 0;
 		return r;
 	}
 	*ret_status = ob_wait_forward(o->pid, &fwd);

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "seccomp.h"
-#include "terminal.h"
+#include "sync.h"
 #include "util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -118,13 +118,6 @@ void ob_process_ctx_free(struct ob_proc_ctx *ctx)
 	ctx->env = NULL;
 	ob_seccomp_prog_free(ctx->seccomp_prog);
 	ctx->seccomp_prog = NULL;
-}
-
-int ob_process_exit_code(int e)
-{
-	if (e < 0)
-		e = -e;
-	return e == ENOENT || e == ENOTDIR ? 127 : 126;
 }
 
 /* ---- /etc/passwd and /etc/group of the container, no NSS ---- */
@@ -345,7 +338,8 @@ static int load_seccomp(struct ob_proc_ctx *ctx, struct ob_err *err)
 	int r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err);
 	if (r < 0 || ctx->seccomp_fd < 0 || ctx->seccomp_sync < 0)
 		return r;
-	r = ob_send_fd(ctx->seccomp_sync, ctx->seccomp_fd, "seccompFd");
+	r = ob_sync_send(ctx->seccomp_sync, OB_SYNC_FD, OB_SYNC_FD_SECCOMP, ctx->seccomp_fd, NULL,
+			 0);
 	close(ctx->seccomp_fd);
 	ctx->seccomp_fd = -1;
 	if (r < 0)
@@ -363,11 +357,12 @@ static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if (strchr(a0, '/')) {
 		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", a0);
 		if (stat(a0, &st) < 0)
-			return ob_error(err, errno, "exec `%s`", a0);
+			return ob_error_exec(err, ob_error(err, errno, "exec `%s`", a0));
 		if (S_ISDIR(st.st_mode))
-			return ob_error(err, EACCES, "exec `%s`: is a directory", a0);
+			return ob_error_exec(
+			    err, ob_error(err, EACCES, "exec `%s`: is a directory", a0));
 		if (access(a0, X_OK) < 0)
-			return ob_error(err, errno, "exec `%s`", a0);
+			return ob_error_exec(err, ob_error(err, errno, "exec `%s`", a0));
 		return 0;
 	}
 	const char *path = env_get(ctx->env, "PATH");
@@ -389,7 +384,8 @@ static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 			break;
 		p += len + 1;
 	}
-	return ob_error(err, seen, "exec `%s`%s", a0, seen == ENOENT ? " in $PATH" : "");
+	return ob_error_exec(
+	    err, ob_error(err, seen, "exec `%s`%s", a0, seen == ENOENT ? " in $PATH" : ""));
 }
 
 int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
@@ -491,5 +487,5 @@ int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if (!ctx->exec_path[0])
 		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", p->args[0]);
 	execve(ctx->exec_path, p->args, ctx->env);
-	return ob_error(err, errno, "exec `%s`", p->args[0]);
+	return ob_error_exec(err, ob_error(err, errno, "exec `%s`", p->args[0]));
 }

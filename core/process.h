@@ -79,9 +79,6 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err);
 /* execve(exec_path, args, env) (+ execCPUAffinity final). Returns only on failure. */
 int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err);
 
-/* 127 for ENOENT/ENOTDIR, 126 for the other exec failures - as a shell. */
-int ob_process_exit_code(int errno_value);
-
 /* Look up a user by name or number in ROOT/etc/passwd (ROOT "" or "/" = the current
  * root). No NSS. ret_* optional. -ENOENT when there is no such user. */
 struct ob_passwd {

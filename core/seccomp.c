@@ -479,3 +479,12 @@ const char *ob_seccomp_default_profile(size_t *ret_len)
 		*ret_len = (size_t)(ob_seccomp_default_json_end - ob_seccomp_default_json);
 	return ob_seccomp_default_json;
 }
+
+int ob_seccomp_forward_fd(void *forward, int fd, struct ob_err *err)
+{
+	const struct ob_seccomp_forward *f = forward;
+	static const char *const fd_names[] = {"seccompFd", NULL};
+	_cleanup_free_ char *ps =
+	    ob_state_process_json(f->st, f->status, f->pid, fd_names, f->sc->listener_metadata);
+	return ob_seccomp_notify_send(f->sc->listener_path, fd, ps, strlen(ps), err);
+}

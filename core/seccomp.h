@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "spec.h"
+#include "state.h"
 
 struct sock_filter;
 
@@ -41,6 +42,18 @@ int ob_seccomp_load(const struct ob_seccomp_prog *prog, int *ret_notify_fd, stru
  * Process State", fds ["seccompFd"]) with the fd in SCM_RIGHTS of the first sendmsg. */
 int ob_seccomp_notify_send(const char *listener_path, int notify_fd, const char *state_json,
 			   size_t len, struct ob_err *err);
+
+/* The sync sink (struct ob_sync_fd_sink) for a NOTIFY listener fd sent by the init or an
+ * oci-exec process the moment its filter is loaded: on to linux.seccomp.listenerPath with
+ * the container process state, one connection (config-linux.md), at once, since the child
+ * may wait in a notified syscall of its own setup. Failing to send fails create/exec. */
+struct ob_seccomp_forward {
+	const struct ob_state *st;
+	enum ob_status status;
+	pid_t pid;
+	const struct ob_seccomp *sc;
+};
+int ob_seccomp_forward_fd(void *forward, int fd, struct ob_err *err);
 
 /* Check a listenerPath: absolute and short enough for sockaddr_un. */
 int ob_seccomp_check_listener_path(const char *path, struct ob_err *err);

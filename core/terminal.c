@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "rootfs.h"
+#include "sync.h"
 #include "util.h"
 
 int ob_terminal_connect(const char *path, int *ret_fd, struct ob_err *err)
@@ -25,38 +26,6 @@ int ob_terminal_connect(const char *path, int *ret_fd, struct ob_err *err)
 		return ob_error(err, e, "connect to console socket `%s`", path);
 	}
 	*ret_fd = fd;
-	return 0;
-}
-
-int ob_send_fd(int sock, int fd, const char *name)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	memset(cbuf, 0, sizeof(cbuf));
-	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
-int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return -errno;
-	name[n] = '\0';
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -EBADMSG;
-	memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
 	return 0;
 }
 

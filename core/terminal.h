@@ -18,9 +18,4 @@ int ob_terminal_setup(int sock, const struct ob_process *p, struct ob_err *err);
  * way, without touching /dev/console (that is the init's). */
 int ob_terminal_setup_exec(int sock, const struct ob_process *p, struct ob_err *err);
 
-/* Send fd over an AF_UNIX socket with SCM_RIGHTS, name as the data. */
-int ob_send_fd(int sock, int fd, const char *name);
-/* Receive one fd (and the data into name, NUL-terminated). */
-int ob_recv_fd(int sock, int *ret_fd, char *name, size_t len);
-
 #endif
