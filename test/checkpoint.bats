@@ -422,34 +422,6 @@ recvtty() {
 	[ "$(stat -c '%a %g' "$IMG")" = "$mode" ]
 }
 
-@test "checkpoint --lazy-pages: restore fetches the pages from the dumping side" {
-	criu check --feature uffd-noncoop >/dev/null 2>&1 || skip "no userfaultfd (criu check --feature uffd-noncoop)"
-	counter_bundle
-	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
-	wait_count_above 2
-	mkfifo "$BATS_TEST_TMPDIR/ready"
-	port=$((27000 + RANDOM % 1000))
-	# the dump serves the pages until the restore side has them all
-	ob checkpoint --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 --image-path "$IMG" "$ID" \
-		3>"$BATS_TEST_TMPDIR/ready" </dev/null >"$BATS_TEST_TMPDIR/dump.out" 2>&1 &
-	dumper=$!
-	# a NUL on --status-fd: the page server listens
-	[ "$(head -c 1 "$BATS_TEST_TMPDIR/ready" | od -An -tx1 | tr -d ' ')" = 00 ]
-	criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$IMG" </dev/null >/dev/null 2>&1 &
-	lazy=$!
-	defer "kill $lazy"
-	# into another id: the checkpoint still holds its container until the pages are out
-	run ob restore -d --lazy-pages -b "$BUNDLE" --image-path "$IMG" "${ID}b"
-	assert_success
-	before=$(cat "$BUNDLE/rootfs/tmp/count")
-	ID=${ID}b wait_count_above "$before"
-	st=0
-	wait "$dumper" || st=$?
-	cat "$BATS_TEST_TMPDIR/dump.out"
-	[ "$st" = 0 ]
-	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
-}
-
 @test "podman 4.3 with ocibox as its runtime: container checkpoint and restore" {
 	requires podman conmon
 	local T=$BATS_TEST_TMPDIR/pod
