@@ -84,6 +84,7 @@ static int resolve_gids(char **gids, struct ob_user *u, struct ob_err *err)
 struct child_args {
 	int sync;
 	int console;
+	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
 	struct ob_ns_set *ns;
 	struct ob_proc_ctx *ctx;
 	struct ob_process *proc;
@@ -100,6 +101,12 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	if (r < 0)
 		ob_sync_fail(a->sync, (ob_error_prefix(&err, r, "join the container"), &err));
 	ob_ns_set_close(a->ns);
+	/* A container without a mount namespace of its own (check_no_mntns) is chrooted:
+	 * so is the process. */
+	if (a->root >= 0 && (fchdir(a->root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		ob_sync_fail(a->sync, (ob_error(&err, errno, "chroot into the container"), &err));
+	if (a->root >= 0)
+		close(a->root);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -290,7 +297,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	struct ob_proc_ctx ctx = {0};
 	struct ob_ns_set set;
 	struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int console = -1;
+	_cleanup_close_ int console = -1, root = -1;
 	int sp[2] = {-1, -1};
 	sigset_t fwd, old_mask;
 	bool masked = false;
@@ -351,6 +358,16 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		ctx.preserve_fds = o->preserve_fds;
 	if ((r = open_namespaces(st, &set, err)) < 0)
 		goto out;
+	if (set.fd[OB_NS_MOUNT] < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)st->pid);
+		root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || !ob_state_init_alive(st)) {
+			r = ob_error(err, root < 0 ? errno : ESRCH, "container `%s`: open %s", id,
+				     path);
+			goto out;
+		}
+	}
 	/* its cgroup, in the tree its state records (NULL when it has none) */
 	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0) {
 		ob_error_prefix(err, r, "container `%s`", id);
@@ -363,13 +380,14 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	int above = 3 + ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 3];
+	int *mine[OB_NS_COUNT + 4];
 	size_t nmine = 0;
 	for (int t = 0; t < OB_NS_COUNT; t++)
 		mine[nmine++] = &set.fd[t];
 	mine[nmine++] = &sp[0];
 	mine[nmine++] = &sp[1];
 	mine[nmine++] = &console;
+	mine[nmine++] = &root;
 	for (size_t i = 0; i < nmine; i++)
 		if (*mine[i] >= 0 && *mine[i] < above) {
 			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
@@ -401,6 +419,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		close(sp[0]);
 		struct child_args a = {.sync = sp[1],
 				       .console = TAKE_FD(console),
+				       .root = TAKE_FD(root),
 				       .ns = &set,
 				       .ctx = &ctx,
 				       .proc = proc,
