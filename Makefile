@@ -82,6 +82,12 @@ $(B)/test/%: test/tools/%.c $(B)/libocibox.a
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) $(OB_CFLAGS) $(OB_LDFLAGS) -o $@ $< $(B)/libocibox.a $(LIBS)
 
+# runs inside the tests' busybox rootfs: static, libc only
+$(B)/test/tiocsti: test/tools/tiocsti.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
 

@@ -150,6 +150,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
 	o->pid = 0;
+	o->pty_master = -1;
 	/* First, before any fd of ours exists: which of fds 3.. the caller passes on. */
 	struct ob_fd_keep keep;
 	int n_keep = ob_process_listen_fds();
@@ -196,6 +197,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	pid_t pid = 0;
 	bool dir_made = false;
 	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
+	int pty_sock = -1;  /* keep_pty: the master comes back on it */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
 	int *cg_fds = NULL; /* v1 `tasks` files the init joins through */
@@ -280,7 +282,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if (!o->no_new_keyring)
 		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
 
-	if (spec->process.terminal && !o->console_socket && !o->inherit_terminal) {
+	if (spec->process.terminal && !o->console_socket && !o->keep_pty) {
 		r = ob_error_msg(err, EINVAL,
 				 "process.terminal is true: --console-socket is required");
 		goto fail;
@@ -288,6 +290,16 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if (spec->process.terminal && o->console_socket &&
 	    (r = ob_terminal_connect(o->console_socket, &a.console_fd, err)) < 0)
 		goto fail;
+	if (spec->process.terminal && !o->console_socket) {
+		/* the init sends the master to our end, as to a console socket */
+		int ps[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0) {
+			r = ob_error(err, errno, "socketpair");
+			goto fail;
+		}
+		pty_sock = ps[0];
+		a.console_fd = ps[1];
+	}
 	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
 		goto fail;
 	a.proc.seccomp = &spec->linux_.seccomp;
@@ -567,6 +579,11 @@ restore:
 		}
 		goto fail;
 	}
+	/* sent before READY, so it is there; the init's end is closed */
+	if (pty_sock >= 0) {
+		if ((r = ob_terminal_recv_master(pty_sock, &o->pty_master, err)) < 0)
+			goto fail;
+	}
 	if ((r = ob_state_save(&st, err)) < 0)
 		goto fail;
 	if (o->pid_file) {
@@ -588,6 +605,10 @@ restore:
 	goto out;
 
 fail:
+	if (o->pty_master >= 0) {
+		close(o->pty_master);
+		o->pty_master = -1;
+	}
 	/* Devices go back under their host names before the namespace dies (the kernel would
 	 * return only physical ones, under the container's names, and destroy virtual ones). */
 	if (devs_nsfd >= 0) {
@@ -624,6 +645,8 @@ out:
 		close(a.fifo_fd);
 	if (a.console_fd >= 0)
 		close(a.console_fd);
+	if (pty_sock >= 0)
+		close(pty_sock);
 	if (a.user_ns_fd >= 0)
 		close(a.user_ns_fd);
 	if (a.mount_ns_fd >= 0)

@@ -100,6 +100,9 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	if (r < 0)
 		ob_sync_fail(a->sync, (ob_error_prefix(&err, r, "join the container"), &err));
 	ob_ns_set_close(a->ns);
+	/* a session of our own: the caller's terminal is not ours (see container-init.c) */
+	if ((r = ob_terminal_new_session(&err)) < 0)
+		ob_sync_fail(a->sync, &err);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -116,49 +119,6 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 		ob_sync_fail(a->sync, &err);
 	ob_process_exec(a->ctx, &err);
 	ob_sync_fail(a->sync, &err);
-}
-
-/* ---- the foreground parent ---- */
-
-static volatile pid_t child_pid;
-static volatile bool child_has_tty;
-
-/* Signals sent to oci-exec go on to the process. Those the caller's terminal raised
- * (si_code SI_KERNEL) reached it already through the process group, unless it has a pty
- * of its own. */
-static void forward_signal(int sig, siginfo_t *info, void *ctx)
-{
-	if (child_pid > 0 && (info->si_code <= 0 || child_has_tty))
-		kill(child_pid, sig);
-}
-
-static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
-
-static void forwarded_set(sigset_t *set)
-{
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(set, forwarded[i]);
-}
-
-static void forward_to(pid_t pid, bool has_tty)
-{
-	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
-	sigemptyset(&sa.sa_mask);
-	child_has_tty = has_tty;
-	child_pid = pid;
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaction(forwarded[i], &sa, NULL);
-}
-
-static int wait_process(pid_t pid, int *ret_status, struct ob_err *err)
-{
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return ob_error(err, errno, "wait for pid %d", (int)pid);
-	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return 0;
 }
 
 /* ---- the process: the container's or --process FILE's, then the flags ---- */
@@ -197,8 +157,10 @@ static void apply_flags(struct ob_process *p, const struct ob_exec_opts *o)
 {
 	if (o->args && o->args[0])
 		strv_replace(&p->args, o->args);
-	if (o->tty)
-		p->terminal = true;
+	/* runc: a --process FILE says itself; else only -t makes a terminal process, whatever
+	 * the container's config.json says */
+	if (o->tty || !o->process_file)
+		p->terminal = o->tty;
 	if (o->cwd)
 		set_str(&p->cwd, o->cwd);
 	for (char **e = o->env; e && *e; e++)
@@ -290,7 +252,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	struct ob_proc_ctx ctx = {0};
 	struct ob_ns_set set;
 	struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int console = -1;
+	_cleanup_close_ int console = -1, pty_sock = -1, master = -1;
 	int sp[2] = {-1, -1};
 	sigset_t fwd, old_mask;
 	bool masked = false;
@@ -331,13 +293,20 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		if (o->console_socket) {
 			if ((r = ob_terminal_connect(o->console_socket, &console, err)) < 0)
 				goto out;
-		} else if (o->detach || !isatty(STDIN_FILENO)) {
-			r = ob_error_msg(err, EINVAL,
-					 "--tty needs --console-socket (or a terminal on stdin in "
-					 "the foreground)");
+		} else if (o->detach) {
+			r = ob_error_msg(err, EINVAL, "--tty --detach needs --console-socket");
 			goto out;
+		} else {
+			/* the foreground: the pty's master comes back to us, we copy (the
+			 * caller's terminal is never the process's) */
+			int ps[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0) {
+				r = ob_error(err, errno, "socketpair");
+				goto out;
+			}
+			pty_sock = ps[0];
+			console = ps[1];
 		}
-		/* else: in the foreground on a terminal, the process uses ours as it is */
 	}
 	if ((r = ob_process_prepare(proc, &ctx, err)) < 0)
 		goto out;
@@ -363,13 +332,14 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	int above = 3 + ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 3];
+	int *mine[OB_NS_COUNT + 4];
 	size_t nmine = 0;
 	for (int t = 0; t < OB_NS_COUNT; t++)
 		mine[nmine++] = &set.fd[t];
 	mine[nmine++] = &sp[0];
 	mine[nmine++] = &sp[1];
 	mine[nmine++] = &console;
+	mine[nmine++] = &pty_sock;
 	for (size_t i = 0; i < nmine; i++)
 		if (*mine[i] >= 0 && *mine[i] < above) {
 			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
@@ -385,9 +355,9 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if ((r = ob_ns_join_one(&set, OB_NS_PID, err)) < 0)
 		goto out;
 
-	/* A signal for us between the fork and the handlers would kill us and orphan the
-	 * process: hold them until then (the child restores its mask: it survives execve). */
-	forwarded_set(&fwd);
+	/* Held from before the fork (a signal for us would orphan the process) until the
+	 * foreground forwards them (the child restores its mask: it survives execve). */
+	ob_terminal_fg_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &old_mask);
 	masked = true;
 	fflush(NULL);
@@ -399,6 +369,8 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(sp[0]);
+		if (pty_sock >= 0)
+			close(pty_sock);
 		struct child_args a = {.sync = sp[1],
 				       .console = TAKE_FD(console),
 				       .ns = &set,
@@ -409,8 +381,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	}
 	close(sp[1]);
 	sp[1] = -1;
-	if (!o->detach) {
-		forward_to(pid, proc->terminal && o->console_socket);
+	if (o->detach) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		masked = false;
 	}
@@ -459,10 +430,16 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		waitpid(pid, NULL, 0);
 		goto out;
 	}
-	if (!o->detach)
-		r = wait_process(pid, ret_status, err);
-	else
-		r = 0;
+	/* sent before the exec, so it is there */
+	if (pty_sock >= 0) {
+		if ((r = ob_terminal_recv_master(pty_sock, &master, err)) < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			goto out;
+		}
+	}
+	/* signals forwarded; a pty copied to and from our stdio */
+	r = o->detach ? 0 : ob_terminal_foreground(pid, master, ret_status, err);
 
 out:
 	if (masked)
