@@ -15,6 +15,14 @@ OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
 	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS))
 OB_LDFLAGS := -Wl,--gc-sections
+# The systemd cgroup driver (core/cgroup/systemd.c, sd-bus) where libsystemd is: the dynamic
+# build. Debian ships no static libsystemd, so the static build has no driver and says so.
+ifneq ($(STATIC),1)
+ifeq ($(shell pkg-config --exists libsystemd && echo y),y)
+PKGS += libsystemd
+OB_CFLAGS += -DOB_HAVE_SYSTEMD
+endif
+endif
 ifeq ($(STATIC),1)
 OB_LDFLAGS += -static
 LIBS := $(shell pkg-config --static --libs $(PKGS))

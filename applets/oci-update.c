@@ -2,6 +2,7 @@
 #include "applet.h"
 
 #include "../core/cgroup.h"
+#include "../core/cgroup/systemd.h"
 #include "../core/spec.h"
 #include "../core/state.h"
 
@@ -189,6 +190,13 @@ int oci_update_main(int argc, char **argv)
 	res.n_devices = 0;
 	if (r == 0)
 		r = ob_cgroup_apply(cg, &res, &err);
+	/* a systemd scope's unit properties follow, or systemd would restore the old ones */
+	const char *unit = r == 0 ? ob_state_get_ext(st, "systemd_unit") : NULL;
+	if (unit) {
+		struct ob_systemd_unit u = {0};
+		snprintf(u.unit, sizeof(u.unit), "%s", unit);
+		r = ob_systemd_set(&u, &res, &err);
+	}
 	res.n_devices = n_devices;
 	ob_resources_free(&res);
 	if (r < 0) {

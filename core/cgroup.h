@@ -216,6 +216,11 @@ int ob_cgroup_of_container(const char *root, const char *id, struct ob_state **r
 			   struct ob_cgroup **ret_cg, int *ret_lock, struct ob_err *err);
 /* ob_cgroup_apply of config.json's linux.resources, with runc's default device rules
  * (and linux.devices) allowed after the spec's rules when it has any. */
+/* The container's effective resources: linux.resources with, when it has device rules,
+ * runc's default devices and the linux.devices nodes allowed after them. Shallow: points
+ * into spec, and at *ret_devs (malloc'd, or NULL) for the devices. */
+struct ob_resources ob_cgroup_spec_resources(const struct ob_spec *spec,
+					     struct ob_device_cgroup **ret_devs);
 int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 			 struct ob_err *err);
 /* Whether the container's cgroup is frozen (status "paused"). */

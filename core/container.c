@@ -21,6 +21,7 @@
 
 #include "../netutil/netutil.h"
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
@@ -61,9 +62,10 @@ static void kill_init(pid_t pid)
 /* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
  * container's processes, limited, all before the init exists (so it never runs
  * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
- * not make cgroups. */
+ * not make cgroups. With --systemd-cgroup systemd makes it: a transient scope (sc) whose
+ * holder process leaves, and whose pids limit is set, once the init is in. */
 static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			    struct ob_cgroup **ret, struct ob_err *err)
+			    struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
 {
 	*ret = NULL;
 	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
@@ -72,20 +74,46 @@ static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec
 	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, &cg, err);
 	if (r < 0)
 		return ob_error_prefix(err, r, "linux.cgroupsPath");
-	r = ob_cgroup_create(cg, OB_CGROUP_MUST_BE_EMPTY, err);
-	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+	struct ob_spec first = *spec; /* shallow; with systemd, pids after the holder */
+	if (o->systemd_cgroup) {
+		_cleanup_free_ struct ob_device_cgroup *devs = NULL;
+		struct ob_resources res = ob_cgroup_spec_resources(spec, &devs);
+		if ((r = ob_systemd_scope_begin(sc, spec->linux_.cgroups_path, o->id, &res, err)) <
+		    0) {
+			ob_cgroup_free(cg);
+			return ob_error_prefix(err, r, "linux.cgroupsPath");
+		}
+		first.linux_.resources.has_pids = false;
+	}
+	/* a scope systemd just made holds only its holder: reused, not checked empty */
+	r = ob_cgroup_create(cg, o->systemd_cgroup ? 0 : OB_CGROUP_MUST_BE_EMPTY, err);
+	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS) &&
+	    !o->systemd_cgroup) {
 		ob_log_debug("no cgroup for an unprivileged caller: %s", err->msg);
 		ob_cgroup_free(cg);
 		return 0;
 	}
-	if (r == 0 && (r = ob_cgroup_apply_spec(cg, spec, err)) < 0)
+	if (r == 0 && (r = ob_cgroup_apply_spec(cg, &first, err)) < 0 && !o->systemd_cgroup)
 		ob_cgroup_destroy(cg, 1000, NULL);
 	if (r < 0) {
+		ob_systemd_scope_abort(sc);
 		ob_cgroup_free(cg);
 		return r;
 	}
 	*ret = cg;
 	return 0;
+}
+
+/* The init is in the scope: its holder goes, the pids limit follows (unit and file). */
+static int container_cgroup_settle(const struct ob_spec *spec, struct ob_cgroup *cg,
+				   struct ob_systemd_scope *sc, struct ob_err *err)
+{
+	const struct ob_resources *res = &spec->linux_.resources;
+	int r = ob_systemd_scope_settle(sc, res, err);
+	if (r < 0 || !res->has_pids)
+		return r;
+	struct ob_resources pids = {.has_pids = true, .pids_limit = res->pids_limit};
+	return ob_cgroup_apply(cg, &pids, err);
 }
 
 static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
@@ -200,7 +228,8 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	int pty_sock = -1;  /* keep_pty: the master comes back on it */
 	struct ob_state st = {0};
 	struct ob_cgroup *cg = NULL;
-	int *cg_fds = NULL; /* v1 `tasks` files the init joins through */
+	struct ob_systemd_scope sc = {0}; /* --systemd-cgroup: the transient unit */
+	int *cg_fds = NULL;		  /* v1 `tasks` files the init joins through */
 	size_t n_cg = 0;
 	bool cg_self = false; /* the init joins by itself (else ob_cgroup_enter) */
 	_cleanup_strv_ char **cg_dirs = NULL;
@@ -326,7 +355,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
 		goto fail;
 	dir_made = true;
-	if ((r = container_cgroup(o, spec, &cg, err)) < 0)
+	if ((r = container_cgroup(o, spec, &cg, &sc, err)) < 0)
 		goto fail;
 	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
 	 * its cgroup namespace; not when it first joins a user namespace by path. */
@@ -495,7 +524,11 @@ restore:
 				    "the container init exited before it joined its cgroup");
 			goto fail;
 		}
+		if (o->systemd_cgroup && (r = container_cgroup_settle(spec, cg, &sc, err)) < 0)
+			goto fail;
 		st.cgroup_path = (char *)ob_cgroup_path(cg);
+		if (sc.started)
+			ob_state_set_ext(&st, "systemd_unit", sc.u.unit);
 		if (ob_cgroup_root())
 			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
 		if (ob_cgroup_created_top(cg))
@@ -619,8 +652,11 @@ fail:
 	kill_init(pid);
 	if (cg) {
 		ob_cgroup_kill(cg, SIGKILL, NULL);
+		if (sc.started)
+			ob_systemd_scope_abort(&sc); /* systemd removes the scope's cgroup */
 		ob_cgroup_destroy(cg, 5000, NULL);
 	}
+	ob_systemd_scope_abort(&sc);
 	if (dir_made)
 		ob_state_remove(o->root, o->id, NULL);
 out:

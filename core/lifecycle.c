@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "cgroup/systemd.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "log.h"
@@ -228,6 +229,16 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 			ob_cgroup_set_created_top(cg, top);
 		/* what is left (a container without its own pid namespace), then the cgroup */
 		ob_cgroup_kill(cg, SIGKILL, NULL);
+		/* a systemd scope goes with its unit: systemd removes the cgroup it made */
+		const char *unit = ob_state_get_ext(st, "systemd_unit");
+		if (unit) {
+			struct ob_systemd_unit u = {0};
+			snprintf(u.unit, sizeof(u.unit), "%s", unit);
+			if ((r = ob_systemd_stop(&u, err)) < 0) {
+				ob_cgroup_free(cg);
+				return ob_error_prefix(err, r, "delete container `%s`", id);
+			}
+		}
 		r = ob_cgroup_destroy(cg, 10000, err);
 		ob_cgroup_free(cg);
 		if (r < 0)

@@ -2,10 +2,10 @@
 # install-deps.sh - apt-get installs what a fresh Debian 12 machine lacks to build ocibox
 # and run its tests; installs nothing when everything is there.
 set -eu
-BUILD="gcc libc6-dev make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev"
+BUILD="gcc libc6-dev make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libsystemd-dev"
 TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
-EXTRA="runc crun hyperfine time podman containernetworking-plugins"
+EXTRA="runc crun hyperfine time podman containernetworking-plugins qemu-system-x86 linux-image-amd64 debootstrap"
 missing=""
 for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

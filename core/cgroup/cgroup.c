@@ -12,6 +12,7 @@
 
 #include "../log.h"
 #include "internal.h"
+#include "systemd.h"
 
 /* ---- paths ---- */
 
@@ -66,44 +67,29 @@ static bool systemd_running(void)
 	return access("/run/systemd/system", F_OK) == 0;
 }
 
-/* runc's systemd cgroupsPath "slice:prefix:name" -> "/a.slice/a-b.slice/prefix-name.scope" */
-static int systemd_path(const char *spec, char **ret, struct ob_err *err)
+/* runc's systemd cgroupsPath "slice:prefix:name" -> "/a.slice/a-b.slice/prefix-name.scope":
+ * the unit systemd.c names, in the cgroup its slice expands to (systemd.slice(5)). */
+static int systemd_path(const char *spec, const char *id, char **ret, struct ob_err *err)
 {
-	_cleanup_free_ char *copy = ob_xstrdup(spec);
-	char *c1 = strchr(copy, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	if (!c1 || !c2 || strchr(c2 + 1, ':'))
-		return ob_error_msg(
-		    err, EINVAL,
-		    "cgroupsPath `%s`: expected \"slice:prefix:name\" with --systemd-cgroup", spec);
-	*c1 = *c2 = '\0';
-	const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = c2 + 1;
-	if (!*name || strchr(name, '/') || strchr(slice, '/') || strchr(prefix, '/'))
-		return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid systemd unit", spec);
-	size_t sl = strlen(slice);
-	if (sl < 7 || !streq(slice + sl - 6, ".slice"))
-		return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: `%s` is not a slice", spec,
-				    slice);
+	struct ob_systemd_unit u;
+	int r = ob_systemd_unit_parse(spec, id, &u, err);
+	if (r < 0)
+		return r;
 	char buf[PATH_MAX] = "";
-	size_t w = 0;
-	if (!streq(slice, "-.slice")) {
+	size_t w = 0, sl = strlen(u.slice);
+	if (!streq(u.slice, "-.slice")) {
 		/* "a-b-c.slice" lives in /a.slice/a-b.slice/a-b-c.slice */
-		const char *stem_end = slice + sl - 6;
-		for (const char *d = slice; d <= stem_end; d++) {
+		const char *stem_end = u.slice + sl - 6;
+		for (const char *d = u.slice; d <= stem_end; d++) {
 			if (d != stem_end && *d != '-')
 				continue;
-			if (d == slice)
-				return ob_error_msg(err, EINVAL, "cgroupsPath `%s`: invalid slice",
-						    spec);
-			w += snprintf(buf + w, sizeof(buf) - w, "/%.*s.slice", (int)(d - slice),
-				      slice);
+			w += snprintf(buf + w, sizeof(buf) - w, "/%.*s.slice", (int)(d - u.slice),
+				      u.slice);
 			if (w >= sizeof(buf))
 				return ob_error(err, ENAMETOOLONG, "cgroupsPath `%s`", spec);
 		}
 	}
-	if (strlen(name) > 6 && streq(name + strlen(name) - 6, ".slice"))
-		*ret = ob_xasprintf("%s/%s", buf, name);
-	else
-		*ret = ob_xasprintf("%s/%s%s%s.scope", buf, prefix, *prefix ? "-" : "", name);
+	*ret = ob_xasprintf("%s/%s", buf, u.unit);
 	return 0;
 }
 
@@ -115,11 +101,7 @@ static int resolve_path(const char *cgroups_path, const char *id, bool systemd, 
 			return ob_error_msg(err, ENOTSUP,
 					    "--systemd-cgroup: systemd is not running on this host "
 					    "(no /run/systemd/system); use cgroupfs paths");
-		if (!cgroups_path || !*cgroups_path) {
-			_cleanup_free_ char *s = ob_xasprintf("system.slice:ocibox:%s", id);
-			return systemd_path(s, ret, err);
-		}
-		return systemd_path(cgroups_path, ret, err);
+		return systemd_path(cgroups_path, id, ret, err);
 	}
 	if (!cgroups_path || !*cgroups_path) {
 		if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))

@@ -72,14 +72,15 @@ static const struct ob_device_cgroup default_devices[] = {
     DEV('c', 5, 2, "rwm"), DEV('c', 10, 200, "rwm"),
 };
 
-int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec, struct ob_err *err)
+struct ob_resources ob_cgroup_spec_resources(const struct ob_spec *spec,
+					     struct ob_device_cgroup **ret_devs)
 {
 	struct ob_resources res = spec->linux_.resources; /* shallow: only devices change */
-	_cleanup_free_ struct ob_device_cgroup *devs = NULL;
+	*ret_devs = NULL;
 	if (res.n_devices) {
 		size_t n = res.n_devices + ARRAY_SIZE(default_devices) + spec->linux_.n_devices,
 		       k = 0;
-		devs = ob_xcalloc(n, sizeof(*devs));
+		struct ob_device_cgroup *devs = ob_xcalloc(n, sizeof(*devs));
 		for (size_t i = 0; i < res.n_devices; i++)
 			devs[k++] = res.devices[i];
 		for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
@@ -99,6 +100,14 @@ int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec,
 		}
 		res.devices = devs;
 		res.n_devices = k;
+		*ret_devs = devs;
 	}
+	return res;
+}
+
+int ob_cgroup_apply_spec(const struct ob_cgroup *cg, const struct ob_spec *spec, struct ob_err *err)
+{
+	_cleanup_free_ struct ob_device_cgroup *devs = NULL;
+	struct ob_resources res = ob_cgroup_spec_resources(spec, &devs);
 	return ob_cgroup_apply(cg, &res, err);
 }

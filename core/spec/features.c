@@ -6,6 +6,7 @@
  * core/spec/parse.c, namespaces from core/ns.c, capability names from libcap, architectures
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
+#include "../cgroup/systemd.h"
 #include "../lsm.h"
 #include "../seccomp.h"
 #include "version.h"
@@ -178,14 +179,16 @@ static json_t *linux_features(struct fb *b)
 		push(b, ns, json_string(ob_ns_type_name(t)));
 	put(b, l, "capabilities", capabilities(b));
 
-	/* what core/cgroup implements (issue 4): v1, v2 and hybrid hosts and the rdma
-	 * controller. The slice:prefix:name form is mapped to a cgroupfs path, but no unit is
-	 * registered with systemd over D-Bus, so the systemd driver is not claimed. */
+	/* what core/cgroup implements: v1, v2 and hybrid hosts and the rdma controller; the
+	 * systemd driver (transient scopes over D-Bus, core/cgroup/systemd.c) where it is built
+	 * (not in the static build) and a manager answers: the system's for root, the user's
+	 * own for an unprivileged caller. */
 	json_t *cg = put(b, l, "cgroup", json_object());
 	put(b, cg, "v1", json_true());
 	put(b, cg, "v2", json_true());
-	put(b, cg, "systemd", json_false());
-	put(b, cg, "systemdUser", json_false());
+	bool sd = ob_systemd_available();
+	put(b, cg, "systemd", json_boolean(sd && geteuid() == 0));
+	put(b, cg, "systemdUser", json_boolean(sd && geteuid() != 0));
 	put(b, cg, "rdma", json_true());
 
 	put(b, l, "seccomp", seccomp(b));
