@@ -328,6 +328,7 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		}
 		pty_sock = ps[0];
 		a.console_fd = ps[1];
+		ob_terminal_caller_size(&spec->process);
 	}
 	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
 		goto fail;

@@ -306,6 +306,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 			}
 			pty_sock = ps[0];
 			console = ps[1];
+			ob_terminal_caller_size(proc);
 		}
 	}
 	if ((r = ob_process_prepare(proc, &ctx, err)) < 0)

@@ -161,6 +161,17 @@ static int caller_tty(void)
 	return -1;
 }
 
+void ob_terminal_caller_size(struct ob_process *p)
+{
+	struct winsize ws;
+	int tty = caller_tty();
+	if (tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+		p->has_console_size = true;
+		p->console_height = ws.ws_row;
+		p->console_width = ws.ws_col;
+	}
+}
+
 static void copy_winsize(int from, int to)
 {
 	struct winsize ws;

@@ -24,6 +24,10 @@ int ob_terminal_setup_exec(int sock, const struct ob_process *p, struct ob_err *
 /* The receiving end of the above (oci-run, oci-exec in the foreground): the master. */
 int ob_terminal_recv_master(int sock, int *ret_fd, struct ob_err *err);
 
+/* The foreground without --console-socket: the caller's terminal size (if it has one)
+ * becomes p's consoleSize, so the pty has it before the process runs. */
+void ob_terminal_caller_size(struct ob_process *p);
+
 /* A session of our own (setsid), unless we lead one already: every process started in a
  * container does this before exec, so no terminal of the host is its controlling
  * terminal (TIOCSTI on one needs CAP_SYS_ADMIN unless it is the caller's own ctty). */
