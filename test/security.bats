@@ -506,6 +506,7 @@ PTY_PROBE='echo "tty:$(tty)"; stty size; echo "dev:$(stat -Lc %d /proc/self/fd/0
 	wait "$sp"
 	exec 7>&-
 	output=$(tr -d '\r' <"$out")
+	mapfile -t lines <<<"$output"
 	assert_line "31 97"
 	assert_line "50 120"
 	assert_line "rc=137"
