@@ -17,6 +17,9 @@ setup_file() {
 	local stage="$BATS_FILE_TMPDIR/stage"
 	mkdir -p "$stage"
 	cp "$OCIBOX" "$stage/ocibox"
+	# the static build, which has no driver (no static libsystemd), as `make bench` builds it
+	make -s -C "$TOP" --no-print-directory B=build/static STATIC=1 build/static/ocibox >&3 2>&1 &&
+		cp "$TOP/build/static/ocibox" "$stage/ocibox-static"
 	cp "$BUSYBOX" "$stage/busybox"
 	cp "$TOP/test/hosts/systemd-scenario.sh" "$stage/run"
 	"$TOP/test/hosts/boot" "$GUEST" "$stage" "$BATS_FILE_TMPDIR/serial.log" 600 ||
@@ -152,4 +155,25 @@ section() {
 	assert_line 'scope: 1'
 	assert_line 'after: 0'
 	assert_line rc=0
+}
+
+@test "systemd driver, rootless: the user's own manager makes the scope under user@UID.service" {
+	run section rootless
+	assert_line '[false,true]'
+	assert_line 'run rc=0'
+	assert_line ActiveState=active
+	assert_line TasksMax=42
+	assert_line --regexp '^cgroup: /user\.slice/user-1000\.slice/user@1000\.service/user\.slice/ocibox-rl1\.scope$'
+	assert_line pids.max=42
+	assert_line --regexp '^init: /user\.slice/user-1000\.slice/user@1000\.service/user\.slice/ocibox-rl1\.scope$'
+	assert_line 'after: not-found'
+	assert_line rc=0
+}
+
+@test "static build: no systemd driver; features says so and --systemd-cgroup is refused in one line" {
+	run section static
+	assert_line '[false,false]'
+	assert_line 'oci-create: linux.cgroupsPath: --systemd-cgroup: this ocibox is built without the systemd cgroup driver (a static build has no libsystemd); use cgroupfs paths'
+	assert_line 'rc=1'
+	assert_line 'left: 0 units, 0 state'
 }

@@ -89,7 +89,11 @@ static int systemd_path(const char *spec, const char *id, char **ret, struct ob_
 				return ob_error(err, ENAMETOOLONG, "cgroupsPath `%s`", spec);
 		}
 	}
-	*ret = ob_xasprintf("%s/%s", buf, u.unit);
+	/* a user's manager keeps its slices under its own cgroup (user@UID.service) */
+	_cleanup_free_ char *base = NULL;
+	if (geteuid() != 0 && (r = ob_systemd_manager_cgroup(&base, err)) < 0)
+		return r;
+	*ret = ob_xasprintf("%s%s/%s", base ? base : "", buf, u.unit);
 	return 0;
 }
 

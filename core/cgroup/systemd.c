@@ -159,6 +159,11 @@ int ob_systemd_start(const struct ob_systemd_unit *u, pid_t pid, const struct ob
 	return not_built(err);
 }
 
+int ob_systemd_manager_cgroup(char **ret, struct ob_err *err)
+{
+	return not_built(err);
+}
+
 int ob_systemd_set(const struct ob_systemd_unit *u, const struct ob_resources *res,
 		   struct ob_err *err)
 {
@@ -216,6 +221,29 @@ bool ob_systemd_available(void)
 	_cleanup_(errp) sd_bus_error e = SD_BUS_ERROR_NULL;
 	_cleanup_(msgp) sd_bus_message *reply = NULL;
 	return sd_bus_get_property(bus, DEST, OPATH, IFACE, "Version", &e, &reply, "s") >= 0;
+}
+
+int ob_systemd_manager_cgroup(char **ret, struct ob_err *err)
+{
+	if (geteuid() == 0) {
+		*ret = ob_xstrdup("");
+		return 0;
+	}
+	_cleanup_(busp) sd_bus *bus = NULL;
+	int r = bus_open(&bus);
+	if (r < 0)
+		return ob_error(err, -r, "systemd: connecting to the user bus");
+	_cleanup_(errp) sd_bus_error e = SD_BUS_ERROR_NULL;
+	char *cg = NULL;
+	r = sd_bus_get_property_string(bus, DEST, OPATH, IFACE, "ControlGroup", &e, &cg);
+	if (r < 0)
+		return ob_error_msg(err, -r, "systemd: the user manager's ControlGroup: %s",
+				    e.message ? e.message : strerror(-r));
+	/* "/" would double the slash in front of the slices */
+	if (streq(cg, "/"))
+		cg[0] = '\0';
+	*ret = cg;
+	return 0;
 }
 
 struct job_wait {

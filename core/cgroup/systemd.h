@@ -30,6 +30,11 @@ bool ob_systemd_built(void);
  * user's bus otherwise). */
 bool ob_systemd_available(void);
 
+/* The cgroup of the manager ocibox talks to, into *ret (malloc'd): "" for the system
+ * manager (PID 1 owns the root), "/user.slice/user-1000.slice/user@1000.service" for a
+ * user's own manager, under which its slices and scopes live. */
+int ob_systemd_manager_cgroup(char **ret, struct ob_err *err);
+
 /* Split "slice:prefix:name" (id fills an empty spec as "system.slice:ocibox:ID").
  * Errors name the cgroupsPath. */
 int ob_systemd_unit_parse(const char *cgroups_path, const char *id, struct ob_systemd_unit *ret,

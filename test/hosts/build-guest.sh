@@ -35,7 +35,7 @@ fi
 
 root=$out/rootfs
 rm -rf "$root" "$out/guest.img" "$out/guest.stamp"
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,libjansson4,libnl-3-200,libnl-route-3-200,libseccomp2,libcap2,podman,containernetworking-plugins,jq
+pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,udev,kmod,libjansson4,libnl-3-200,libnl-route-3-200,libseccomp2,libcap2,podman,containernetworking-plugins,jq
 echo "build-guest: debootstrap bookworm from $mirror (a few minutes, once)"
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
 	{ tail -20 "$out/debootstrap.log" >&2; exit 1; }
@@ -45,6 +45,10 @@ printf '/dev/vda / ext4 rw,relatime 0 1\n' >"$root/etc/fstab"
 # No password, no getty: the guest only runs the scenario and powers off.
 ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
+# A user with its own systemd manager from boot (lingering), for the rootless driver.
+chroot "$root" useradd -m -u 1000 -s /bin/sh tester
+mkdir -p "$root/var/lib/systemd/linger"
+touch "$root/var/lib/systemd/linger/tester"
 install -m 0644 "$here/ocibox-hosttest.service" "$root/etc/systemd/system/"
 ln -sf ../ocibox-hosttest.service "$root/etc/systemd/system/multi-user.target.wants/ocibox-hosttest.service"
 mkdir -p "$root/lib/modules"

@@ -152,6 +152,50 @@ echo "dir: $(ls -d /sys/fs/cgroup/system.slice/ocibox-sd8.scope 2>&1)"
 echo "state: $(ls $R | grep -c sd8)"
 end killed-create 0
 
+# Rootless: the user's own systemd manager (a lingering user, uid 1000). The caller runs
+# inside that manager's tree (systemd-run --user --scope, as rootless podman moves itself),
+# so the init may be placed in a scope of it.
+asuser() { runuser -u tester -- env -i PATH=/usr/bin:/bin HOME=/home/tester XDG_RUNTIME_DIR=/run/user/1000 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus "$@"; }
+# everything the user touches is its own (as test/rootless.bats does)
+mkdir -p /tmp/rl/rootfs/bin /tmp/rl/rootfs/proc /tmp/rl/rootfs/sys /tmp/rl/rootfs/dev /tmp/rl/rootfs/tmp
+cp "$T/busybox" /tmp/rl/rootfs/bin/busybox
+for a in sh sleep; do ln -sf busybox "/tmp/rl/rootfs/bin/$a"; done
+chown -R tester: /tmp/rl
+asuser "$OB" spec --rootless -b /tmp/rl
+jq '.process.terminal = false | .process.args = ["sleep", "1000"]
+	| .linux.cgroupsPath = ":ocibox:rl1" | .linux.resources = {"pids": {"limit": 42}}' \
+	/tmp/rl/config.json >/tmp/rl/c.json && mv /tmp/rl/c.json /tmp/rl/config.json
+chown tester: /tmp/rl/config.json
+i=0
+while [ ! -S /run/user/1000/bus ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+sec rootless
+asuser "$OB" features | jq -M -c '.linux.cgroup | [.systemd, .systemdUser]'
+asuser systemd-run --user --scope -q "$OB" --systemd-cgroup run -d -b /tmp/rl rl1 </dev/null
+echo "run rc=$?"
+asuser systemctl --user show -p ActiveState,TasksMax ocibox-rl1.scope
+cg=$(asuser systemctl --user show -p ControlGroup --value ocibox-rl1.scope)
+echo "cgroup: $cg"
+echo "pids.max=$(cat "/sys/fs/cgroup$cg/pids.max")"
+rpid=$(asuser "$OB" state rl1 | jq -M -r .pid)
+echo "init: $(cut -d: -f3 "/proc/$rpid/cgroup")"
+asuser "$OB" --systemd-cgroup delete --force rl1
+echo "after: $(asuser systemctl --user show -p LoadState --value ocibox-rl1.scope)"
+end rootless $?
+
+# The static build has no driver: it says so, and refuses --systemd-cgroup before it makes
+# anything.
+bundle /tmp/b9 "system.slice:ocibox:st1" sleep 1000
+sec static
+if [ -x "$T/ocibox-static" ]; then
+	"$T/ocibox-static" features | jq -M -c '.linux.cgroup | [.systemd, .systemdUser]'
+	"$T/ocibox-static" --root "$R" --systemd-cgroup create -b /tmp/b9 st1 </dev/null
+	echo "rc=$?"
+	echo "left: $(systemctl list-units --all --no-legend 'ocibox-st1*' | wc -l) units, $(ls $R | grep -c st1) state"
+else
+	echo "no static build"
+fi
+end static 0
+
 # The cgroupfs driver on the same systemd host (runc allows it).
 bundle /tmp/b4 "/ocibox-test/cg1" sleep 1000
 sec cgroupfs
