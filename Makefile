@@ -1,39 +1,70 @@
 # ocibox - one hand-written Makefile. `make`, `make check`, `make demo`, `make STATIC=1`.
+#
+# Knobs: STATIC=1 (a static binary in build/static/), V=1 (show the commands), WERROR=0|1
+# (-Werror; on by default in a git checkout, off in a release tree), CC, CFLAGS, CPPFLAGS,
+# LDFLAGS from the environment (Debian's hardening flags: make deb passes dpkg-buildflags).
+# Install: PREFIX, DESTDIR, BINDIR, LIBEXECDIR, CNIDIR, MANDIR, BASHCOMPDIR, INSTALL_GENERIC=1.
 
 CC      ?= cc
 .DEFAULT_GOAL := all
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/ocibox
 CNIDIR  ?= $(PREFIX)/lib/cni
-B       := build
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL_GENERIC ?= 0
 PKGS    := jansson libcap libseccomp libnl-3.0 libnl-route-3.0
 VERSION := 0.1.0
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
+# A static build has a build directory of its own, so switching STATIC relinks and never
+# leaves one kind of object in the other's binary.
+ifeq ($(STATIC),1)
+B       ?= build/static
+else
+B       ?= build
+endif
+
+ifeq ($(V),1)
+Q       :=
+msg     := :
+else
+Q       := @
+msg     := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,printf '  %-7s %s\n')
+endif
+
+WERROR  ?= $(if $(wildcard .git),1,0)
 CFLAGS  ?= -O2 -g
-OB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	-ffunction-sections -fdata-sections -D_GNU_SOURCE \
-	-I$(B)/gen -I. $(shell pkg-config --cflags $(PKGS))
+OB_CFLAGS := -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wno-unused-parameter \
+	-Wno-format-truncation -ffunction-sections -fdata-sections -D_GNU_SOURCE -I$(B)/gen -I.
 OB_LDFLAGS := -Wl,--gc-sections
+# Static: libnl's name-service references go to netutil/static-nss.c (no NSS, no dlopen),
+# and a link map for `make size`.
+ifeq ($(STATIC),1)
+OB_LDFLAGS += -static -Wl,--wrap=getaddrinfo,--wrap=getnameinfo,--wrap=getprotobyname \
+	-Wl,--wrap=getprotobynumber
+STATIC_OBJS := $(B)/netutil/static-nss.o
+OB_MAP = -Wl,-Map=$@.map
+endif
+
+# pkg-config runs when a recipe first needs the flags, never when make reads this file: on a
+# fresh machine `make demo` installs the -dev packages (and pkg-config) first.
+PKG_MISSING := build dependencies missing: run `make deps` as root (packaging/install-deps.sh)
 # The systemd cgroup driver (core/cgroup/systemd.c, sd-bus) where libsystemd is: the dynamic
 # build. Debian ships no static libsystemd, so the static build has no driver and says so.
-ifneq ($(STATIC),1)
-ifeq ($(shell pkg-config --exists libsystemd && echo y),y)
-PKGS += libsystemd
-OB_CFLAGS += -DOB_HAVE_SYSTEMD
-endif
-endif
-ifeq ($(STATIC),1)
-OB_LDFLAGS += -static
-LIBS := $(shell pkg-config --static --libs $(PKGS))
-else
-LIBS := $(shell pkg-config --libs $(PKGS))
-endif
+HAVE_SYSTEMD = $(eval HAVE_SYSTEMD := $$(if $$(filter 1,$$(STATIC)),,$$(shell \
+	pkg-config --exists libsystemd 2>/dev/null && echo y)))$(HAVE_SYSTEMD)
+ALL_PKGS = $(PKGS) $(if $(HAVE_SYSTEMD),libsystemd)
+pkgconf = $(or $(shell pkg-config $(1) $(ALL_PKGS) 2>/dev/null),$(error pkg-config $(1): $(PKG_MISSING)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconf,--cflags) $$(if $$(HAVE_SYSTEMD),-DOB_HAVE_SYSTEMD))$(PKG_CFLAGS)
+LIBS = $(eval LIBS := $$(call pkgconf,$(if $(filter 1,$(STATIC)),--static) --libs))$(LIBS)
 
 APPLET_NAMES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$1}' applets.list)
 APPLET_SRCS  := $(wildcard applets/*.c)
 CORE_SRCS    := $(wildcard core/*.c core/*/*.c)
-NET_SRCS     := $(wildcard netutil/*.c)
+NET_SRCS     := $(filter-out netutil/static-nss.c,$(wildcard netutil/*.c))
 CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
 APPLET_OBJS  := $(APPLET_SRCS:%.c=$(B)/%.o)
@@ -48,9 +79,17 @@ $(B)/gen/version.h: FORCE
 	@printf '#define OB_VERSION "%s"\n#define OB_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
+# The compiler and flags as of the last build: a change (CFLAGS=..., WERROR=...) rebuilds.
+$(B)/gen/flags: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS)' '$(LDFLAGS) $(OB_LDFLAGS)' \
+		'systemd: $(HAVE_SYSTEMD)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 FORCE:
 
-.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check
+.PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check \
+	man completion deb initramfs conformance
 
 all: $(B)/ocibox $(LINKS)
 
@@ -63,32 +102,36 @@ $(B)/gen/applets.h: applets.list $(APPLET_SRCS) Makefile
 		printf "APPLET(%s, \"%s\", \"%s\", \"%s\", \"%s\")\n", c, $$1, $$2, $$3, $$4 }' applets.list > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-$(B)/%.o: %.c $(B)/gen/applets.h $(B)/gen/version.h
+# The generated headers only have to exist first: -MMD records who includes them, so a new
+# commit (version.h) rebuilds the files that print it, not the tree.
+$(B)/%.o: %.c $(B)/gen/flags | $(B)/gen/applets.h $(B)/gen/version.h
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(OB_CFLAGS) -MMD -MP -c $< -o $@
+	@$(msg) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 # The default seccomp profile is data in the tree, embedded with .incbin (core/seccomp.c).
 $(B)/core/seccomp.o: packaging/seccomp-default.json
 
 $(B)/libocibox.a: $(CORE_OBJS) $(NET_OBJS)
 	@rm -f $@
-	@echo "  AR      $@"
-	@$(AR) rcs $@ $^
+	@$(msg) AR $@
+	$(Q)$(AR) rcs $@ $^
 
-$(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a
-	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) $(B)/libocibox.a $(LIBS)
+$(B)/ocibox: $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/libocibox.a $(B)/gen/flags
+	@$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) $(OB_MAP) -o $@ \
+		$(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
 
 $(B)/bin/%: | $(B)/ocibox
 	@mkdir -p $(@D)
 	@ln -sf ../ocibox $@
 
 # Test tools link the library the binary is made of (no copy compiled differently).
-$(B)/test/%: test/tools/%.c $(B)/libocibox.a
+$(B)/test/%: test/tools/%.c $(B)/libocibox.a $(STATIC_OBJS) $(B)/gen/flags
 	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	@$(CC) $(CFLAGS) $(OB_CFLAGS) $(OB_LDFLAGS) -o $@ $< $(B)/libocibox.a $(LIBS)
+	@$(msg) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $< \
+		$(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
 
 # runs inside the tests' busybox rootfs: static, libc only
 $(B)/test/tiocsti: test/tools/tiocsti.c
@@ -101,31 +144,82 @@ check: all $(TEST_TOOLS)
 
 test: check
 
-demo: deps all
+# Dependencies first, then a make of its own: its flags come from the packages just installed.
+demo:
+	@packaging/install-deps.sh
+	@$(MAKE) --no-print-directory all
 	@packaging/demo.sh
 
 deps:
 	@packaging/install-deps.sh
 
-install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(B)/ocibox $(DESTDIR)$(BINDIR)/ocibox
-	@for a in $(APPLET_NAMES); do ln -sf ocibox $(DESTDIR)$(BINDIR)/$$a; done
-	install -d $(DESTDIR)$(CNIDIR)
-	ln -sf $(BINDIR)/ocibox $(DESTDIR)$(CNIDIR)/veth-setup   # the CNI plugin "type": "veth-setup"
+# Man pages (section 8; 1 for nsenter and cgexec, as util-linux's and libcgroup's) and the
+# bash completion, both generated from `ocibox APPLET --help`: the binary's own text.
+MAN_STAMP := $(B)/man/.stamp
+$(MAN_STAMP): $(B)/ocibox packaging/gen-man.sh
+	@$(msg) MAN $(B)/man
+	$(Q)packaging/gen-man.sh $(B)/ocibox $(B)/man
+	@touch $@
+man: $(MAN_STAMP)
+
+$(B)/completion/ocibox: $(B)/ocibox packaging/gen-completion.sh
+	@mkdir -p $(@D)
+	@$(msg) GEN $@
+	$(Q)packaging/gen-completion.sh $(B)/ocibox > $@.tmp && mv $@.tmp $@
+completion: $(B)/completion/ocibox
+
+# ocibox in BINDIR, the oci-* links beside it, the generic names (nsenter, cgexec,
+# pivot-helper, veth-setup) in LIBEXECDIR unless INSTALL_GENERIC=1; an existing file that
+# is not a link to ocibox is never replaced, and uninstall removes only links to ocibox.
+INSTALL_ENV = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' LIBEXECDIR='$(LIBEXECDIR)' \
+	CNIDIR='$(CNIDIR)' DATADIR='$(DATADIR)' MANDIR='$(MANDIR)' BASHCOMPDIR='$(BASHCOMPDIR)' \
+	INSTALL_GENERIC='$(INSTALL_GENERIC)' B='$(B)'
+install: all man completion
+	@$(INSTALL_ENV) packaging/install.sh install $(APPLET_NAMES)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ocibox
-	@for a in $(APPLET_NAMES); do rm -f $(DESTDIR)$(BINDIR)/$$a; done
-	rm -f $(DESTDIR)$(CNIDIR)/veth-setup
+	@$(INSTALL_ENV) packaging/install.sh uninstall $(APPLET_NAMES)
 
-size: $(B)/ocibox
-	@size $(B)/ocibox
-	@ls -l $(B)/ocibox
+# build/ocibox_VERSION_ARCH.deb with dpkg-deb, built with Debian's hardening flags (all).
+DEB_MAKE = DEB_BUILD_MAINT_OPTIONS=hardening=+all $(MAKE) --no-print-directory B=build/deb/obj WERROR=0 \
+	CFLAGS="$$(dpkg-buildflags --get CFLAGS)" CPPFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
+	LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)"
+deb:
+	@rm -rf build/deb/root
+	@$(DEB_MAKE) install PREFIX=/usr DESTDIR=$(CURDIR)/build/deb/root >/dev/null
+	@packaging/deb/build.sh build/deb/root $(VERSION) build
+
+# A bootable initramfs: the static ocibox, busybox-static, a container bundle, a second root.
+initramfs:
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
+	@packaging/initramfs/build.sh build/static/ocibox build/initramfs
+
+# The stripped size of the static binary and what weighs most in it.
+size:
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
+	@packaging/size.sh build/static/ocibox
 
 bench: all
-	@$(MAKE) --no-print-directory B=$(B)/static STATIC=1 $(B)/static/ocibox
+	@$(MAKE) --no-print-directory STATIC=1 build/static/ocibox
 	@bench/run $(N)
+
+# The OCI runtime-tools validation suite (test/conformance/run), built once from the
+# unmodified snapshot in THIRD_PARTY (../shared/third_party beside the checkout) into
+# build/third_party/ (Debian's golang-go, offline:
+# vendored modules). RUNTIMES="ocibox crun runc" measures them side by side.
+THIRD_PARTY ?= $(or $(firstword $(wildcard ../shared/third_party /work/shared/third_party)),../shared/third_party)
+RT_TOOLS    := runtime-tools-260e151
+RUNTIMES    ?= ocibox
+$(B)/third_party/$(RT_TOOLS)/.built: $(THIRD_PARTY)/$(RT_TOOLS).tar.gz
+	@rm -rf $(@D) && mkdir -p $(B)/third_party
+	tar xzf $< -C $(B)/third_party
+	cd $(@D) && GOFLAGS=-mod=vendor GOPROXY=off GOCACHE=$(abspath $(B))/third_party/go-cache \
+		$(MAKE) --no-print-directory runtimetest validation-executables >build.log 2>&1 \
+		|| { tail -20 build.log; exit 1; }
+	@touch $@
+
+conformance: all $(B)/third_party/$(RT_TOOLS)/.built
+	@CONFORMANCE_LOCK=$(CONFORMANCE_LOCK) test/conformance/run $(RUNTIMES)
 
 FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
 
@@ -137,6 +231,8 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: clean"
 
 clean:
-	rm -rf $(B)
+	rm -rf build
 
--include $(shell find $(B) -path $(B)/static -prune -o -name '*.d' -print 2>/dev/null)
+# Each build directory's own dependency files (build/ holds the others' directories).
+-include $(shell find $(B) -mindepth 1 \( -path build/static -o -path 'build/deb*' \) -prune \
+	-o -name '*.d' -print 2>/dev/null)

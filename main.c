@@ -5,9 +5,12 @@
  * "--opt v" and "--opt=v") come before the applet or verb.
  */
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "applets/applet.h"
 
@@ -101,8 +104,74 @@ static void print_help(void)
 	       "  --cgroup-manager M      cgroupfs|systemd|disabled\n"
 	       "  --rootless true|false|auto\n"
 	       "  --list                  list the applets, one a line\n"
+	       "  --install [-s] DIR      a hard link (-s: symlink) per applet in DIR; a file\n"
+	       "                          that is not ocibox is left alone\n"
 	       "  --version, --help\n"
 	       "\nAPPLET --help prints the applet's usage.\n");
+}
+
+/* ocibox --install [-s] DIR: a link per applet in DIR (busybox's --install): hard links to
+ * this binary, or with -s symlinks ("ocibox" when the binary is in DIR itself, as in an
+ * initramfs's /bin, else its absolute path). A file that is not already a link to this
+ * binary is never replaced (util-linux's nsenter, busybox's applets stay as they are). */
+static int install_links(int argc, char **argv)
+{
+	bool sym = argc == 2 && streq(argv[0], "-s");
+	if (argc != (sym ? 2 : 1) || argv[argc - 1][0] == '-') {
+		fprintf(stderr, "ocibox: usage: ocibox --install [-s] DIR\n");
+		return OB_EXIT_USAGE;
+	}
+	const char *dir = argv[argc - 1];
+	char exe[PATH_MAX], rdir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		fprintf(stderr, "ocibox: --install: /proc/self/exe: %s\n", strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	exe[n] = '\0';
+	if (!realpath(dir, rdir)) {
+		fprintf(stderr, "ocibox: --install: `%s`: %s\n", dir, strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	const char *exe_base = strrchr(exe, '/') + 1;
+	bool same_dir =
+	    (size_t)(exe_base - exe - 1) == strlen(rdir) && strncmp(exe, rdir, strlen(rdir)) == 0;
+	const char *target = same_dir ? exe_base : exe;
+	struct stat self;
+	if (stat(exe, &self) < 0) {
+		fprintf(stderr, "ocibox: --install: `%s`: %s\n", exe, strerror(errno));
+		return OB_EXIT_FAIL;
+	}
+	int status = 0;
+	for (size_t i = 0; applets[i].name; i++) {
+		_cleanup_free_ char *path = ob_xasprintf("%s/%s", rdir, applets[i].name);
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			char old[PATH_MAX];
+			ssize_t m = S_ISLNK(st.st_mode) ? readlink(path, old, sizeof(old) - 1) : -1;
+			if (m >= 0)
+				old[m] = '\0';
+			bool ours = (m >= 0 && streq(old, target)) ||
+				    (!S_ISLNK(st.st_mode) && st.st_ino == self.st_ino &&
+				     st.st_dev == self.st_dev);
+			if (!ours) {
+				fprintf(stderr,
+					"ocibox: --install: `%s` exists and is not ocibox: left "
+					"alone\n",
+					path);
+				continue;
+			}
+			if (unlink(path) < 0 && errno != ENOENT)
+				goto fail;
+		}
+		if ((sym ? symlink(target, path) : link(exe, path)) < 0)
+			goto fail;
+		continue;
+	fail:
+		fprintf(stderr, "ocibox: --install: `%s`: %s\n", path, strerror(errno));
+		status = OB_EXIT_FAIL;
+	}
+	return status;
 }
 
 static void print_version(void)
@@ -254,6 +323,8 @@ int main(int argc, char **argv)
 			print_version();
 			return 0;
 		}
+		if (streq(arg, "--install"))
+			return install_links(argc - i - 1, argv + i + 1);
 		if (streq(arg, "--list")) {
 			for (size_t k = 0; applets[k].name; k++)
 				printf("%s\n", applets[k].name);

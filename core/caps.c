@@ -3,6 +3,8 @@
 
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -55,26 +57,37 @@ int ob_caps_drop_bounding(const struct ob_caps *c, struct ob_err *err)
 	return 0;
 }
 
+/* capget(2)/capset(2) directly: no allocation and nothing but capset itself, so the
+ * final switch may run under the container's seccomp filter (see process.c). */
+static int capset_masks(uint64_t eff, uint64_t perm, uint64_t inh)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {
+	    {(uint32_t)eff, (uint32_t)perm, (uint32_t)inh},
+	    {(uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32)},
+	};
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+int ob_caps_effective_only(uint64_t mask, struct ob_err *err)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return ob_error(err, errno, "get capabilities");
+	uint64_t perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	uint64_t inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	if (capset_masks(perm & mask, perm, inh) < 0)
+		return ob_error(err, errno, "set capabilities");
+	return 0;
+}
+
 int ob_caps_apply(const struct ob_caps *c, struct ob_err *err)
 {
 	int last = last_cap();
-	cap_t caps = cap_init();
-	if (!caps)
-		return ob_error(err, errno, "cap_init");
-	for (int v = 0; v <= last; v++) {
-		cap_value_t cv = v;
-		if (c->effective & (1ULL << v))
-			cap_set_flag(caps, CAP_EFFECTIVE, 1, &cv, CAP_SET);
-		if (c->permitted & (1ULL << v))
-			cap_set_flag(caps, CAP_PERMITTED, 1, &cv, CAP_SET);
-		if (c->inheritable & (1ULL << v))
-			cap_set_flag(caps, CAP_INHERITABLE, 1, &cv, CAP_SET);
-	}
-	int r = cap_set_proc(caps);
-	int e = errno;
-	cap_free(caps);
-	if (r < 0)
-		return ob_error(err, e, "set capabilities");
+	uint64_t known = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	if (capset_masks(c->effective & known, c->permitted & known, c->inheritable & known) < 0)
+		return ob_error(err, errno, "set capabilities");
 	/* Ambient needs the cap in permitted and inheritable (capabilities(7)). */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return ob_error(err, errno, "clear ambient capabilities");

@@ -20,5 +20,8 @@ int ob_caps_drop_bounding(const struct ob_caps *c, struct ob_err *err);
 /* After the uid switch (with PR_SET_KEEPCAPS): set effective/permitted/inheritable and
  * raise the ambient set. */
 int ob_caps_apply(const struct ob_caps *c, struct ob_err *err);
+/* Effective set = permitted & mask (permitted and inheritable kept): what the process may
+ * use between the uid switch and ob_caps_apply. */
+int ob_caps_effective_only(uint64_t mask, struct ob_err *err);
 
 #endif

@@ -187,22 +187,32 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		init_fail(a, &err);
 
 	umask(0);
-	if ((r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
+	if (!a->no_mntns && (r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
 		init_fail(a, &err);
 	if ((r = ob_hooks_run(s->hooks.create_container, s->hooks.n_create_container,
 			      "createContainer", json_creating, &err)) < 0)
 		init_fail(a, &err);
-	if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
-		init_fail(a, &err);
-	if ((r = write_sysctls(s, &err)) < 0)
-		init_fail(a, &err);
+	if (a->no_mntns) {
+		/* the runtime's mount namespace (check_no_mntns): the sysctls through its
+		 * /proc, then only a chroot; nothing is mounted, pivoted or detached */
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, &err);
+		if (chroot(a->rootfs.rootfs) < 0 || chdir("/") < 0)
+			init_fail(a,
+				  (ob_error(&err, errno, "chroot `%s`", a->rootfs.rootfs), &err));
+	} else {
+		if ((r = ob_rootfs_pivot(a->rootfs.rootfs, a->o->no_pivot, &err)) < 0)
+			init_fail(a, &err);
+		if ((r = write_sysctls(s, &err)) < 0)
+			init_fail(a, &err);
+	}
 	if (p->terminal && a->console_fd >= 0) {
 		r = ob_terminal_setup(a->console_fd, p, &err);
 		a->console_fd = -1;
 		if (r < 0)
 			init_fail(a, &err);
 	}
-	if ((r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
+	if (!a->no_mntns && (r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
 		init_fail(a, &err);
 	if (s->linux_.has_personality && s->linux_.personality_domain) {
 		unsigned long pers =
@@ -218,7 +228,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	umask(0022);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */
-	if ((r = ob_process_setup(&a->proc, &err)) < 0)
+	if (s->has_process && (r = ob_process_setup(&a->proc, &err)) < 0)
 		init_fail(a, &err);
 
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -234,6 +244,10 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (!s->has_process)
+		start_fail(
+		    a, (ob_error_msg(&err, EINVAL, "config.json has no process: nothing to start"),
+			&err));
 	if (s->hooks.n_start_container &&
 	    ob_hooks_run(s->hooks.start_container, s->hooks.n_start_container, "startContainer",
 			 json_created, &err) < 0)

@@ -28,6 +28,7 @@ struct init_args {
 	int unshare_flags; /* new namespaces to unshare after joining a user ns by path */
 	int *idmap_fds;	   /* per spec mount: idmapped detached mount received after GO, -1 */
 	bool new_userns, new_netns, new_uts;
+	bool no_mntns; /* the runtime's mount namespace: chroot, no mount (check_no_mntns) */
 	/* cgroup v1, joined by the init itself first thing ("0" into each `tasks` file, see
 	 * ob_cgroup_open_tasks); none: the parent moved it (ob_cgroup_enter) */
 	int *cg_fds;

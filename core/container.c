@@ -131,6 +131,36 @@ static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns
 /* hostname, domainname (config.md: they need a new UTS namespace) and linux.sysctl
  * (config-linux.md: only namespaced ones, in a namespace of the container's own), as
  * runc validates them: nothing may be written into a namespace shared with the host. */
+/* config-linux.md: a namespace type that is not listed is inherited from the runtime,
+ * the mount namespace too. The init then only chroots into root.path (as runc and crun)
+ * and makes no mount: what is mounted in the runtime's namespace stays there after the
+ * container (runc and crun leave the spec's mounts behind so). What cannot apply without
+ * mounts is refused with the reason; the spec's mounts and linux.devices are not made
+ * (debug log). */
+static int check_no_mntns(const struct ob_spec *spec, struct ob_err *err)
+{
+	static const char why[] = "needs a mount namespace (linux.namespaces has none: the "
+				  "runtime's is inherited and no mount is made in it)";
+	const char *what = NULL;
+	if (spec->linux_.masked_paths && spec->linux_.masked_paths[0])
+		what = "linux.maskedPaths";
+	else if (spec->linux_.readonly_paths && spec->linux_.readonly_paths[0])
+		what = "linux.readonlyPaths";
+	else if (spec->root_readonly)
+		what = "root.readonly";
+	else if (spec->linux_.rootfs_propagation)
+		what = "linux.rootfsPropagation";
+	else if (spec->process.terminal)
+		what = "process.terminal (the container's /dev/pts)";
+	if (what)
+		return ob_error_msg(err, EINVAL, "config.json: %s %s", what, why);
+	if (spec->n_mounts || spec->linux_.n_devices)
+		ob_log_debug("no mount namespace: %zu mounts and %zu devices of config.json are "
+			     "not made",
+			     spec->n_mounts, spec->linux_.n_devices);
+	return 0;
+}
+
 static int check_private_ns(const struct ob_spec *spec, int clone_flags,
 			    const struct ob_ns_set *join, struct ob_err *err)
 {
@@ -235,7 +265,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 	_cleanup_strv_ char **cg_dirs = NULL;
 	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
 
-	if (!spec->has_process || !spec->process.args || !spec->process.args[0]) {
+	/* config.md: process is REQUIRED only when start is called; without it the init is
+	 * created and waits, and start fails (see ob_init_main). */
+	if (spec->has_process && (!spec->process.args || !spec->process.args[0])) {
 		r = ob_error_msg(err, EINVAL, "config.json: process.args must not be empty");
 		goto fail;
 	}
@@ -265,11 +297,9 @@ static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd
 		else
 			join.fd[ns->type] = fd;
 	}
-	if (!ob_spec_namespace(spec, OB_NS_MOUNT)) {
-		r = ob_error_msg(err, EINVAL,
-				 "config.json: linux.namespaces: a mount namespace is required");
+	if (!ob_spec_namespace(spec, OB_NS_MOUNT) && (r = check_no_mntns(spec, err)) < 0)
 		goto fail;
-	}
+	a.no_mntns = !ob_spec_namespace(spec, OB_NS_MOUNT);
 	if ((r = check_private_ns(spec, clone_flags, &join, err)) < 0)
 		goto fail;
 	if (userns && !userns->path &&
@@ -569,10 +599,13 @@ restore:
 				goto fail;
 	}
 
-	/* the state JSON is only built when a hook will read it */
+	/* the state JSON is only built when a hook will read it. Its status is `created`:
+	 * runtime.md defines `creating` as "step 2 in the lifecycle" (the environment being
+	 * made) and `created` as "after step 2"; prestart, createRuntime and createContainer
+	 * are steps 3 to 5 (crun sends `created` too, runc `creating`; README, Conformance) */
 	const struct ob_hooks *hk = &spec->hooks;
 	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
-			    ? ob_state_json(&st, OB_STATUS_CREATING, false)
+			    ? ob_state_json(&st, OB_STATUS_CREATED, false)
 			    : ob_xstrdup("");
 	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
 			      json_creating, err)) < 0 ||

@@ -84,6 +84,7 @@ static int resolve_gids(char **gids, struct ob_user *u, struct ob_err *err)
 struct child_args {
 	int sync;
 	int console;
+	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
 	struct ob_ns_set *ns;
 	struct ob_proc_ctx *ctx;
 	struct ob_process *proc;
@@ -103,6 +104,12 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	/* a session of our own: the caller's terminal is not ours (see container-init.c) */
 	if ((r = ob_terminal_new_session(&err)) < 0)
 		ob_sync_fail(a->sync, &err);
+	/* A container without a mount namespace of its own (check_no_mntns) is chrooted:
+	 * so is the process. */
+	if (a->root >= 0 && (fchdir(a->root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		ob_sync_fail(a->sync, (ob_error(&err, errno, "chroot into the container"), &err));
+	if (a->root >= 0)
+		close(a->root);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -252,7 +259,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	struct ob_proc_ctx ctx = {0};
 	struct ob_ns_set set;
 	struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int console = -1, pty_sock = -1, master = -1;
+	_cleanup_close_ int console = -1, pty_sock = -1, master = -1, root = -1;
 	int sp[2] = {-1, -1};
 	sigset_t fwd, old_mask;
 	bool masked = false;
@@ -321,6 +328,16 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		ctx.preserve_fds = o->preserve_fds;
 	if ((r = open_namespaces(st, &set, err)) < 0)
 		goto out;
+	if (set.fd[OB_NS_MOUNT] < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)st->pid);
+		root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || !ob_state_init_alive(st)) {
+			r = ob_error(err, root < 0 ? errno : ESRCH, "container `%s`: open %s", id,
+				     path);
+			goto out;
+		}
+	}
 	/* its cgroup, in the tree its state records (NULL when it has none) */
 	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0) {
 		ob_error_prefix(err, r, "container `%s`", id);
@@ -333,7 +350,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 		goto out;
 	}
 	int above = 3 + ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 4];
+	int *mine[OB_NS_COUNT + 5];
 	size_t nmine = 0;
 	for (int t = 0; t < OB_NS_COUNT; t++)
 		mine[nmine++] = &set.fd[t];
@@ -341,6 +358,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	mine[nmine++] = &sp[1];
 	mine[nmine++] = &console;
 	mine[nmine++] = &pty_sock;
+	mine[nmine++] = &root;
 	for (size_t i = 0; i < nmine; i++)
 		if (*mine[i] >= 0 && *mine[i] < above) {
 			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
@@ -374,6 +392,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 			close(pty_sock);
 		struct child_args a = {.sync = sp[1],
 				       .console = TAKE_FD(console),
+				       .root = TAKE_FD(root),
 				       .ns = &set,
 				       .ctx = &ctx,
 				       .proc = proc,

@@ -1,19 +1,31 @@
 /* process.c - apply a spec `process` inside the container and exec it.
  *
  * Order (inside the container, after pivot_root): rlimits, oomScoreAdj, scheduler,
- * ioPriority, initial CPU affinity, cwd, then the identity switch: bounding set drop
- * (needs CAP_SETPCAP, so before setuid), setgroups/setgid/setuid with KEEPCAPS, the
- * capability sets, no_new_privs, seccomp last (prctl(2): a filter loaded without
- * no_new_privs needs CAP_SYS_ADMIN). Every fd above stdio but those the caller really
- * passed (ob_process_keep_fds, decided in the parent before any fd of ours existed) is
- * marked close-on-exec, so none of ours reaches the container (CVE-2024-21626) while
- * the init can still use them until execve.
+ * ioPriority, initial CPU affinity, every fd of ours closed, the identity switch (bounding
+ * set drop first: it needs CAP_SETPCAP; setgroups/setgid/setuid with KEEPCAPS, the
+ * capability sets), cwd entered and checked as that user, args[0] found, no_new_privs,
+ * the LSM exec label, and the container's seccomp filter really last (DESIGN.md): after
+ * it the process makes no syscall but execve, since a profile may deny anything else
+ * (close_range, getcwd: older and allow-list profiles do). crun orders it so; runc loads
+ * it before the exec fifo and makes a few more.
+ *
+ * seccomp(2): without no_new_privs the filter needs CAP_SYS_ADMIN to load. Then the
+ * switch keeps only CAP_SYS_ADMIN effective (the uid switch and the checks as the user
+ * are done), and the final capset/prctl(PR_CAP_AMBIENT) come after the filter: the one
+ * credential step the kernel forces there (runc switches user after it too).
+ *
+ * The filter is loaded by ob_process_exec, after the container init's wait on exec.fifo
+ * and its startContainer hooks. One exception: a filter with SCMP_ACT_NOTIFY is loaded at
+ * the end of ob_process_setup, because its listener fd must reach the runtime (and the
+ * agent) during create; what the init does until execve then runs under it.
  */
 #include "process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -261,7 +273,9 @@ static const char *env_get(char **env, const char *name)
 	return NULL;
 }
 
-static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
+/* Defer: the filter is loaded later and needs CAP_SYS_ADMIN (no no_new_privs): keep only
+ * that capability effective until ob_process_exec applies the sets after the filter. */
+static int set_user(struct ob_proc_ctx *ctx, bool defer_caps, struct ob_err *err)
 {
 	const struct ob_user *u = &ctx->p->user;
 	if (ctx->has_caps) {
@@ -286,13 +300,52 @@ static int set_user(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return ob_error(err, errno, "setuid %u", u->uid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (ctx->has_caps) {
+	if (defer_caps && (ctx->has_caps || u->uid != 0)) {
+		/* the user's own effective set (what the kernel left it without process
+		 * capabilities) plus CAP_SYS_ADMIN: the cwd and args[0] are checked as the
+		 * process will see them */
+		uint64_t eff = ctx->has_caps ? ctx->caps.effective : 0;
+		int r = ob_caps_effective_only(eff | 1ULL << CAP_SYS_ADMIN, err);
+		if (r < 0)
+			return r;
+		ctx->caps_pending = ctx->has_caps;
+	} else if (ctx->has_caps) {
 		int r = ob_caps_apply(&ctx->caps, err);
 		if (r < 0)
 			return r;
 	}
 	if (u->has_umask)
 		umask((mode_t)u->umask);
+	return 0;
+}
+
+/* close_range(2) [lo, hi] (CLOSE_RANGE_CLOEXEC: mark instead), or on kernels before 5.9
+ * (ENOSYS) the same by walking /proc/self/fd. */
+static int close_range_compat(unsigned int lo, unsigned int hi, unsigned int flags)
+{
+	if (syscall(SYS_close_range, lo, hi, flags) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -errno;
+	int self = dirfd(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd < lo || fd > hi || (int)fd == self)
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC) {
+			int fl = fcntl((int)fd, F_GETFD);
+			if (fl >= 0 && !(fl & FD_CLOEXEC))
+				fcntl((int)fd, F_SETFD, fl | FD_CLOEXEC);
+		} else {
+			close((int)fd);
+		}
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -318,25 +371,36 @@ static int close_ours(const struct ob_proc_ctx *ctx, unsigned int first, struct 
 	}
 	unsigned int from = first;
 	for (size_t i = 0; i < n; i++) {
-		if (keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
-			return ob_error(err, errno, "close_range");
+		int r = keep[i] > from ? close_range_compat(from, keep[i] - 1, 0) : 0;
+		if (r < 0)
+			return ob_error(err, -r, "close_range");
 		if (keep[i] + 1 > from)
 			from = keep[i] + 1;
 	}
-	if (syscall(SYS_close_range, from, ~0U, 0) < 0 ||
-	    syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return ob_error(err, errno, "close_range");
+	int r = close_range_compat(from, ~0U, 0);
+	if (r == 0)
+		r = close_range_compat(first, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (r < 0)
+		return ob_error(err, -r, "close_range");
 	return 0;
 }
 
-/* Load the filter; a NOTIFY listener fd goes to the runtime at once: without
- * no_new_privs the filter binds our own setresuid/capset/chdir/stat that follow, and a
- * NOTIFY rule on one of them waits for an agent that must already have the fd (runc
- * syncs it right after loading too). */
+/* Load the filter, then the capability sets it had to wait for (no_new_privs unset); a
+ * NOTIFY listener fd goes to the runtime at once: a NOTIFY rule on a syscall that follows
+ * waits for an agent that must already have the fd (runc syncs it right after loading
+ * too). */
 static int load_seccomp(struct ob_proc_ctx *ctx, struct ob_err *err)
 {
 	int r = ob_seccomp_load(ctx->seccomp_prog, &ctx->seccomp_fd, err);
-	if (r < 0 || ctx->seccomp_fd < 0 || ctx->seccomp_sync < 0)
+	if (r < 0)
+		return r;
+	ctx->seccomp_loaded = true;
+	if (ctx->caps_pending) {
+		ctx->caps_pending = false;
+		if ((r = ob_caps_apply(&ctx->caps, err)) < 0)
+			return r;
+	}
+	if (ctx->seccomp_fd < 0 || ctx->seccomp_sync < 0)
 		return r;
 	r = ob_sync_send(ctx->seccomp_sync, OB_SYNC_FD, OB_SYNC_FD_SECCOMP, ctx->seccomp_fd, NULL,
 			 0);
@@ -425,16 +489,12 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		ctx->env = ob_strv_push(ctx->env, buf);
 	}
 
-	/* seccomp(2): without no_new_privs a filter needs CAP_SYS_ADMIN, which the switch of
-	 * user and capabilities below gives up: then it is loaded here, as runc does. */
-	if (ctx->seccomp_prog && !p->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
-		return r;
 	/* Before any path is resolved for the process (cwd, args[0]): none of ours past the
 	 * preserved fds is left to resolve it through. */
 	unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
 	if ((r = close_ours(ctx, first, err)) < 0)
 		return r;
-	if ((r = set_user(ctx, err)) < 0)
+	if ((r = set_user(ctx, ctx->seccomp_prog && !p->no_new_privileges, err)) < 0)
 		return r;
 	/* After the uid switch, so the user's permissions apply. The cwd must be inside the
 	 * root: a leaked host directory fd would make getcwd() report "(unreachable)"
@@ -451,7 +511,7 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ob_error(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* The AppArmor profile / SELinux label for execve (ob_lsm_check refused them in the
-	 * parent where the LSM is off); seccomp comes last, below. */
+	 * parent where the LSM is off). */
 	if ((r = ob_lsm_set_exec_label(p, err)) < 0)
 		return r;
 
@@ -469,9 +529,8 @@ int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
 		if (fcntl(fd, F_SETFD, fl) < 0)
 			return ob_error(err, errno, "fd %d: set close-on-exec", fd);
 	}
-	/* seccomp last, after no_new_privs (seccomp(2): NNP lets an unprivileged process
-	 * load it), so the fewest of our syscalls run under the container's filter. */
-	if (ctx->seccomp_prog && p->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
+	/* NOTIFY: now, while the runtime is there to take the listener fd (see the top). */
+	if (ctx->seccomp_prog && ctx->seccomp_prog->notify && (r = load_seccomp(ctx, err)) < 0)
 		return r;
 	return 0;
 }
@@ -486,6 +545,13 @@ int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 	}
 	if (!ctx->exec_path[0])
 		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", p->args[0]);
+	/* The filter, then (no_new_privs unset) capset and prctl(PR_CAP_AMBIENT), then only
+	 * execve (see the top). */
+	if (ctx->seccomp_prog && !ctx->seccomp_loaded) {
+		int r = load_seccomp(ctx, err);
+		if (r < 0)
+			return r;
+	}
 	execve(ctx->exec_path, p->args, ctx->env);
 	return ob_error_exec(err, ob_error(err, errno, "exec `%s`", p->args[0]));
 }

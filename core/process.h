@@ -50,6 +50,8 @@ struct ob_proc_ctx {
 	char exec_path[4096]; /* args[0] resolved in the container's PATH */
 	int seccomp_fd;	      /* SCMP_ACT_NOTIFY without seccomp_sync: the listener fd,
 			       * for the runtime; else -1 */
+	bool seccomp_loaded;  /* the filter is in place (NOTIFY: by setup; else by exec) */
+	bool caps_pending;    /* no_new_privs unset: the sets are applied after the filter */
 };
 
 /* N of systemd socket activation (sd_listen_fds(3)): LISTEN_FDS, only when LISTEN_PID
@@ -68,15 +70,18 @@ int ob_process_prepare(const struct ob_process *p, struct ob_proc_ctx *ctx, stru
 void ob_process_ctx_free(struct ob_proc_ctx *ctx);
 
 /* Child side, inside the container (after pivot_root): rlimits, oomScoreAdj,
- * scheduler, ioPriority, execCPUAffinity(initial), user (uid, gid,
- * additionalGids read with the container's /etc/passwd and /etc/group, umask, HOME),
- * cwd (checked inside the root after chdir), capabilities, no_new_privs, seccomp (last),
- * PATH lookup of args[0] (ENOENT: exit 127, EACCES: 126), then closes every fd past stdio
- * and preserve_fds but keep_open and the log's (those close-on-exec: ours stay usable until
- * execve). Returns -errno with err filled. */
+ * scheduler, ioPriority, execCPUAffinity(initial), closes every fd past stdio and
+ * preserve_fds but keep_open and the log's (those close-on-exec: ours stay usable until
+ * execve), user (uid, gid, additionalGids read with the container's /etc/passwd and
+ * /etc/group, umask, HOME), capabilities, cwd (checked inside the root after chdir), PATH
+ * lookup of args[0] (ENOENT: exit 127, EACCES: 126), no_new_privs, LSM label. The seccomp
+ * filter only when it has SCMP_ACT_NOTIFY (the listener fd goes out on seccomp_sync).
+ * Returns -errno with err filled. */
 int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err);
 
-/* execve(exec_path, args, env) (+ execCPUAffinity final). Returns only on failure. */
+/* execCPUAffinity final, the seccomp filter (and after it, without no_new_privs, the
+ * capability sets), execve(exec_path, args, env): no other syscall after the filter.
+ * Returns only on failure. */
 int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err);
 
 /* Look up a user by name or number in ROOT/etc/passwd (ROOT "" or "/" = the current

@@ -3,11 +3,15 @@
 # and run its tests; installs nothing when everything is there.
 set -eu
 BUILD="gcc libc6-dev make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libsystemd-dev"
-TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps"
+# golang-go: the OCI runtime-tools validation suite (make conformance) builds with it, offline
+TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps golang-go"
+# make man/deb/initramfs and their tests: man -l, dpkg-shlibdeps and dpkg-buildflags,
+# lintian, the initramfs (cpio, mke2fs -d) booted by QEMU with Debian's kernel.
+PACKAGING="man-db dpkg-dev lintian cpio e2fsprogs qemu-system-x86 linux-image-amd64"
 # For the benchmarks and the engine tests (runc/crun side by side, podman, CNI plugins).
 EXTRA="runc crun hyperfine time podman containernetworking-plugins qemu-system-x86 linux-image-amd64 debootstrap"
 missing=""
-for p in $BUILD $TEST ${OB_DEPS_EXTRA:-$EXTRA}; do
+for p in $BUILD $TEST $PACKAGING ${OB_DEPS_EXTRA:-$EXTRA}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then

@@ -208,6 +208,7 @@ assert_no_cgroup() {
 
 @test "cgexec on the real cgroup2 mount: hybrid '*' joins v1 and unified; v2 mode hugetlb and kill" {
 	requires root cgroup2
+	requires_hugepages
 	cleanup_cg "$CG"
 	run cgexec -g "*:/$CG" --create sh -c "grep -E '^(0|4):' /proc/self/cgroup"
 	assert_success
@@ -217,8 +218,8 @@ assert_no_cgroup() {
 
 	# The unified mount alone as the cgroup root: pure v2 logic on a real cgroup2.
 	pidf="$BATS_TEST_TMPDIR/pid"
-	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "memory,pids:/$CG" --create --limit hugetlb.2MB.max=4M \
-		sh -c "grep '^0::' /proc/self/cgroup; cat $V2/$CG/hugetlb.2MB.max; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! >$pidf"
+	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "memory,pids:/$CG" --create --limit hugetlb.$HP_SMALL.max=4M \
+		sh -c "grep '^0::' /proc/self/cgroup; cat $V2/$CG/hugetlb.$HP_SMALL.max; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! >$pidf"
 	assert_success
 	assert_line --index 0 "0::/$CG"
 	assert_line --index 1 "$((4 * 1024 * 1024))"

@@ -38,6 +38,31 @@ requires() {
 	done
 }
 
+# hugepage_sizes: the huge page sizes this kernel has, named as hugetlb names them (2MB,
+# 1GB), smallest first; read from /sys/kernel/mm/hugepages, never assumed.
+hugepage_sizes() {
+	local d kb
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[ -d "$d" ] || continue
+		kb=${d##*/hugepages-}
+		echo "${kb%kB}"
+	done | sort -n | while read -r kb; do
+		if [ $((kb % 1048576)) -eq 0 ]; then echo "$((kb / 1048576))GB"
+		elif [ $((kb % 1024)) -eq 0 ]; then echo "$((kb / 1024))MB"
+		else echo "${kb}KB"; fi
+	done
+}
+
+# HP_SMALL, HP_BIG: the smallest and the largest huge page size (the same when the kernel
+# has one); skips the test when it has none.
+requires_hugepages() {
+	local s
+	s=($(hugepage_sizes))
+	[ "${#s[@]}" -gt 0 ] || skip "the kernel has no huge pages (/sys/kernel/mm/hugepages)"
+	HP_SMALL=${s[0]}
+	HP_BIG=${s[${#s[@]} - 1]}
+}
+
 # defer CMD... : run CMD at teardown (last registered runs first). Failures are ignored.
 defer() {
 	printf '%s\n' "$*" >>"$BATS_TEST_TMPDIR/.deferred"

@@ -72,11 +72,11 @@ poststop v-poststop"
 		[ "$(state $h | jq -r .id)" = hk ]
 		[ "$(state $h | jq -r .bundle)" = "$BUNDLE" ]
 	done
-	for h in prestart createRuntime createContainer; do
-		[ "$(state $h | jq -r .status)" = creating ]
+	# runtime.md: `created` is "after step 2 in the lifecycle": the hooks of steps 3 to 7
+	for h in prestart createRuntime createContainer startContainer; do
+		[ "$(state $h | jq -r .status)" = created ]
 		[ "$(state $h | jq -r .pid)" = "$pid" ]
 	done
-	[ "$(state startContainer | jq -r .status)" = created ]
 	[ "$(state poststart | jq -r .status)" = running ]
 	[ "$(state poststop | jq -r .status)" = stopped ]
 	assert_nothing_left hk

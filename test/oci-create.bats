@@ -494,6 +494,20 @@ bar baz"
 	assert_nothing_left h1
 }
 
+@test "create: a hook's output is kept: hidden when it succeeds, in the error when it fails (runc)" {
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo {\\\"json\\\": 1}; echo noise >&2"]}]}'
+	run obq create -b "$BUNDLE" h4
+	assert_success
+	assert_output ""
+	ob delete --force h4
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo out; echo why it failed >&2; exit 4"]}]}'
+	run obq create -b "$BUNDLE" h4
+	assert_failure 1
+	assert_output "oci-create: createRuntime hook \`/bin/sh\`: exited with status 4; its output: out
+why it failed"
+	assert_nothing_left h4
+}
+
 @test "create: a hook that times out is killed, create fails, nothing left" {
 	update_config '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
 	run obq create -b "$BUNDLE" h2
@@ -644,4 +658,59 @@ dom1
 	assert_failure
 	assert_output --partial "execCPUAffinity.final"
 	assert_nothing_left aff3
+}
+
+@test "create: a namespace not listed is inherited (namespaces: []): mnt, pid, net... are the runtime's; the init is chrooted, nothing is mounted" {
+	update_config '.linux.namespaces = [] | del(.hostname) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .root.readonly = false | .process.args = ["/bin/sleep", "100"]'
+	local before after
+	before=$(wc -l </proc/self/mountinfo)
+	obq create -b "$BUNDLE" inh
+	pid=$(ob state inh | jq -r .pid)
+	local ns
+	for ns in mnt pid net ipc uts cgroup user; do
+		assert_equal "$(readlink /proc/$pid/ns/$ns)" "$(readlink /proc/self/ns/$ns)"
+	done
+	# its root is the bundle's rootfs (a chroot), and the runtime's mount table is as it was
+	[ "$(readlink /proc/$pid/root)" = "$BUNDLE/rootfs" ]
+	after=$(wc -l </proc/self/mountinfo)
+	assert_equal "$after" "$before"
+	run grep -F "$BUNDLE" /proc/self/mountinfo
+	assert_failure
+	ob start inh
+	# oci-exec runs in the same chroot
+	run ob exec inh /bin/cat /etc/passwd
+	assert_success
+	assert_line "tester:x:1000:1000:tester:/home:/bin/sh"
+	ob delete --force inh
+}
+
+@test "create: without a mount namespace what needs mounts is refused with the reason, nothing left" {
+	update_config '.linux.namespaces = [] | del(.hostname)'
+	local why="needs a mount namespace (linux.namespaces has none: the runtime's is inherited and no mount is made in it)"
+	run obq create -b "$BUNDLE" nomnt
+	assert_failure 1
+	assert_output "oci-create: config.json: linux.maskedPaths $why"
+	[ ! -e "$OB_ROOT/nomnt" ]
+	update_config '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	run obq create -b "$BUNDLE" nomnt
+	assert_failure 1
+	assert_output "oci-create: config.json: root.readonly $why"
+	update_config '.root.readonly = false | .linux.rootfsPropagation = "private"'
+	run obq create -b "$BUNDLE" nomnt
+	assert_failure 1
+	assert_output "oci-create: config.json: linux.rootfsPropagation $why"
+	[ ! -e "$OB_ROOT/nomnt" ]
+}
+
+@test "create: without process (config.md: REQUIRED only when start is called) the init waits; start fails with the reason" {
+	update_config 'del(.process)'
+	obq create -b "$BUNDLE" nop
+	[ "$(ob state nop | jq -r .status)" = created ]
+	run obq start nop
+	assert_failure 1
+	assert_output "oci-start: config.json has no process: nothing to start"
+	wait_status nop stopped
+	ob delete nop
+	assert_nothing_left nop
 }

@@ -15,6 +15,7 @@ setup() {
 
 @test "oci-events --stats: one stats event with the cgroup's numbers" {
 	requires root cgroup1
+	requires_hugepages
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	run ob events --stats "$ID"
@@ -27,7 +28,7 @@ setup() {
 	[ "$(echo "$output" | jq .data.pids.current)" = "$(cat $V1/pids/ocibox/$ID/pids.current)" ]
 	echo "$output" | jq -e '.data.cpu.usage.total >= 0 and (.data.cpu.usage.percpu | length) > 0'
 	echo "$output" | jq -e '.data.memory.raw | has("rss") and has("cache")'
-	echo "$output" | jq -e '.data.hugetlb | has("2MB")'
+	echo "$output" | jq -e --arg hp "$HP_SMALL" '.data.hugetlb | has($hp)'
 	echo "$output" | jq -e '.data.blkio | has("ioServiceBytesRecursive")'
 }
 

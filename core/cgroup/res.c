@@ -136,6 +136,12 @@ static int mem_v1(const struct cg_hier *h, const struct ob_memory *m, struct ob_
 	if (m->has_use_hierarchy &&
 	    (r = cg_write(h, "memory.use_hierarchy", m->use_hierarchy ? "1" : "0", err)) < 0)
 		return r;
+	/* kernelTCP: deprecated by the spec, yet v1 kernels still take it (6.x too), and
+	 * crun 1.8.1 sets it; where the file is gone (v1 without kmem accounting) it is
+	 * skipped, as crun does */
+	if (m->has_kernel_tcp && cg_has_file(h, "memory.kmem.tcp.limit_in_bytes") &&
+	    (r = write_limit(h, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -205,7 +211,9 @@ static int apply_memory(const struct ob_cgroup *cg, const struct ob_memory *m, s
 	if (m->has_check_before_update && m->check_before_update && m->has_limit &&
 	    (r = mem_check_usage(h, m->limit, err)) < 0)
 		return r;
-	/* kernel and kernelTCP: deprecated by the spec, ignored (runc 1.2 and crun do too) */
+	/* kernel (kmem): deprecated by the spec and not applied by kernels >= 5.16 (writes to
+	 * memory.kmem.limit_in_bytes fail or do nothing there), ignored as runc 1.2 does;
+	 * kernelTCP: v1 only, see mem_v1 (v2 has no such limit) */
 	return h->m->v2 ? mem_v2(h, m, err) : mem_v1(h, m, err);
 }
 
