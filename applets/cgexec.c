@@ -35,13 +35,6 @@ const char cgexec_usage[] =
     "Environment: OCIBOX_CGROUP_ROOT=DIR reads the cgroup layout from DIR instead of\n"
     "/proc/self/mountinfo (tests; see core/cgroup.h).\n";
 
-struct group {
-	char *controllers;
-	char *path;
-	struct ob_cgroup *cg;
-	bool made; /* --create made it: remove it after */
-};
-
 static volatile sig_atomic_t child_pid;
 
 static void forward(int sig)
@@ -58,158 +51,17 @@ static _Noreturn void exec_command(char **argv)
 	_exit(e == ENOENT ? OB_EXIT_NOT_FOUND : OB_EXIT_CANNOT_RUN);
 }
 
-static void cleanup(struct group *g, size_t n)
+static void release(struct ob_cgroup_group *g, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (g[i].cg && g[i].made) {
-			struct ob_err err = {0};
-			ob_cgroup_kill(g[i].cg, SIGKILL, &err);
-			if (ob_cgroup_destroy(g[i].cg, 5000, &err) < 0)
-				ob_log_error("%s", err.msg);
-		}
-		ob_cgroup_free(g[i].cg);
-		g[i].cg = NULL;
-	}
-}
-
-static int set_limits(struct group *g, size_t n, char **limits, struct ob_err *err)
-{
-	for (size_t l = 0; limits && limits[l]; l++) {
-		_cleanup_free_ char *key = ob_xstrdup(limits[l]);
-		char *eq = strchr(key, '=');
-		*eq = '\0';
-		const char *value = eq + 1;
-		_cleanup_free_ char *ctrl = strndup(key, strcspn(key, "."));
-		size_t i;
-		for (i = 0; i < n; i++)
-			if (ob_cgroup_has_controller(g[i].cg, ctrl))
-				break;
-		if (i == n)
-			return ob_error_msg(err, ENOENT,
-					    "--limit %s: no -g group holds the %s controller", key,
-					    ctrl);
-		int r = ob_cgroup_set_limit(g[i].cg, key, value, err);
-		if (r < 0)
-			return ob_error_prefix(err, r, "--limit %s", limits[l]);
-	}
-	return 0;
-}
-
-static int apply_resources(const struct ob_cgroup *cg, const char *file, struct ob_err *err)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	bool in = streq(file, "-");
-	int r =
-	    in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
-	if (r < 0)
-		return r;
-	struct ob_resources res;
-	memset(&res, 0, sizeof(res));
-	r = ob_spec_parse_resources(text, len, in ? "<stdin>" : file, &res, err);
-	if (r == 0)
-		r = ob_cgroup_apply(cg, &res, err);
-	ob_resources_free(&res);
-	return r;
-}
-
-int cgexec_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    {"sticky", no_argument, NULL, 's'},
-	    {"create", no_argument, NULL, 'C'},
-	    {"limit", required_argument, NULL, 'L'},
-	    {"resources", required_argument, NULL, 'R'},
-	    {NULL, 0, NULL, 0},
-	};
-	_cleanup_free_ struct group *g = NULL;
-	size_t n = 0;
-	_cleanup_strv_ char **limits = NULL;
-	bool create = false;
-	const char *resources = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "+g:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'g': {
-			char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1])
-				return ob_usage_error("-g `%s`: expected CONTROLLERS:PATH", optarg);
-			*colon = '\0';
-			g = ob_xrealloc(g, (n + 1) * sizeof(*g));
-			g[n++] = (struct group){.controllers = optarg, .path = colon + 1};
-			break;
-		}
-		case 's':
-			break;
-		case 'C':
-			create = true;
-			break;
-		case 'R':
-			resources = optarg;
-			break;
-		case 'L':
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return ob_usage_error("--limit `%s`: expected KEY=VALUE", optarg);
-			limits = ob_strv_push(limits, optarg);
-			break;
-		default:
-			return ob_usage_error("unknown option");
-		}
-	}
-	if (n == 0)
-		return ob_usage_error("no -g CONTROLLERS:PATH given");
-	if (optind >= argc)
-		return ob_usage_error("no COMMAND given");
-	if (limits && !create)
-		return ob_usage_error("--limit needs --create");
-	if (resources && !create)
-		return ob_usage_error("--resources needs --create");
-	char **cmd = argv + optind;
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
-
 	struct ob_err err = {0};
-	int r = 0;
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		r = ob_cgroup_open_controllers(g[i].controllers, g[i].path, &g[i].cg, &err);
-		if (r < 0)
-			break;
-		if (ob_cgroup_exists(g[i].cg))
-			continue;
-		if (!create) {
-			r = ob_error_msg(
-			    &err, ENOENT,
-			    "cgroup `%s` does not exist for controllers %s (use --create)",
-			    ob_cgroup_path(g[i].cg), g[i].controllers);
-			break;
-		}
-		r = ob_cgroup_create(g[i].cg, 0, &err);
-		if (r == 0)
-			g[i].made = true;
-	}
-	if (r >= 0 && resources)
-		r = apply_resources(g[0].cg, resources, &err);
-	if (r >= 0)
-		r = set_limits(g, n, limits, &err);
-	if (r < 0) {
+	if (ob_cgroup_groups_release(g, n, &err) < 0)
 		ob_log_error("%s", err.msg);
-		cleanup(g, n);
-		return OB_EXIT_FAIL;
-	}
+}
 
-	if (!create) {
-		for (size_t i = 0; i < n; i++) {
-			r = ob_cgroup_enter_self(g[i].cg, &err);
-			if (r < 0) {
-				ob_log_error("%s", err.msg);
-				cleanup(g, n);
-				return OB_EXIT_FAIL;
-			}
-		}
-		cleanup(g, n);
-		exec_command(cmd);
-	}
-
-	/* --create: stay outside the cgroup as the parent, so it can be removed after. */
+/* --create: stay outside the cgroups as the parent (so they can be removed after),
+ * forwarding signals; COMMAND's status. */
+static int run_inside(struct ob_cgroup_group *g, size_t n, char **cmd)
+{
 	static const int fwd[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -219,16 +71,14 @@ int cgexec_main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid < 0) {
 		ob_log_error("fork: %s", strerror(errno));
-		cleanup(g, n);
 		return OB_EXIT_FAIL;
 	}
 	if (pid == 0) {
+		struct ob_err err = {0};
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		for (size_t i = 0; i < n; i++) {
-			if (ob_cgroup_enter_self(g[i].cg, &err) < 0) {
-				ob_log_error("%s", err.msg);
-				_exit(OB_EXIT_FAIL);
-			}
+		if (ob_cgroup_groups_enter_self(g, n, &err) < 0) {
+			ob_log_error("%s", err.msg);
+			_exit(OB_EXIT_FAIL);
 		}
 		exec_command(cmd);
 	}
@@ -247,8 +97,72 @@ int cgexec_main(int argc, char **argv)
 		}
 	}
 	child_pid = 0;
-	cleanup(g, n);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+int cgexec_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"sticky", no_argument, NULL, 's'},
+	    {"create", no_argument, NULL, 'C'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {"resources", required_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
+	};
+	_cleanup_free_ struct ob_cgroup_group *g = NULL;
+	size_t n = 0;
+	_cleanup_strv_ char **limits = NULL;
+	bool create = false;
+	const char *resources = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+g:", longopts, NULL)) != -1) {
+		char *colon = c == 'g' ? strchr(optarg, ':') : NULL;
+		if (c == 'g') {
+			if (!colon || colon == optarg || !colon[1])
+				return ob_usage_error("-g `%s`: expected CONTROLLERS:PATH", optarg);
+			*colon = '\0';
+			g = ob_xrealloc(g, (n + 1) * sizeof(*g));
+			g[n++] = (struct ob_cgroup_group){.controllers = optarg, .path = colon + 1};
+		} else if (c == 'C') {
+			create = true;
+		} else if (c == 'R') {
+			resources = optarg;
+		} else if (c == 'L') {
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return ob_usage_error("--limit `%s`: expected KEY=VALUE", optarg);
+			limits = ob_strv_push(limits, optarg);
+		} else if (c != 's') {
+			return ob_usage_error("unknown option");
+		}
+	}
+	if (n == 0)
+		return ob_usage_error("no -g CONTROLLERS:PATH given");
+	if (optind >= argc)
+		return ob_usage_error("no COMMAND given");
+	if ((limits || resources) && !create)
+		return ob_usage_error("%s needs --create", limits ? "--limit" : "--resources");
+	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
+
+	struct ob_err err = {0};
+	struct ob_resources res = {0};
+	int r = ob_cgroup_groups_open(g, n, create, &err);
+	if (r >= 0 && resources && (r = ob_spec_load_resources(resources, &res, &err)) >= 0)
+		r = ob_cgroup_apply(g[0].cg, &res, &err);
+	ob_resources_free(&res);
+	if (r >= 0)
+		r = ob_cgroup_groups_limit(g, n, limits, &err);
+	if (r >= 0 && !create)
+		r = ob_cgroup_groups_enter_self(g, n, &err);
+	if (r < 0) {
+		ob_log_error("%s", err.msg);
+		release(g, n);
+		return OB_EXIT_FAIL;
+	}
+	if (!create) {
+		release(g, n);
+		exec_command(argv + optind);
+	}
+	r = run_inside(g, n, argv + optind);
+	release(g, n);
+	return r;
 }

@@ -1,10 +1,7 @@
 /* oci-events - resource usage and OOM events of a container as JSON lines (runc events). */
 #include "applet.h"
 
-#include <time.h>
-
-#include "../core/cgroup.h"
-#include "../core/state.h"
+#include "../core/container.h"
 
 const char oci_events_usage[] =
     "Usage: oci-events [--stats] [--interval D] ID\n"
@@ -49,24 +46,10 @@ static int parse_duration(const char *s, uint64_t *ret_ns)
 	return 0;
 }
 
-static void sleep_ns(uint64_t ns)
+static void print_line(void *ctx, const char *json)
 {
-	struct timespec ts = {(time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL)};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static int print_stats(const struct ob_cgroup *cg, const char *id, struct ob_err *err)
-{
-	struct ob_cgroup_stats stats;
-	int r = ob_cgroup_stats(cg, &stats, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *json = ob_state_event_json("stats", id, &stats);
-	ob_cgroup_stats_free(&stats);
 	puts(json);
 	fflush(stdout);
-	return 0;
 }
 
 int oci_events_main(int argc, char **argv)
@@ -91,48 +74,8 @@ int oci_events_main(int argc, char **argv)
 		return OB_EXIT_USAGE;
 
 	struct ob_err err = {0};
-	_cleanup_state_ struct ob_state *st = NULL;
-	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = NULL;
-	int r;
-	{
-		_cleanup_close_ int lock = -1;
-		r = ob_cgroup_of_container(ob_opts.root, id, &st, &cg, &lock, &err);
-	}
-	if (r == 0 && ob_state_status(st) == OB_STATUS_STOPPED)
-		r = ob_error_msg(&err, EINVAL, "container `%s` is stopped", id);
-	if (r == 0 && once)
-		r = print_stats(cg, id, &err);
-	if (r < 0 || once)
-		goto out;
-
-	/* OOM kills are seen by polling the cgroup's counter (v1 memory.oom_control,
-	 * v2 memory.events) ten times a second; stats every interval. */
-	uint64_t ooms = 0, now, next = ob_now_ns();
-	/* OOM kills before we started are not events */
-	ob_cgroup_oom_kills(cg, &ooms, NULL);
-	for (;;) {
-		uint64_t n = 0;
-		if (ob_cgroup_oom_kills(cg, &n, NULL) == 0 && n > ooms) {
-			ooms = n;
-			_cleanup_free_ char *json = ob_state_event_json("oom", id, NULL);
-			puts(json);
-			fflush(stdout);
-		}
-		if (ob_state_status(st) == OB_STATUS_STOPPED)
-			break;
-		now = ob_now_ns();
-		if (now >= next) {
-			if (print_stats(cg, id, &err) < 0 && ob_cgroup_exists(cg)) {
-				r = -1;
-				break;
-			}
-			next = now + interval;
-		}
-		uint64_t cur = ob_now_ns(), wait = next > cur ? next - cur : 0;
-		sleep_ns(wait < 100000000ULL ? wait : 100000000ULL);
-	}
-out:
-	if (r < 0) {
+	struct ob_events_sink out = {print_line, NULL};
+	if (ob_container_events(ob_opts.root, id, once, interval, &out, &err) < 0) {
 		ob_log_error("%s", err.msg);
 		return OB_EXIT_FAIL;
 	}

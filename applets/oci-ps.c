@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
-#include "../core/cgroup.h"
+#include "../core/container.h"
 #include "../core/state.h"
 
 const char oci_ps_usage[] =
@@ -102,18 +102,9 @@ int oci_ps_main(int argc, char **argv)
 		return ob_usage_error("PS_ARGS with --format json");
 
 	struct ob_err err = {0};
-	_cleanup_state_ struct ob_state *st = NULL;
-	_cleanup_(ob_cgroup_freep) struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int lock = -1;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	int r = ob_cgroup_of_container(ob_opts.root, id, &st, &cg, &lock, &err);
-	if (r == 0)
-		r = ob_cgroup_pids(cg, &pids, &n, &err);
-	if (r == -ENOENT && st && ob_state_status(st) == OB_STATUS_STOPPED) {
-		r = 0; /* a stopped container whose cgroup is gone has no processes */
-		n = 0;
-	}
+	int r = ob_container_pids(ob_opts.root, id, &pids, &n, &err);
 	if (r == 0) {
 		if (streq(format, "json")) {
 			_cleanup_free_ char *json = ob_state_pids_json(pids, n);

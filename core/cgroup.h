@@ -12,7 +12,7 @@
  * directories and ob_cgroup_destroy removes them again.
  *
  * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroupfs root instead of mountinfo's
- * mounts (cgexec and oci-create/oci-run take it from $OCIBOX_CGROUP_ROOT; a container's
+ * mounts (the applets cgexec, oci-create and oci-run take it from the environment; a container's
  * state records it, so later commands on that container use the same tree; the
  * test/tools/cgtool test driver reads it too). The layout is then read from
  * the tree: DIR/cgroup.controllers present = v2 rooted at DIR; otherwise every DIR/<name>
@@ -204,6 +204,23 @@ int ob_cgroup_oom_kills(const struct ob_cgroup *cg, uint64_t *ret, struct ob_err
 /* runc's conversions, exported for oci-update and the tests. */
 uint64_t ob_cgroup_shares_to_weight(uint64_t shares);
 uint64_t ob_cgroup_blkio_to_io_weight(uint64_t weight);
+
+/* ---- cgexec's groups (core/cgroup/groups.c) ---- */
+struct ob_cgroup_group {
+	const char *controllers; /* "cpu,memory" or "*" */
+	const char *path;
+	struct ob_cgroup *cg;
+	bool made; /* made by ob_cgroup_groups_open: removed by ob_cgroup_groups_release */
+};
+/* Open each group; a missing one is made when create, else "cgroup `x` does not exist". */
+int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, struct ob_err *err);
+/* KEY=VALUE limits (cgroup v2 names, ob_cgroup_set_limit), each on the first group whose
+ * hierarchies hold KEY's controller. */
+int ob_cgroup_groups_limit(struct ob_cgroup_group *g, size_t n, char **limits, struct ob_err *err);
+/* The calling process into every group. */
+int ob_cgroup_groups_enter_self(const struct ob_cgroup_group *g, size_t n, struct ob_err *err);
+/* Kill what is left in the groups made, remove them; free all. The first failure in err. */
+int ob_cgroup_groups_release(struct ob_cgroup_group *g, size_t n, struct ob_err *err);
 
 /* ---- a container's cgroup (core/cgroup/state.c) ---- */
 struct ob_state;

@@ -91,23 +91,12 @@ static int write_sysctls(const struct ob_spec *s, struct ob_err *err)
 	return 0;
 }
 
-/* The container's init, from clone to execve. Never returns. */
-__attribute__((noreturn)) void ob_init_main(struct init_args *a)
+/* Cgroups first (before any user code), the cgroup namespace, then the namespaces only
+ * the init can enter: a user namespace by path (and the pid namespace under it), the mount
+ * namespace by path. */
+static void init_join(struct init_args *a)
 {
-	const struct ob_spec *s = a->spec;
-	const struct ob_process *p = &s->process;
 	struct ob_err err = {0};
-	int r;
-
-	/* Non-dumpable from the first instruction to execve: no process (of a joined pid
-	 * namespace, a hook, the container's) may ptrace us or open our /proc/PID/exe, mem,
-	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
-	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
-	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
-	bool maps_by_owner = a->new_userns && geteuid() != 0;
-	if (!maps_by_owner)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	close(a->lock_fd);
 	/* Our cgroups before anything else (DESIGN: before any user code; the parent waits
 	 * for OB_SYNC_JOINED when its hooks come first). A task moving itself needs no RCU grace
 	 * period, a pid written by the parent does (see ob_cgroup_open_tasks). */
@@ -152,24 +141,17 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	 * startContainer hooks, the process): the caller's terminal is never our
 	 * controlling terminal, so TIOCSTI on the stdio we may share with the caller fails
 	 * (CVE-2017-5226 class; runc's nsexec does the same). */
-	if ((r = ob_terminal_new_session(&err)) < 0)
+	if (ob_terminal_new_session(&err) < 0)
 		init_fail(a, &err);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
 		init_fail(a, (ob_error(&err, errno, "join the mount namespace"), &err));
+}
 
-	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
-	if (recv_go(a->sync_fd, &json_creating, &json_created) < 0)
-		_exit(1);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		struct ob_sync_in in;
-		if (!s->mounts[i].idmap && !s->mounts[i].ridmap)
-			continue;
-		if (ob_sync_expect(a->sync_fd, OB_SYNC_FD, NULL, &in, &err) < 0 || in.fd < 0)
-			_exit(1);
-		a->idmap_fds[i] = in.fd;
-	}
-
+/* Root in a new user namespace, the session keyring, hostname, domainname, lo. */
+static void init_identity(struct init_args *a)
+{
+	const struct ob_spec *s = a->spec;
+	struct ob_err err = {0};
 	if ((a->new_userns || a->user_ns_fd >= 0) &&
 	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		init_fail(a, (ob_error(&err, errno, "become root in the user namespace"), &err));
@@ -183,8 +165,18 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 		init_fail(a, (ob_error(&err, errno, "sethostname `%s`", s->hostname), &err));
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		init_fail(a, (ob_error(&err, errno, "setdomainname `%s`", s->domainname), &err));
-	if (a->new_netns && (r = lo_up(&err)) < 0)
+	if (a->new_netns && lo_up(&err) < 0)
 		init_fail(a, &err);
+}
+
+/* The container itself: rootfs, createContainer hooks, pivot_root, sysctls, terminal,
+ * masked/readonly paths, personality, memory policy. */
+static void init_build(struct init_args *a, const char *json_creating)
+{
+	const struct ob_spec *s = a->spec;
+	const struct ob_process *p = &s->process;
+	struct ob_err err = {0};
+	int r;
 
 	umask(0);
 	if (!a->no_mntns && (r = ob_rootfs_prepare(&a->rootfs, &err)) < 0)
@@ -226,6 +218,41 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	if ((r = ob_mempolicy_apply(&s->linux_.memory_policy, &err)) < 0)
 		init_fail(a, &err);
 	umask(0022);
+}
+
+/* The container's init, from clone to execve. Never returns. */
+__attribute__((noreturn)) void ob_init_main(struct init_args *a)
+{
+	const struct ob_spec *s = a->spec;
+	struct ob_err err = {0};
+	int r;
+
+	/* Non-dumpable from the first instruction to execve: no process (of a joined pid
+	 * namespace, a hook, the container's) may ptrace us or open our /proc/PID/exe, mem,
+	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
+	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
+	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
+	bool maps_by_owner = a->new_userns && geteuid() != 0;
+	if (!maps_by_owner)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	close(a->lock_fd);
+	init_join(a);
+
+	_cleanup_free_ char *json_creating = NULL, *json_created = NULL;
+	if (recv_go(a->sync_fd, &json_creating, &json_created) < 0)
+		_exit(1);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct ob_sync_in in;
+		if (!s->mounts[i].idmap && !s->mounts[i].ridmap)
+			continue;
+		if (ob_sync_expect(a->sync_fd, OB_SYNC_FD, NULL, &in, &err) < 0 || in.fd < 0)
+			_exit(1);
+		a->idmap_fds[i] = in.fd;
+	}
+
+	init_identity(a);
+	init_build(a, json_creating);
 	/* 127/126 only for the program itself (util-linux, runc); a missing cwd, user or
 	 * rlimit is a setup failure (1), as in oci-exec. */
 	if (s->has_process && (r = ob_process_setup(&a->proc, &err)) < 0)

@@ -116,9 +116,6 @@ static int container_cgroup_settle(const struct ob_spec *spec, struct ob_cgroup 
 	return ob_cgroup_apply(cg, &pids, err);
 }
 
-static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
-				    struct ob_err *err);
-
 /* A namespace of the container's own: new, or joined by a path that is not ours (the
  * host's, from where oci-create runs). */
 static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns_type t)
@@ -204,6 +201,619 @@ static int check_private_ns(const struct ob_spec *spec, int clone_flags,
 	return 0;
 }
 
+/* ---- create, in named steps over one context ----
+ * validate -> prepare (fds, console, seccomp BPF, state dir, cgroup, fifo, socket) ->
+ * spawn (clone in the joined namespaces) -> configure (id maps, cgroup join, devices,
+ * idmapped mounts, hooks) -> handshake (GO, fds, READY) -> record (state, pid file). A
+ * failing step returns; create_undo removes what the steps made, create_free the rest. */
+
+struct create_ctx {
+	struct ob_create_opts *o;
+	const struct ob_fd_keep *keep;
+	char cwd[PATH_MAX];
+	char *bundle, *rootfs;
+	struct ob_spec *spec;
+	struct init_args a;
+	struct ob_ns_set own, join; /* ours (to return to after clone), the spec's paths */
+	int clone_flags;
+	bool any_idmap;
+	int sv[2];
+	int lock_fd;
+	bool dir_made;
+	pid_t pid;
+	int devs_nsfd; /* linux.netDevices moved into it (to undo on failure) */
+	int pty_sock;  /* keep_pty: the init sends the pty master to it */
+	struct ob_cgroup *cg;
+	struct ob_systemd_scope sc; /* --systemd-cgroup: the transient unit */
+	int *cg_fds;		    /* v1 `tasks` files the init joins through */
+	size_t n_cg;
+	char **cg_dirs;
+	bool cg_self; /* the init joins by itself (else ob_cgroup_enter) */
+	struct ob_state st;
+	char created[64];
+	char *json_creating, *json_created;
+};
+
+/* Spec namespaces: new ones into clone_flags, joined ones opened (user and mount for the
+ * init, the others for us to enter around the clone). */
+static int create_namespaces(struct create_ctx *c, struct ob_err *err)
+{
+	const struct ob_spec *spec = c->spec;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
+		const struct ob_namespace *ns = &spec->linux_.namespaces[i];
+		if (!ns->path) {
+			c->clone_flags |= ob_ns_clone_flag(ns->type);
+			continue;
+		}
+		int fd;
+		int r = ob_ns_open(ns->path, ns->type, &fd, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "linux.namespaces[%zu]", i);
+		if (ns->type == OB_NS_USER)
+			c->a.user_ns_fd = fd;
+		else if (ns->type == OB_NS_MOUNT)
+			c->a.mount_ns_fd = fd;
+		else
+			c->join.fd[ns->type] = fd;
+	}
+	return 0;
+}
+
+/* Everything refused before anything exists. */
+static int create_validate(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_create_opts *o = c->o;
+	int r = ob_state_validate_id(o->id, err);
+	if (r < 0)
+		return r;
+	if (!getcwd(c->cwd, sizeof(c->cwd)))
+		return ob_error(err, errno, "getcwd");
+	_cleanup_free_ char *bundle_raw = abs_path(c->cwd, o->bundle ? o->bundle : ".");
+	c->bundle = realpath(bundle_raw, NULL);
+	if (!c->bundle)
+		return ob_error(err, errno, "bundle `%s`", bundle_raw);
+	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", c->bundle);
+	if ((r = ob_spec_load(config, &c->spec, err)) < 0)
+		return r;
+	const struct ob_spec *spec = c->spec;
+	c->a.spec = spec;
+	/* config.md: process is REQUIRED only when start is called; without it the init is
+	 * created and waits, and start fails (see ob_init_main). */
+	if (spec->has_process && (!spec->process.args || !spec->process.args[0]))
+		return ob_error_msg(err, EINVAL, "config.json: process.args must not be empty");
+	if (!spec->root_path)
+		return ob_error_msg(err, EINVAL, "config.json: root.path is required");
+	c->rootfs = abs_path(c->bundle, spec->root_path);
+	if ((r = create_namespaces(c, err)) < 0)
+		return r;
+	if (!ob_spec_namespace(spec, OB_NS_MOUNT) && (r = check_no_mntns(spec, err)) < 0)
+		return r;
+	c->a.no_mntns = !ob_spec_namespace(spec, OB_NS_MOUNT);
+	if ((r = check_private_ns(spec, c->clone_flags, &c->join, err)) < 0)
+		return r;
+	const struct ob_namespace *userns = ob_spec_namespace(spec, OB_NS_USER);
+	if (userns && !userns->path &&
+	    (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings))
+		return ob_error_msg(err, EINVAL,
+				    "config.json: a new user namespace needs linux.uidMappings and "
+				    "linux.gidMappings");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) && !spec->mounts[i].bind)
+			return ob_error_msg(
+			    err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
+	if (spec->process.terminal && !o->console_socket && !o->keep_pty)
+		return ob_error_msg(err, EINVAL,
+				    "process.terminal is true: --console-socket is required");
+	return 0;
+}
+
+/* The init's arguments that follow from the spec: namespace flags, rootfs, idmap slots. */
+static void create_init_args(struct create_ctx *c)
+{
+	struct init_args *a = &c->a;
+	const struct ob_spec *spec = c->spec;
+	if (a->user_ns_fd >= 0) {
+		/* The new namespaces must belong to the joined user namespace: the init
+		 * makes them after setns (see init_main). */
+		a->unshare_flags = c->clone_flags & ~CLONE_NEWTIME;
+		c->clone_flags &= CLONE_NEWTIME;
+	}
+	a->new_userns = c->clone_flags & CLONE_NEWUSER;
+	a->new_netns = (c->clone_flags | a->unshare_flags) & CLONE_NEWNET;
+	a->rootfs = (struct ob_rootfs_ctx){.spec = spec,
+					   .rootfs = c->rootfs,
+					   .bundle = c->bundle,
+					   .userns = a->new_userns || a->user_ns_fd >= 0,
+					   .cgroupns = (c->clone_flags | a->unshare_flags) &
+						       CLONE_NEWCGROUP};
+	a->idmap_fds = ob_xcalloc(spec->n_mounts + 1, sizeof(int));
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		a->idmap_fds[i] = -1;
+		if (spec->mounts[i].idmap || spec->mounts[i].ridmap)
+			c->any_idmap = true;
+	}
+	a->rootfs.idmap_fds = a->idmap_fds;
+	if (!c->o->no_new_keyring)
+		snprintf(a->keyring, sizeof(a->keyring), "_ses.%s", c->o->id);
+}
+
+/* The console, the process (seccomp BPF built here, once), the host checks. */
+static int create_prepare_process(struct create_ctx *c, struct ob_err *err)
+{
+	struct init_args *a = &c->a;
+	struct ob_spec *spec = c->spec;
+	int r;
+	if (spec->process.terminal && c->o->console_socket &&
+	    (r = ob_terminal_connect(c->o->console_socket, &a->console_fd, err)) < 0)
+		return r;
+	if (spec->process.terminal && !c->o->console_socket) {
+		/* keep_pty: the init sends the master to our end, as to a console socket */
+		int ps[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0)
+			return ob_error(err, errno, "socketpair");
+		c->pty_sock = ps[0];
+		a->console_fd = ps[1];
+		ob_terminal_caller_size(&spec->process);
+	}
+	if ((r = ob_process_prepare(&spec->process, &a->proc, err)) < 0)
+		return r;
+	a->proc.seccomp = &spec->linux_.seccomp;
+	/* Refused before anything exists: an LSM label the host cannot apply (config.md
+	 * MUST), a seccomp filter that does not build, id maps that cannot be written. */
+	if ((r = ob_lsm_check(&spec->process, spec->linux_.mount_label, "process", err)) < 0 ||
+	    (r = ob_seccomp_prepare(a->proc.seccomp, &a->proc.seccomp_prog, err)) < 0 ||
+	    (a->new_userns && (r = ob_userns_check_maps(&spec->linux_, err)) < 0))
+		return ob_error_prefix(err, r, "config.json");
+	/* linux.intelRdt has MUSTs (config-linux.md "IntelRdt") this runtime does not carry out
+	 * (resctrl groups); refusing beats running without the isolation asked for. */
+	if (spec->linux_.intel_rdt.present)
+		return ob_error_msg(
+		    err, ENOTSUP,
+		    "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
+	a->proc.preserve_fds = c->keep->n;
+	a->proc.keep = c->keep;
+	return 0;
+}
+
+/* The cgroup, made and limited; the init joins its v1 cgroups itself (no RCU grace period
+ * per create), then makes its cgroup namespace; not when it first joins a user namespace
+ * by path. */
+static int create_prepare_cgroup(struct create_ctx *c, struct ob_err *err)
+{
+	struct init_args *a = &c->a;
+	int r = container_cgroup(c->o, c->spec, &c->cg, &c->sc, err);
+	if (r < 0 || !c->cg || a->user_ns_fd >= 0)
+		return r;
+	if ((r = ob_cgroup_open_tasks(c->cg, &c->cg_fds, &c->cg_dirs, &c->n_cg, err)) < 0)
+		return r;
+	c->cg_self = r > 0;
+	a->cg_fds = c->cg_fds;
+	a->cg_dirs = c->cg_dirs;
+	a->n_cg_fds = c->n_cg;
+	a->cg_path = ob_cgroup_path(c->cg);
+	if (c->cg_self && (c->clone_flags & CLONE_NEWCGROUP)) {
+		c->clone_flags &= ~CLONE_NEWCGROUP;
+		a->late_cgroupns = true;
+	}
+	a->cg_ack = c->cg_self && (c->spec->hooks.n_prestart || c->spec->hooks.n_create_runtime);
+	return 0;
+}
+
+/* The state directory and its lock (from here on failure removes it), the cgroup,
+ * exec.fifo and the sync socket. */
+static int create_prepare(struct create_ctx *c, struct ob_err *err)
+{
+	struct init_args *a = &c->a;
+	struct ob_create_opts *o = c->o;
+	int r;
+	create_init_args(c);
+	if ((r = create_prepare_process(c, err)) < 0)
+		return r;
+	if ((r = ob_state_create_dir(o->root, o->id, &c->lock_fd, err)) < 0)
+		return r;
+	c->dir_made = true;
+	if ((r = create_prepare_cgroup(c, err)) < 0)
+		return r;
+	a->lock_fd = c->lock_fd;
+	char fifo[PATH_MAX];
+	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
+	if (mkfifo(fifo, 0600) < 0)
+		return ob_error(err, errno, "mkfifo `%s`", fifo);
+	/* O_RDWR does not block on a fifo; the init holds the only reader until execve. */
+	a->fifo_fd = open(fifo, O_RDWR | O_CLOEXEC);
+	if (a->fifo_fd < 0)
+		return ob_error(err, errno, "open `%s`", fifo);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sv) < 0)
+		return ob_error(err, errno, "socketpair");
+	a->sync_fd = c->sv[1];
+	/* a NOTIFY listener fd comes back the moment the filter is loaded (before READY) */
+	a->proc.seccomp_sync = c->sv[1];
+	/* the init's own fds past setup; every other is closed before the user process */
+	a->proc.keep_open[0] = c->sv[1];
+	a->proc.keep_open[1] = a->fifo_fd;
+	return 0;
+}
+
+/* A new time namespace for our children, with the spec's offsets. */
+static int enter_time_ns(struct create_ctx *c, struct ob_err *err)
+{
+	int r;
+	if (c->own.fd[OB_NS_TIME] < 0 &&
+	    (r = ob_ns_open_pid(getpid(), OB_NS_TIME, &c->own.fd[OB_NS_TIME], err)) < 0)
+		return r;
+	if (unshare(CLONE_NEWTIME) < 0)
+		return ob_error(err, errno, "unshare the time namespace");
+	const struct ob_time_offsets *to = &c->spec->linux_.time_offsets;
+	char buf[128] = "";
+	size_t l = 0;
+	if (to->has_monotonic)
+		l += (size_t)snprintf(buf + l, sizeof(buf) - l, "monotonic %lld %u\n",
+				      (long long)to->monotonic_secs, to->monotonic_nanosecs);
+	if (to->has_boottime)
+		l += (size_t)snprintf(buf + l, sizeof(buf) - l, "boottime %lld %u\n",
+				      (long long)to->boottime_secs, to->boottime_nanosecs);
+	if (l && (r = ob_write_string("/proc/self/timens_offsets", buf, err)) < 0)
+		return r;
+	c->clone_flags &= ~CLONE_NEWTIME; /* the init enters it as time_for_children */
+	return 0;
+}
+
+/* clone3 the init; v2 (and hybrid's unified part): it starts in its cgroup (clone3(2)
+ * CLONE_INTO_CGROUP); the v1 hierarchies are joined before it runs user code. */
+static int clone_init(struct create_ctx *c, struct ob_err *err)
+{
+	struct clone_args ca = {.flags = (uint64_t)c->clone_flags, .exit_signal = SIGCHLD};
+	if (c->cg && ob_cgroup_v2_fd(c->cg) >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)ob_cgroup_v2_fd(c->cg);
+	}
+	c->pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (c->pid == 0) {
+		close(c->sv[0]);
+		ob_init_main(&c->a);
+	}
+	int r = c->pid < 0 ? ob_error(err, errno, "clone the container init") : 0;
+	if (c->pid < 0)
+		c->pid = 0;
+	for (size_t i = 0; i < c->n_cg; i++)
+		close(c->cg_fds[i]);
+	c->n_cg = 0; /* the init's now */
+	return r;
+}
+
+/* Joined namespaces (but user and mount) are entered here around the clone, then left. */
+static int create_spawn(struct create_ctx *c, struct ob_err *err)
+{
+	int r = 0;
+	bool joined = false;
+	for (int t = 0; t < OB_NS_COUNT; t++)
+		if (c->join.fd[t] >= 0) {
+			if ((r = ob_ns_open_pid(getpid(), t, &c->own.fd[t], err)) < 0)
+				return r;
+			joined = true;
+		}
+	if (c->clone_flags & CLONE_NEWTIME) {
+		if ((r = enter_time_ns(c, err)) < 0)
+			return r;
+		joined = true;
+	}
+	if (!joined || (r = ob_ns_join(&c->join, err)) >= 0)
+		r = clone_init(c, err);
+	if (joined) {
+		struct ob_err e2;
+		int *tfd = &c->own.fd[OB_NS_TIME];
+		/* back to our own namespaces (setns(2): pid and time affect children only) */
+		if (*tfd >= 0 && setns(*tfd, CLONE_NEWTIME) < 0 && r >= 0)
+			r = ob_error(err, errno, "return to our time namespace");
+		*tfd = *tfd >= 0 ? (close(*tfd), -1) : -1;
+		if (ob_ns_join(&c->own, &e2) < 0 && r >= 0)
+			r = ob_error_msg(err, e2.code, "%s", e2.msg);
+	}
+	if (r < 0)
+		return r;
+	close(c->sv[1]);
+	c->sv[1] = -1;
+	return 0;
+}
+
+/* A user namespace joined by path with a new pid namespace: the first child made the
+ * init (our child too, CLONE_PARENT), sent its pid and left. */
+static int await_init_pid(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_sync_in pm;
+	int r = ob_sync_expect(c->sv[0], OB_SYNC_PID, NULL, &pm, err);
+	while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	c->pid = 0;
+	if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
+		r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+	if (r < 0)
+		return r;
+	c->pid = (pid_t)pm.m.value;
+	return 0;
+}
+
+/* The state as hooks and oci-state see it. */
+static void create_state(struct create_ctx *c)
+{
+	struct ob_state *st = &c->st;
+	const struct ob_spec *spec = c->spec;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ob_format_time(c->created, sizeof(c->created), &now);
+	st->root = (char *)c->o->root;
+	st->id = (char *)c->o->id;
+	st->bundle = c->bundle;
+	st->rootfs = c->rootfs;
+	st->pid = c->pid;
+	st->start_time = ob_proc_starttime(c->pid);
+	st->created = c->created;
+	st->owner = getuid();
+	st->annotations = spec->annotations;
+	st->n_annotations = spec->n_annotations;
+	st->systemd_cgroup = c->o->systemd_cgroup;
+	if (spec->hooks.n_poststop)
+		ob_state_set_ext(st, "poststop", "1");
+	if (spec->hooks.n_poststart)
+		ob_state_set_ext(st, "poststart", "1");
+}
+
+/* The init waits for GO: it is in its cgroup before any user code runs. */
+static int create_join_cgroup(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_cgroup *cg = c->cg;
+	int r;
+	if (!cg)
+		return 0;
+	if (!c->cg_self && (r = ob_cgroup_enter(cg, c->pid, err)) < 0)
+		return r;
+	struct ob_sync_in jm;
+	if (c->a.cg_ack && (r = ob_sync_expect(c->sv[0], OB_SYNC_JOINED, NULL, &jm, err)) < 0) {
+		if (jm.m.kind != OB_SYNC_ERROR)
+			r = ob_error_msg(err, EIO,
+					 "the container init exited before it joined its cgroup");
+		return r;
+	}
+	if (c->o->systemd_cgroup && (r = container_cgroup_settle(c->spec, cg, &c->sc, err)) < 0)
+		return r;
+	c->st.cgroup_path = (char *)ob_cgroup_path(cg);
+	if (c->sc.started)
+		ob_state_set_ext(&c->st, "systemd_unit", c->sc.u.unit);
+	if (ob_cgroup_root())
+		ob_state_set_ext(&c->st, "cgroup_root", ob_cgroup_root());
+	if (ob_cgroup_created_top(cg))
+		ob_state_set_ext(&c->st, "cgroup_top", ob_cgroup_created_top(cg));
+	return 0;
+}
+
+/* linux.netDevices (config-linux.md "Network Devices"): into the container's netns,
+ * renamed, permanent addresses kept, up - before the hooks, which may configure them. */
+static int create_net_devices(struct create_ctx *c, struct ob_err *err)
+{
+	const struct ob_linux *l = &c->spec->linux_;
+	if (!l->n_net_devices)
+		return 0;
+	_cleanup_close_ int nsfd = -1;
+	int r = ob_ns_open_pid(c->pid, OB_NS_NETWORK, &nsfd, err);
+	if (r < 0)
+		return r;
+	if (ob_ns_is_current(nsfd, OB_NS_NETWORK))
+		return ob_error_msg(
+		    err, EINVAL,
+		    "linux.netDevices: the container has no network namespace of its own");
+	if ((r = ob_net_devices_move_in(nsfd, l->net_devices, l->n_net_devices, err)) < 0)
+		return r;
+	c->devs_nsfd = TAKE_FD(nsfd);
+	return 0;
+}
+
+/* idmapped mounts: made here, where we own the filesystems, moved in by the init. */
+static int create_idmap_mounts(struct create_ctx *c, struct ob_err *err)
+{
+	const struct ob_spec *spec = c->spec;
+	if (!c->any_idmap)
+		return 0;
+	_cleanup_close_ int uns = -1;
+	int r;
+	if (c->a.new_userns && (r = ob_ns_open_pid(c->pid, OB_NS_USER, &uns, err)) < 0)
+		return r;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) &&
+		    (r = ob_rootfs_idmap_mount(&spec->mounts[i], c->bundle,
+					       uns >= 0 ? uns : c->a.user_ns_fd, &c->a.idmap_fds[i],
+					       err)) < 0)
+			return r;
+	return 0;
+}
+
+/* The init is there, waiting for GO: id maps, cgroup, devices, idmapped mounts, the
+ * runtime's hooks. */
+static int create_configure(struct create_ctx *c, struct ob_err *err)
+{
+	struct init_args *a = &c->a;
+	const struct ob_hooks *hk = &c->spec->hooks;
+	int r;
+	if (a->user_ns_fd >= 0 && (a->unshare_flags & CLONE_NEWPID) &&
+	    (r = await_init_pid(c, err)) < 0)
+		return r;
+	close(a->fifo_fd);
+	a->fifo_fd = -1;
+	if (a->console_fd >= 0) {
+		close(a->console_fd);
+		a->console_fd = -1;
+	}
+	/* As root directly; as an ordinary user directly for its own ids (setgroups denied)
+	 * and through newuidmap/newgidmap beyond them (core/userns.c). */
+	if (a->new_userns && (r = ob_userns_write_maps(c->pid, &c->spec->linux_, err)) < 0)
+		return ob_error_prefix(err, r, "user namespace");
+	create_state(c);
+	if ((r = create_join_cgroup(c, err)) < 0 || (r = create_net_devices(c, err)) < 0 ||
+	    (r = create_idmap_mounts(c, err)) < 0)
+		return r;
+	/* the state JSON is only built when a hook will read it. Its status is `created`:
+	 * runtime.md defines `creating` as "step 2 in the lifecycle" (the environment being
+	 * made) and `created` as "after step 2"; prestart, createRuntime and createContainer
+	 * are steps 3 to 5 (crun sends `created` too, runc `creating`; README, Conformance) */
+	c->json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
+			       ? ob_state_json(&c->st, OB_STATUS_CREATED, false)
+			       : ob_xstrdup("");
+	if ((r = ob_hooks_run(hk->prestart, hk->n_prestart, "prestart", c->json_creating, err)) <
+		0 ||
+	    (r = ob_hooks_run(hk->create_runtime, hk->n_create_runtime, "createRuntime",
+			      c->json_creating, err)) < 0)
+		return r;
+	c->json_created = hk->n_start_container ? ob_state_json(&c->st, OB_STATUS_CREATED, false)
+						: ob_xstrdup("");
+	return 0;
+}
+
+/* GO (with the state texts), the idmapped mounts, then READY or the init's error; before
+ * it, with SCMP_ACT_NOTIFY, the listener fd (on to the agent, ob_seccomp_forward_fd). */
+static int create_handshake(struct create_ctx *c, struct ob_err *err)
+{
+	const struct ob_spec *spec = c->spec;
+	int sock = c->sv[0];
+	struct ob_sync_in m;
+	int r = send_go(sock, c->json_creating, c->json_created);
+	if (r < 0) {
+		/* an init that failed before GO (joining its cgroup) left its error queued */
+		int e = -r;
+		fcntl(sock, F_SETFL, O_NONBLOCK); /* a live init would wait for GO forever */
+		if (ob_sync_expect(sock, OB_SYNC_READY, NULL, &m, err) >= 0 ||
+		    m.m.kind != OB_SYNC_ERROR)
+			r = ob_error(err, e, "sync with the container init");
+		return r;
+	}
+	for (size_t i = 0; c->any_idmap && i < spec->n_mounts; i++)
+		if (c->a.idmap_fds[i] >= 0 && ob_sync_send(sock, OB_SYNC_FD, OB_SYNC_FD_IDMAP,
+							   c->a.idmap_fds[i], NULL, 0) < 0)
+			return ob_error(err, EIO, "send an idmapped mount to the container init");
+	struct ob_seccomp_forward fwd = {&c->st, OB_STATUS_CREATING, c->pid, &spec->linux_.seccomp};
+	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &fwd};
+	if ((r = ob_sync_expect(sock, OB_SYNC_READY, &sink, &m, err)) < 0 &&
+	    m.m.kind == OB_SYNC_EOF) {
+		int status = 0;
+		waitpid(c->pid, &status, 0);
+		c->pid = 0;
+		r = ob_error_msg(err, EIO,
+				 "the container init exited before it was ready (status %d)",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	return r;
+}
+
+/* state.json, the pid file; the lock and state handed to oci-run when it asks. */
+static int create_record(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_create_opts *o = c->o;
+	int r;
+	/* sent before READY, so it is there; the init's end is closed */
+	if (c->pty_sock >= 0 && (r = ob_terminal_recv_master(c->pty_sock, &o->pty_master, err)) < 0)
+		return r;
+	if ((r = ob_state_save(&c->st, err)) < 0)
+		return r;
+	if (o->pid_file) {
+		char buf[32];
+		int len = snprintf(buf, sizeof(buf), "%d", (int)c->pid);
+		_cleanup_free_ char *pf = abs_path(c->cwd, o->pid_file);
+		if ((r = ob_write_file_atomic(pf, buf, (size_t)len, 0644, err)) < 0)
+			return ob_error_prefix(err, r, "--pid-file");
+	}
+	o->pid = c->pid;
+	if (o->ret_lock_fd && o->ret_state) {
+		*o->ret_state = ob_state_dup(&c->st);
+		*o->ret_lock_fd = TAKE_FD(c->lock_fd);
+	}
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* What the steps made, undone: devices back, the init killed, the cgroup and the state
+ * directory removed. */
+static void create_undo(struct create_ctx *c)
+{
+	/* Devices go back under their host names before the namespace dies (the kernel would
+	 * return only physical ones, under the container's names, and destroy virtual ones). */
+	if (c->devs_nsfd >= 0) {
+		struct ob_err e2;
+		const struct ob_linux *l = &c->spec->linux_;
+		ob_net_devices_move_out(c->devs_nsfd, l->net_devices, l->n_net_devices, &e2);
+	}
+	close_fd(&c->o->pty_master);
+	kill_init(c->pid);
+	if (c->cg) {
+		ob_cgroup_kill(c->cg, SIGKILL, NULL);
+		if (c->sc.started)
+			ob_systemd_scope_abort(&c->sc); /* systemd removes the scope's cgroup */
+		ob_cgroup_destroy(c->cg, 5000, NULL);
+	}
+	ob_systemd_scope_abort(&c->sc);
+	if (c->dir_made)
+		ob_state_remove(c->o->root, c->o->id, NULL);
+}
+
+static void create_free(struct create_ctx *c)
+{
+	struct init_args *a = &c->a;
+	for (size_t i = 0; i < c->st.n_ext; i++) {
+		free(c->st.ext[i].key);
+		free(c->st.ext[i].value);
+	}
+	free(c->st.ext);
+	close_fd(&c->devs_nsfd);
+	for (size_t i = 0; i < c->n_cg; i++)
+		close(c->cg_fds[i]);
+	free(c->cg_fds);
+	ob_strv_free(c->cg_dirs);
+	ob_cgroup_free(c->cg);
+	int *fds[] = {&c->lock_fd,    &c->sv[0],      &c->sv[1],       &a->fifo_fd,
+		      &a->console_fd, &a->user_ns_fd, &a->mount_ns_fd, &c->pty_sock};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		close_fd(fds[i]);
+	ob_ns_set_close(&c->join);
+	ob_ns_set_close(&c->own);
+	for (size_t i = 0; a->idmap_fds && i < c->spec->n_mounts; i++)
+		close_fd(&a->idmap_fds[i]);
+	free(a->idmap_fds);
+	ob_process_ctx_free(&a->proc);
+	ob_spec_free(c->spec);
+	free(c->bundle);
+	free(c->rootfs);
+	free(c->json_creating);
+	free(c->json_created);
+}
+
+static int create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep, struct ob_err *err)
+{
+	struct create_ctx c = {.o = o,
+			       .keep = keep,
+			       .sv = {-1, -1},
+			       .lock_fd = -1,
+			       .devs_nsfd = -1,
+			       .pty_sock = -1,
+			       .a = {.o = o,
+				     .sync_fd = -1,
+				     .fifo_fd = -1,
+				     .console_fd = -1,
+				     .user_ns_fd = -1,
+				     .mount_ns_fd = -1}};
+	ob_ns_set_init(&c.own);
+	ob_ns_set_init(&c.join);
+	int r;
+	if ((r = create_validate(&c, err)) < 0 || (r = create_prepare(&c, err)) < 0 ||
+	    (r = create_spawn(&c, err)) < 0 || (r = create_configure(&c, err)) < 0 ||
+	    (r = create_handshake(&c, err)) < 0 || (r = create_record(&c, err)) < 0)
+		create_undo(&c);
+	create_free(&c);
+	return r < 0 ? r : 0;
+}
+
 int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
@@ -217,517 +827,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 	r = ob_process_keep_fds(n_keep, &keep, err);
 	if (r < 0)
 		return r;
-	r = ob_container_create_kept(o, &keep, err);
+	r = create_kept(o, &keep, err);
 	ob_process_keep_fds_release(&keep);
-	return r;
-}
-
-static int ob_container_create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep,
-				    struct ob_err *err)
-{
-	int r = ob_state_validate_id(o->id, err);
-	if (r < 0)
-		return r;
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		return ob_error(err, errno, "getcwd");
-	_cleanup_free_ char *bundle_raw = abs_path(cwd, o->bundle ? o->bundle : ".");
-	_cleanup_free_ char *bundle = realpath(bundle_raw, NULL);
-	if (!bundle)
-		return ob_error(err, errno, "bundle `%s`", bundle_raw);
-	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", bundle);
-	struct ob_spec *spec = NULL;
-	r = ob_spec_load(config, &spec, err);
-	if (r < 0)
-		return r;
-	struct init_args a = {.o = o,
-			      .spec = spec,
-			      .sync_fd = -1,
-			      .fifo_fd = -1,
-			      .console_fd = -1,
-			      .user_ns_fd = -1,
-			      .mount_ns_fd = -1};
-	struct ob_ns_set own, join; /* ours (to return to after clone), the spec's paths */
-	ob_ns_set_init(&own);
-	ob_ns_set_init(&join);
-	int sv[2] = {-1, -1};
-	int lock_fd = -1;
-	pid_t pid = 0;
-	bool dir_made = false;
-	int devs_nsfd = -1; /* linux.netDevices moved into it (to undo on failure) */
-	int pty_sock = -1;  /* keep_pty: the master comes back on it */
-	struct ob_state st = {0};
-	struct ob_cgroup *cg = NULL;
-	struct ob_systemd_scope sc = {0}; /* --systemd-cgroup: the transient unit */
-	int *cg_fds = NULL;		  /* v1 `tasks` files the init joins through */
-	size_t n_cg = 0;
-	bool cg_self = false; /* the init joins by itself (else ob_cgroup_enter) */
-	_cleanup_strv_ char **cg_dirs = NULL;
-	_cleanup_free_ char *rootfs = NULL, *json_creating = NULL, *json_created = NULL;
-
-	/* config.md: process is REQUIRED only when start is called; without it the init is
-	 * created and waits, and start fails (see ob_init_main). */
-	if (spec->has_process && (!spec->process.args || !spec->process.args[0])) {
-		r = ob_error_msg(err, EINVAL, "config.json: process.args must not be empty");
-		goto fail;
-	}
-	if (!spec->root_path) {
-		r = ob_error_msg(err, EINVAL, "config.json: root.path is required");
-		goto fail;
-	}
-	rootfs = abs_path(bundle, spec->root_path);
-	int clone_flags = 0;
-	const struct ob_namespace *userns = ob_spec_namespace(spec, OB_NS_USER);
-	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
-		const struct ob_namespace *ns = &spec->linux_.namespaces[i];
-		if (!ns->path) {
-			clone_flags |= ob_ns_clone_flag(ns->type);
-			continue;
-		}
-		int fd;
-		r = ob_ns_open(ns->path, ns->type, &fd, err);
-		if (r < 0) {
-			ob_error_prefix(err, r, "linux.namespaces[%zu]", i);
-			goto fail;
-		}
-		if (ns->type == OB_NS_USER)
-			a.user_ns_fd = fd;
-		else if (ns->type == OB_NS_MOUNT)
-			a.mount_ns_fd = fd;
-		else
-			join.fd[ns->type] = fd;
-	}
-	if (!ob_spec_namespace(spec, OB_NS_MOUNT) && (r = check_no_mntns(spec, err)) < 0)
-		goto fail;
-	a.no_mntns = !ob_spec_namespace(spec, OB_NS_MOUNT);
-	if ((r = check_private_ns(spec, clone_flags, &join, err)) < 0)
-		goto fail;
-	if (userns && !userns->path &&
-	    (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)) {
-		r = ob_error_msg(err, EINVAL,
-				 "config.json: a new user namespace needs linux.uidMappings and "
-				 "linux.gidMappings");
-		goto fail;
-	}
-	if (a.user_ns_fd >= 0) {
-		/* The new namespaces must belong to the joined user namespace: the init
-		 * makes them after setns (see init_main). */
-		a.unshare_flags = clone_flags & ~CLONE_NEWTIME;
-		clone_flags &= CLONE_NEWTIME;
-	}
-	a.new_userns = clone_flags & CLONE_NEWUSER;
-	a.new_netns = (clone_flags | a.unshare_flags) & CLONE_NEWNET;
-	a.rootfs =
-	    (struct ob_rootfs_ctx){.spec = spec,
-				   .rootfs = rootfs,
-				   .bundle = bundle,
-				   .userns = a.new_userns || a.user_ns_fd >= 0,
-				   .cgroupns = (clone_flags | a.unshare_flags) & CLONE_NEWCGROUP};
-	a.idmap_fds = ob_xcalloc(spec->n_mounts + 1, sizeof(int));
-	bool any_idmap = false;
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		a.idmap_fds[i] = -1;
-		if (spec->mounts[i].idmap || spec->mounts[i].ridmap) {
-			any_idmap = true;
-			if (!spec->mounts[i].bind) {
-				r = ob_error_msg(
-				    err, EINVAL,
-				    "config.json: mounts[%zu]: idmap needs a bind mount", i);
-				goto fail;
-			}
-		}
-	}
-	a.rootfs.idmap_fds = a.idmap_fds;
-	if (!o->no_new_keyring)
-		snprintf(a.keyring, sizeof(a.keyring), "_ses.%s", o->id);
-
-	if (spec->process.terminal && !o->console_socket && !o->keep_pty) {
-		r = ob_error_msg(err, EINVAL,
-				 "process.terminal is true: --console-socket is required");
-		goto fail;
-	}
-	if (spec->process.terminal && o->console_socket &&
-	    (r = ob_terminal_connect(o->console_socket, &a.console_fd, err)) < 0)
-		goto fail;
-	if (spec->process.terminal && !o->console_socket) {
-		/* the init sends the master to our end, as to a console socket */
-		int ps[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0) {
-			r = ob_error(err, errno, "socketpair");
-			goto fail;
-		}
-		pty_sock = ps[0];
-		a.console_fd = ps[1];
-		ob_terminal_caller_size(&spec->process);
-	}
-	if ((r = ob_process_prepare(&spec->process, &a.proc, err)) < 0)
-		goto fail;
-	a.proc.seccomp = &spec->linux_.seccomp;
-	/* Refused before anything exists: an LSM label the host cannot apply (config.md
-	 * MUST), a seccomp filter that does not build, id maps that cannot be written. */
-	if ((r = ob_lsm_check(&spec->process, spec->linux_.mount_label, "process", err)) < 0 ||
-	    (r = ob_seccomp_prepare(a.proc.seccomp, &a.proc.seccomp_prog, err)) < 0 ||
-	    (a.new_userns && (r = ob_userns_check_maps(&spec->linux_, err)) < 0)) {
-		ob_error_prefix(err, r, "config.json");
-		goto fail;
-	}
-	/* linux.intelRdt has MUSTs (config-linux.md "IntelRdt") this runtime does not carry out
-	 * (resctrl groups); refusing beats running without the isolation asked for. */
-	if (spec->linux_.intel_rdt.present) {
-		r = ob_error_msg(
-		    err, ENOTSUP,
-		    "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
-		goto fail;
-	}
-	a.proc.preserve_fds = keep->n;
-	a.proc.keep = keep;
-
-	/* The state directory and its lock; from here on failure removes it. */
-	if ((r = ob_state_create_dir(o->root, o->id, &lock_fd, err)) < 0)
-		goto fail;
-	dir_made = true;
-	if ((r = container_cgroup(o, spec, &cg, &sc, err)) < 0)
-		goto fail;
-	/* The init joins its v1 cgroups itself (no RCU grace period per create), then makes
-	 * its cgroup namespace; not when it first joins a user namespace by path. */
-	if (cg && a.user_ns_fd < 0) {
-		if ((r = ob_cgroup_open_tasks(cg, &cg_fds, &cg_dirs, &n_cg, err)) < 0)
-			goto fail;
-		cg_self = r > 0;
-		r = 0;
-		a.cg_fds = cg_fds;
-		a.cg_dirs = cg_dirs;
-		a.n_cg_fds = n_cg;
-		a.cg_path = ob_cgroup_path(cg);
-		if (cg_self && (clone_flags & CLONE_NEWCGROUP)) {
-			clone_flags &= ~CLONE_NEWCGROUP;
-			a.late_cgroupns = true;
-		}
-		a.cg_ack = cg_self && (spec->hooks.n_prestart || spec->hooks.n_create_runtime);
-	}
-	a.lock_fd = lock_fd;
-	char fifo[PATH_MAX];
-	ob_state_path(o->root, o->id, "exec.fifo", fifo, sizeof(fifo));
-	if (mkfifo(fifo, 0600) < 0) {
-		r = ob_error(err, errno, "mkfifo `%s`", fifo);
-		goto fail;
-	}
-	/* O_RDWR does not block on a fifo; the init holds the only reader until execve. */
-	a.fifo_fd = open(fifo, O_RDWR | O_CLOEXEC);
-	if (a.fifo_fd < 0) {
-		r = ob_error(err, errno, "open `%s`", fifo);
-		goto fail;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		r = ob_error(err, errno, "socketpair");
-		goto fail;
-	}
-	a.sync_fd = sv[1];
-	/* a NOTIFY listener fd comes back the moment the filter is loaded (before READY) */
-	a.proc.seccomp_sync = sv[1];
-	/* the init's own fds past setup; every other is closed before the user process */
-	a.proc.keep_open[0] = sv[1];
-	a.proc.keep_open[1] = a.fifo_fd;
-
-	/* Joined namespaces (but user and mount) are entered here around the clone. */
-	bool joined = false;
-	for (int t = 0; t < OB_NS_COUNT; t++)
-		if (join.fd[t] >= 0) {
-			if ((r = ob_ns_open_pid(getpid(), t, &own.fd[t], err)) < 0)
-				goto fail;
-			joined = true;
-		}
-	if (clone_flags & CLONE_NEWTIME) {
-		if (own.fd[OB_NS_TIME] < 0 &&
-		    (r = ob_ns_open_pid(getpid(), OB_NS_TIME, &own.fd[OB_NS_TIME], err)) < 0)
-			goto fail;
-		if (unshare(CLONE_NEWTIME) < 0) {
-			r = ob_error(err, errno, "unshare the time namespace");
-			goto fail;
-		}
-		const struct ob_time_offsets *to = &spec->linux_.time_offsets;
-		char buf[128] = "";
-		size_t l = 0;
-		if (to->has_monotonic)
-			l +=
-			    (size_t)snprintf(buf + l, sizeof(buf) - l, "monotonic %lld %u\n",
-					     (long long)to->monotonic_secs, to->monotonic_nanosecs);
-		if (to->has_boottime)
-			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "boottime %lld %u\n",
-					      (long long)to->boottime_secs, to->boottime_nanosecs);
-		if (l && (r = ob_write_string("/proc/self/timens_offsets", buf, err)) < 0)
-			goto fail;
-		joined = true;
-		clone_flags &= ~CLONE_NEWTIME; /* the init enters it as time_for_children */
-	}
-	if (joined && (r = ob_ns_join(&join, err)) < 0)
-		goto restore;
-
-	struct clone_args ca = {.flags = (uint64_t)clone_flags, .exit_signal = SIGCHLD};
-	/* v2 (and hybrid's unified part): the init starts in its cgroup (clone3(2)
-	 * CLONE_INTO_CGROUP); the v1 hierarchies are joined below, before it runs user code */
-	if (cg && ob_cgroup_v2_fd(cg) >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)ob_cgroup_v2_fd(cg);
-	}
-	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid == 0) {
-		close(sv[0]);
-		ob_init_main(&a);
-	}
-	if (pid < 0)
-		r = ob_error(err, errno, "clone the container init");
-	for (size_t i = 0; i < n_cg; i++)
-		close(cg_fds[i]);
-	n_cg = 0; /* the init's now */
-restore:
-	if (joined) {
-		struct ob_err e2;
-		/* back to our own namespaces (setns(2): pid and time affect children only) */
-		if (own.fd[OB_NS_TIME] >= 0 && setns(own.fd[OB_NS_TIME], CLONE_NEWTIME) < 0 &&
-		    r >= 0)
-			r = ob_error(err, errno, "return to our time namespace");
-		own.fd[OB_NS_TIME] = own.fd[OB_NS_TIME] >= 0 ? (close(own.fd[OB_NS_TIME]), -1) : -1;
-		if (ob_ns_join(&own, &e2) < 0 && r >= 0)
-			r = ob_error_msg(err, e2.code, "%s", e2.msg);
-	}
-	if (r < 0 || pid <= 0)
-		goto fail;
-	close(sv[1]);
-	sv[1] = -1;
-	if (a.user_ns_fd >= 0 && (a.unshare_flags & CLONE_NEWPID)) {
-		/* the first child made the init (our child too, CLONE_PARENT) and left */
-		struct ob_sync_in pm;
-		r = ob_sync_expect(sv[0], OB_SYNC_PID, NULL, &pm, err);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		pid = 0;
-		if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
-			r = ob_error_msg(err, EIO, "the container init exited before it was ready");
-		if (r < 0)
-			goto fail;
-		pid = (pid_t)pm.m.value;
-	}
-	close(a.fifo_fd);
-	a.fifo_fd = -1;
-	if (a.console_fd >= 0) {
-		close(a.console_fd);
-		a.console_fd = -1;
-	}
-
-	/* As root directly; as an ordinary user directly for its own ids (setgroups denied)
-	 * and through newuidmap/newgidmap beyond them (core/userns.c). */
-	if (a.new_userns && (r = ob_userns_write_maps(pid, &spec->linux_, err)) < 0) {
-		ob_error_prefix(err, r, "user namespace");
-		goto fail;
-	}
-
-	/* The state as hooks and oci-state see it. */
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	char created[64];
-	ob_format_time(created, sizeof(created), &now);
-	st.root = (char *)o->root;
-	st.id = (char *)o->id;
-	st.bundle = bundle;
-	st.rootfs = rootfs;
-	st.pid = pid;
-	st.start_time = ob_proc_starttime(pid);
-	st.created = created;
-	st.owner = getuid();
-	st.annotations = spec->annotations;
-	st.n_annotations = spec->n_annotations;
-	st.systemd_cgroup = o->systemd_cgroup;
-	if (spec->hooks.n_poststop)
-		ob_state_set_ext(&st, "poststop", "1");
-	if (spec->hooks.n_poststart)
-		ob_state_set_ext(&st, "poststart", "1");
-
-	/* the init waits for GO: it joins its cgroup before any user code runs */
-	if (cg) {
-		if (!cg_self && (r = ob_cgroup_enter(cg, pid, err)) < 0)
-			goto fail;
-		struct ob_sync_in jm;
-		if (a.cg_ack && (r = ob_sync_expect(sv[0], OB_SYNC_JOINED, NULL, &jm, err)) < 0) {
-			if (jm.m.kind != OB_SYNC_ERROR)
-				r = ob_error_msg(
-				    err, EIO,
-				    "the container init exited before it joined its cgroup");
-			goto fail;
-		}
-		if (o->systemd_cgroup && (r = container_cgroup_settle(spec, cg, &sc, err)) < 0)
-			goto fail;
-		st.cgroup_path = (char *)ob_cgroup_path(cg);
-		if (sc.started)
-			ob_state_set_ext(&st, "systemd_unit", sc.u.unit);
-		if (ob_cgroup_root())
-			ob_state_set_ext(&st, "cgroup_root", ob_cgroup_root());
-		if (ob_cgroup_created_top(cg))
-			ob_state_set_ext(&st, "cgroup_top", ob_cgroup_created_top(cg));
-	}
-	/* linux.netDevices (config-linux.md "Network Devices"): into the container's netns,
-	 * renamed, permanent addresses kept, up - before the hooks, which may configure them. */
-	if (spec->linux_.n_net_devices) {
-		int nsfd = -1;
-		if ((r = ob_ns_open_pid(pid, OB_NS_NETWORK, &nsfd, err)) < 0)
-			goto fail;
-		if (ob_ns_is_current(nsfd, OB_NS_NETWORK)) {
-			close(nsfd);
-			r = ob_error_msg(
-			    err, EINVAL,
-			    "linux.netDevices: the container has no network namespace of its own");
-			goto fail;
-		}
-		if ((r = ob_net_devices_move_in(nsfd, spec->linux_.net_devices,
-						spec->linux_.n_net_devices, err)) < 0) {
-			close(nsfd);
-			goto fail;
-		}
-		devs_nsfd = nsfd;
-	}
-
-	/* idmapped mounts: made here, where we own the filesystems, moved in by the init */
-	if (any_idmap) {
-		_cleanup_close_ int uns = -1;
-		if (a.new_userns && (r = ob_ns_open_pid(pid, OB_NS_USER, &uns, err)) < 0)
-			goto fail;
-		for (size_t i = 0; i < spec->n_mounts; i++)
-			if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) &&
-			    (r = ob_rootfs_idmap_mount(&spec->mounts[i], bundle,
-						       uns >= 0 ? uns : a.user_ns_fd,
-						       &a.idmap_fds[i], err)) < 0)
-				goto fail;
-	}
-
-	/* the state JSON is only built when a hook will read it. Its status is `created`:
-	 * runtime.md defines `creating` as "step 2 in the lifecycle" (the environment being
-	 * made) and `created` as "after step 2"; prestart, createRuntime and createContainer
-	 * are steps 3 to 5 (crun sends `created` too, runc `creating`; README, Conformance) */
-	const struct ob_hooks *hk = &spec->hooks;
-	json_creating = hk->n_prestart || hk->n_create_runtime || hk->n_create_container
-			    ? ob_state_json(&st, OB_STATUS_CREATED, false)
-			    : ob_xstrdup("");
-	if ((r = ob_hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart",
-			      json_creating, err)) < 0 ||
-	    (r = ob_hooks_run(spec->hooks.create_runtime, spec->hooks.n_create_runtime,
-			      "createRuntime", json_creating, err)) < 0)
-		goto fail;
-	json_created =
-	    hk->n_start_container ? ob_state_json(&st, OB_STATUS_CREATED, false) : ob_xstrdup("");
-
-	struct ob_sync_in m;
-	if ((r = send_go(sv[0], json_creating, json_created)) < 0) {
-		/* an init that failed before GO (joining its cgroup) left its error queued */
-		int e = -r;
-		fcntl(sv[0], F_SETFL, O_NONBLOCK); /* a live init would wait for GO forever */
-		if (ob_sync_expect(sv[0], OB_SYNC_READY, NULL, &m, err) >= 0 ||
-		    m.m.kind != OB_SYNC_ERROR)
-			r = ob_error(err, e, "sync with the container init");
-		goto fail;
-	}
-	for (size_t i = 0; any_idmap && i < spec->n_mounts; i++)
-		if (a.idmap_fds[i] >= 0 && ob_sync_send(sv[0], OB_SYNC_FD, OB_SYNC_FD_IDMAP,
-							a.idmap_fds[i], NULL, 0) < 0) {
-			r = ob_error(err, EIO, "send an idmapped mount to the container init");
-			goto fail;
-		}
-	/* READY or the error; before it, with SCMP_ACT_NOTIFY, the listener fd (on to the
-	 * agent, see ob_seccomp_forward_fd). */
-	struct ob_seccomp_forward fwd = {&st, OB_STATUS_CREATING, pid, &spec->linux_.seccomp};
-	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &fwd};
-	if ((r = ob_sync_expect(sv[0], OB_SYNC_READY, &sink, &m, err)) < 0) {
-		if (m.m.kind == OB_SYNC_EOF) {
-			int status = 0;
-			waitpid(pid, &status, 0);
-			pid = 0;
-			r = ob_error_msg(
-			    err, EIO, "the container init exited before it was ready (status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		}
-		goto fail;
-	}
-	/* sent before READY, so it is there; the init's end is closed */
-	if (pty_sock >= 0) {
-		if ((r = ob_terminal_recv_master(pty_sock, &o->pty_master, err)) < 0)
-			goto fail;
-	}
-	if ((r = ob_state_save(&st, err)) < 0)
-		goto fail;
-	if (o->pid_file) {
-		char buf[32];
-		int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-		_cleanup_free_ char *pf = abs_path(cwd, o->pid_file);
-		if ((r = ob_write_file_atomic(pf, buf, (size_t)len, 0644, err)) < 0) {
-			ob_error_prefix(err, r, "--pid-file");
-			goto fail;
-		}
-	}
-	o->pid = pid;
-	if (o->ret_lock_fd && o->ret_state) {
-		*o->ret_state = ob_state_dup(&st);
-		*o->ret_lock_fd = lock_fd;
-		lock_fd = -1;
-	}
-	r = 0;
-	goto out;
-
-fail:
-	if (o->pty_master >= 0) {
-		close(o->pty_master);
-		o->pty_master = -1;
-	}
-	/* Devices go back under their host names before the namespace dies (the kernel would
-	 * return only physical ones, under the container's names, and destroy virtual ones). */
-	if (devs_nsfd >= 0) {
-		struct ob_err e2;
-		ob_net_devices_move_out(devs_nsfd, spec->linux_.net_devices,
-					spec->linux_.n_net_devices, &e2);
-	}
-	kill_init(pid);
-	if (cg) {
-		ob_cgroup_kill(cg, SIGKILL, NULL);
-		if (sc.started)
-			ob_systemd_scope_abort(&sc); /* systemd removes the scope's cgroup */
-		ob_cgroup_destroy(cg, 5000, NULL);
-	}
-	ob_systemd_scope_abort(&sc);
-	if (dir_made)
-		ob_state_remove(o->root, o->id, NULL);
-out:
-	for (size_t i = 0; i < st.n_ext; i++) {
-		free(st.ext[i].key);
-		free(st.ext[i].value);
-	}
-	free(st.ext);
-	if (devs_nsfd >= 0)
-		close(devs_nsfd);
-	for (size_t i = 0; i < n_cg; i++)
-		close(cg_fds[i]);
-	free(cg_fds);
-	ob_cgroup_free(cg);
-	if (lock_fd >= 0)
-		close(lock_fd);
-	if (sv[0] >= 0)
-		close(sv[0]);
-	if (sv[1] >= 0)
-		close(sv[1]);
-	if (a.fifo_fd >= 0)
-		close(a.fifo_fd);
-	if (a.console_fd >= 0)
-		close(a.console_fd);
-	if (pty_sock >= 0)
-		close(pty_sock);
-	if (a.user_ns_fd >= 0)
-		close(a.user_ns_fd);
-	if (a.mount_ns_fd >= 0)
-		close(a.mount_ns_fd);
-	ob_ns_set_close(&join);
-	ob_ns_set_close(&own);
-	for (size_t i = 0; a.idmap_fds && i < spec->n_mounts; i++)
-		if (a.idmap_fds[i] >= 0)
-			close(a.idmap_fds[i]);
-	free(a.idmap_fds);
-	ob_process_ctx_free(&a.proc);
-	ob_spec_free(spec);
 	return r;
 }

@@ -1,4 +1,5 @@
-/* container.h - create / start / kill / delete / run: the lifecycle orchestration.
+/* container.h - every verb on a container: create / start / kill / delete / run and
+ * pause / resume / update / ps / events (container-verbs.c); exec is in exec.h.
  *
  * Process model (DESIGN.md): config.json parsed once here, the init cloned with its
  * namespace flags, one socketpair for sync and errors, an exec fifo between create and
@@ -8,6 +9,7 @@
 #define OB_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -62,5 +64,26 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
  * the container is deleted unless keep. */
 int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_status,
 		     struct ob_err *err);
+
+/* oci-pause / oci-resume: freeze a running (or created) container's cgroup; thaw a paused
+ * one ("container `x` is already paused", "... is not paused (running)"). */
+int ob_container_pause(const char *root, const char *id, struct ob_err *err);
+int ob_container_resume(const char *root, const char *id, struct ob_err *err);
+/* oci-update: res onto the container's cgroup (its devices left as created). */
+int ob_container_update(const char *root, const char *id, struct ob_resources *res,
+			struct ob_err *err);
+/* oci-ps: the pids in the container's cgroup, sorted (none for a stopped container whose
+ * cgroup is gone); *ret is the caller's to free. */
+int ob_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
+		      struct ob_err *err);
+/* oci-events: the event JSON lines (stats, oom) go to emit, one call each. once: the stats
+ * once; else OOM kills as they happen and stats every interval_ns until the container
+ * stops. */
+struct ob_events_sink {
+	void (*emit)(void *ctx, const char *json);
+	void *ctx;
+};
+int ob_container_events(const char *root, const char *id, bool once, uint64_t interval_ns,
+			const struct ob_events_sink *to, struct ob_err *err);
 
 #endif

@@ -101,15 +101,15 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 	if (r < 0)
 		ob_sync_fail(a->sync, (ob_error_prefix(&err, r, "join the container"), &err));
 	ob_ns_set_close(a->ns);
-	/* a session of our own: the caller's terminal is not ours (see container-init.c) */
-	if ((r = ob_terminal_new_session(&err)) < 0)
-		ob_sync_fail(a->sync, &err);
 	/* A container without a mount namespace of its own (check_no_mntns) is chrooted:
 	 * so is the process. */
 	if (a->root >= 0 && (fchdir(a->root) < 0 || chroot(".") < 0 || chdir("/") < 0))
 		ob_sync_fail(a->sync, (ob_error(&err, errno, "chroot into the container"), &err));
 	if (a->root >= 0)
 		close(a->root);
+	/* a session of our own: the caller's terminal is not ours (see container-init.c) */
+	if (ob_terminal_new_session(&err) < 0)
+		ob_sync_fail(a->sync, &err);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -250,229 +250,250 @@ static int write_pid_file(const char *path, pid_t pid, struct ob_err *err)
 	return ob_write_file_atomic(path, buf, (size_t)n, 0644, err);
 }
 
+/* ---- exec, in steps over one context: check -> prepare -> spawn -> handshake -> wait */
+
+struct exec_ctx {
+	struct ob_exec_opts *o;
+	struct ob_state *st;
+	enum ob_status status;
+	struct ob_spec *spec;
+	struct ob_process own, *proc;
+	struct ob_proc_ctx ctx;
+	struct ob_ns_set set;
+	struct ob_cgroup *cg;
+	int console;
+	int pty_sock; /* the foreground's pty: its master comes back on it */
+	int master;
+	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
+	int sp[2];
+	sigset_t old_mask;
+	bool masked;
+	pid_t pid;
+};
+
+/* Only into a created or running container (paused with --ignore-paused). */
+static int exec_check(struct exec_ctx *c, struct ob_err *err)
+{
+	int r = ob_state_load(c->o->root, c->o->id, &c->st, err);
+	if (r < 0)
+		return r;
+	c->status = ob_state_status(c->st);
+	if (c->status == OB_STATUS_STOPPED)
+		return ob_error_msg(err, EINVAL, "cannot exec in a stopped container");
+	if (c->status == OB_STATUS_CREATING)
+		return ob_error_msg(err, EINVAL,
+				    "cannot exec in a container that is being created");
+	if (c->status == OB_STATUS_PAUSED && !c->o->ignore_paused)
+		return ob_error_msg(
+		    err, EINVAL,
+		    "cannot exec in a paused container (use --ignore-paused to override)");
+	return 0;
+}
+
+/* The process (with the flags), its terminal, the container's seccomp filter built, its
+ * namespaces and cgroup opened. */
+static int exec_prepare(struct exec_ctx *c, struct ob_err *err)
+{
+	struct ob_exec_opts *o = c->o;
+	int r = load_process(c->st, o, &c->spec, &c->own, &c->proc, err);
+	if (r < 0)
+		return r;
+	struct ob_process *proc = c->proc;
+	apply_flags(proc, o);
+	if (!proc->args || !proc->args[0])
+		return ob_error_msg(err, EINVAL, "process.args must not be empty");
+	if (proc->terminal) {
+		if (o->console_socket) {
+			if ((r = ob_terminal_connect(o->console_socket, &c->console, err)) < 0)
+				return r;
+		} else if (o->detach) {
+			return ob_error_msg(err, EINVAL, "--tty --detach needs --console-socket");
+		} else {
+			/* the foreground: the pty's master comes back to us, we copy (the
+			 * caller's terminal is never the process's) */
+			int ps[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0)
+				return ob_error(err, errno, "socketpair");
+			c->pty_sock = ps[0];
+			c->console = ps[1];
+			ob_terminal_caller_size(proc);
+		}
+	}
+	if ((r = ob_process_prepare(proc, &c->ctx, err)) < 0)
+		return r;
+	/* the container's filter binds every process in it */
+	c->ctx.seccomp = &c->spec->linux_.seccomp;
+	/* Refused before anything runs: an LSM label the host cannot apply (config.md MUST),
+	 * a filter that does not build. */
+	if ((r = ob_lsm_check(proc, NULL, "process", err)) < 0 ||
+	    (r = ob_seccomp_prepare(c->ctx.seccomp, &c->ctx.seccomp_prog, err)) < 0)
+		return r;
+	if (o->preserve_fds > c->ctx.preserve_fds)
+		c->ctx.preserve_fds = o->preserve_fds;
+	if ((r = open_namespaces(c->st, &c->set, err)) < 0)
+		return r;
+	if (c->set.fd[OB_NS_MOUNT] < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)c->st->pid);
+		c->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->root < 0 || !ob_state_init_alive(c->st))
+			return ob_error(err, c->root < 0 ? errno : ESRCH, "container `%s`: open %s",
+					o->id, path);
+	}
+	/* its cgroup, in the tree its state records (NULL when it has none) */
+	if ((r = ob_cgroup_open_state(c->st, &c->cg, err)) < 0)
+		return ob_error_prefix(err, r, "container `%s`", o->id);
+	return 0;
+}
+
+/* The sync socket; our fds must not sit in the preserved range (3 .. 3+N-1): moved above. */
+static int exec_fds(struct exec_ctx *c, struct ob_err *err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sp) < 0)
+		return ob_error(err, errno, "socketpair");
+	int above = 3 + c->ctx.preserve_fds;
+	int *mine[OB_NS_COUNT + 5];
+	size_t nmine = 0;
+	for (int t = 0; t < OB_NS_COUNT; t++)
+		mine[nmine++] = &c->set.fd[t];
+	mine[nmine++] = &c->sp[0];
+	mine[nmine++] = &c->sp[1];
+	mine[nmine++] = &c->console;
+	mine[nmine++] = &c->pty_sock;
+	mine[nmine++] = &c->root;
+	for (size_t i = 0; i < nmine; i++)
+		if (*mine[i] >= 0 && *mine[i] < above) {
+			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
+			if (n < 0)
+				return ob_error(err, errno, "fcntl(F_DUPFD_CLOEXEC)");
+			close(*mine[i]);
+			*mine[i] = n;
+		}
+	return 0;
+}
+
+/* Fork in the container's pid namespace; the child waits for GO. */
+static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
+{
+	/* setns(2) CLONE_NEWPID: our children are born in the container's pid namespace. */
+	int r = ob_ns_join_one(&c->set, OB_NS_PID, err);
+	if (r < 0)
+		return r;
+	/* Held from before the fork (a signal for us would orphan the process) until the
+	 * foreground forwards them (the child restores its mask: it survives execve). */
+	sigset_t fwd;
+	ob_terminal_fg_signals(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &c->old_mask);
+	c->masked = true;
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		c->pid = 0;
+		return ob_error(err, errno, "fork");
+	}
+	if (c->pid == 0) {
+		sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
+		close(c->sp[0]);
+		if (c->pty_sock >= 0)
+			close(c->pty_sock);
+		struct child_args a = {.sync = c->sp[1],
+				       .console = TAKE_FD(c->console),
+				       .root = TAKE_FD(c->root),
+				       .ns = &c->set,
+				       .ctx = &c->ctx,
+				       .proc = c->proc,
+				       .o = c->o};
+		exec_child(&a);
+	}
+	close(c->sp[1]);
+	c->sp[1] = -1;
+	if (c->o->detach) {
+		sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
+		c->masked = false;
+	}
+	ob_ns_set_close(&c->set);
+	close(c->console);
+	c->console = -1;
+	return 0;
+}
+
+static void kill_child(struct exec_ctx *c)
+{
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	c->pid = 0;
+}
+
+/* Into the container's cgroup before it runs any code of its own, then GO; EOF once it
+ * executed (its end is close-on-exec), its error when it failed. With SCMP_ACT_NOTIFY
+ * first the listener fd, on to linux.seccomp.listenerPath (runc does so for exec too). */
+static int exec_handshake(struct exec_ctx *c, struct ob_err *err)
+{
+	const char *id = c->o->id;
+	int r;
+	if (c->cg && (r = ob_cgroup_enter(c->cg, c->pid, err)) < 0) {
+		kill_child(c);
+		return ob_error_prefix(err, r, "container `%s`", id);
+	}
+	struct ob_seccomp_forward notify = {c->st, c->status, c->pid, &c->spec->linux_.seccomp};
+	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &notify};
+	struct ob_sync_in m = {.m.kind = -1};
+	if ((r = ob_sync_send(c->sp[0], OB_SYNC_GO, 0, -1, NULL, 0)) == 0)
+		r = ob_sync_expect(c->sp[0], OB_SYNC_EOF, &sink, &m, err);
+	close(c->sp[0]);
+	c->sp[0] = -1;
+	if (r < 0 && m.m.kind == OB_SYNC_FD) {
+		/* the agent was not reached: the process must not run without it */
+		kill_child(c);
+		return ob_error_prefix(err, r, "container `%s`", id);
+	}
+	if (r < 0) {
+		/* It failed before exec: its error, its exit code; nothing is left running. */
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		c->pid = 0;
+		if (m.m.kind != OB_SYNC_ERROR)
+			r = ob_error(err, r, "exec in container `%s`", id);
+		return r;
+	}
+	return 0;
+}
+
 int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *err)
 {
-	const char *id = o->id;
-	_cleanup_state_ struct ob_state *st = NULL;
-	struct ob_spec *spec = NULL;
-	struct ob_process own = {0}, *proc = NULL;
-	struct ob_proc_ctx ctx = {0};
-	struct ob_ns_set set;
-	struct ob_cgroup *cg = NULL;
-	_cleanup_close_ int console = -1, pty_sock = -1, master = -1, root = -1;
-	int sp[2] = {-1, -1};
-	sigset_t fwd, old_mask;
-	bool masked = false;
+	struct exec_ctx c = {
+	    .o = o, .console = -1, .pty_sock = -1, .master = -1, .root = -1, .sp = {-1, -1}};
 	int r;
-
 	*ret_status = 0;
 	/* From here our code reaches into the container: nothing there may open our
 	 * /proc/PID/exe or memory until the exec (CVE-2019-5736); execve makes the process
 	 * dumpable again. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-	ob_ns_set_init(&set);
-	if ((r = ob_state_load(o->root, id, &st, err)) < 0)
-		goto out;
-	enum ob_status status = ob_state_status(st);
-	if (status == OB_STATUS_STOPPED) {
-		r = ob_error_msg(err, EINVAL, "cannot exec in a stopped container");
-		goto out;
+	ob_ns_set_init(&c.set);
+	if ((r = exec_check(&c, err)) >= 0 && (r = exec_prepare(&c, err)) >= 0 &&
+	    (r = exec_fds(&c, err)) >= 0 && (r = exec_spawn(&c, err)) >= 0 &&
+	    (r = exec_handshake(&c, err)) >= 0) {
+		o->pid = c.pid;
+		if ((o->pid_file && (r = write_pid_file(o->pid_file, c.pid, err)) < 0) ||
+		    /* sent before the exec, so it is there */
+		    (c.pty_sock >= 0 &&
+		     (r = ob_terminal_recv_master(c.pty_sock, &c.master, err)) < 0))
+			kill_child(&c);
+		else if (!o->detach)
+			/* signals forwarded; a pty copied to and from our stdio */
+			r = ob_terminal_foreground(c.pid, c.master, ret_status, err);
 	}
-	if (status == OB_STATUS_CREATING) {
-		r = ob_error_msg(err, EINVAL, "cannot exec in a container that is being created");
-		goto out;
-	}
-	if (status == OB_STATUS_PAUSED && !o->ignore_paused) {
-		r = ob_error_msg(
-		    err, EINVAL,
-		    "cannot exec in a paused container (use --ignore-paused to override)");
-		goto out;
-	}
-	if ((r = load_process(st, o, &spec, &own, &proc, err)) < 0)
-		goto out;
-	apply_flags(proc, o);
-	if (!proc->args || !proc->args[0]) {
-		r = ob_error_msg(err, EINVAL, "process.args must not be empty");
-		goto out;
-	}
-	if (proc->terminal) {
-		if (o->console_socket) {
-			if ((r = ob_terminal_connect(o->console_socket, &console, err)) < 0)
-				goto out;
-		} else if (o->detach) {
-			r = ob_error_msg(err, EINVAL, "--tty --detach needs --console-socket");
-			goto out;
-		} else {
-			/* the foreground: the pty's master comes back to us, we copy (the
-			 * caller's terminal is never the process's) */
-			int ps[2];
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0) {
-				r = ob_error(err, errno, "socketpair");
-				goto out;
-			}
-			pty_sock = ps[0];
-			console = ps[1];
-			ob_terminal_caller_size(proc);
-		}
-	}
-	if ((r = ob_process_prepare(proc, &ctx, err)) < 0)
-		goto out;
-	ctx.seccomp = &spec->linux_.seccomp; /* the container's filter binds every process in it */
-	/* Refused before anything runs: an LSM label the host cannot apply (config.md MUST),
-	 * a filter that does not build. */
-	if ((r = ob_lsm_check(proc, NULL, "process", err)) < 0 ||
-	    (r = ob_seccomp_prepare(ctx.seccomp, &ctx.seccomp_prog, err)) < 0)
-		goto out;
-	if (o->preserve_fds > ctx.preserve_fds)
-		ctx.preserve_fds = o->preserve_fds;
-	if ((r = open_namespaces(st, &set, err)) < 0)
-		goto out;
-	if (set.fd[OB_NS_MOUNT] < 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/root", (int)st->pid);
-		root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0 || !ob_state_init_alive(st)) {
-			r = ob_error(err, root < 0 ? errno : ESRCH, "container `%s`: open %s", id,
-				     path);
-			goto out;
-		}
-	}
-	/* its cgroup, in the tree its state records (NULL when it has none) */
-	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0) {
-		ob_error_prefix(err, r, "container `%s`", id);
-		goto out;
-	}
-
-	/* Our fds must not sit in the preserved range (3 .. 3+N-1): move them above it. */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		r = ob_error(err, errno, "socketpair");
-		goto out;
-	}
-	int above = 3 + ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 5];
-	size_t nmine = 0;
-	for (int t = 0; t < OB_NS_COUNT; t++)
-		mine[nmine++] = &set.fd[t];
-	mine[nmine++] = &sp[0];
-	mine[nmine++] = &sp[1];
-	mine[nmine++] = &console;
-	mine[nmine++] = &pty_sock;
-	mine[nmine++] = &root;
-	for (size_t i = 0; i < nmine; i++)
-		if (*mine[i] >= 0 && *mine[i] < above) {
-			int n = fcntl(*mine[i], F_DUPFD_CLOEXEC, above);
-			if (n < 0) {
-				r = ob_error(err, errno, "fcntl(F_DUPFD_CLOEXEC)");
-				goto out;
-			}
-			close(*mine[i]);
-			*mine[i] = n;
-		}
-
-	/* setns(2) CLONE_NEWPID: our children are born in the container's pid namespace. */
-	if ((r = ob_ns_join_one(&set, OB_NS_PID, err)) < 0)
-		goto out;
-
-	/* Held from before the fork (a signal for us would orphan the process) until the
-	 * foreground forwards them (the child restores its mask: it survives execve). */
-	ob_terminal_fg_signals(&fwd);
-	sigprocmask(SIG_BLOCK, &fwd, &old_mask);
-	masked = true;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		r = ob_error(err, errno, "fork");
-		goto out;
-	}
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-		close(sp[0]);
-		if (pty_sock >= 0)
-			close(pty_sock);
-		struct child_args a = {.sync = sp[1],
-				       .console = TAKE_FD(console),
-				       .root = TAKE_FD(root),
-				       .ns = &set,
-				       .ctx = &ctx,
-				       .proc = proc,
-				       .o = o};
-		exec_child(&a);
-	}
-	close(sp[1]);
-	sp[1] = -1;
-	if (o->detach) {
-		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-		masked = false;
-	}
-	ob_ns_set_close(&set);
-	close(console);
-	console = -1;
-
-	/* The process is counted in the container's cgroup before it runs any code of its
-	 * own: the child waits for the go below. */
-	if (cg && (r = ob_cgroup_enter(cg, pid, err)) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		r = ob_error_prefix(err, r, "container `%s`", id);
-		goto out;
-	}
-	/* EOF once it executed (its end is close-on-exec), its error when it failed; with
-	 * SCMP_ACT_NOTIFY first the listener fd, on to linux.seccomp.listenerPath (runc does so
-	 * for exec too). */
-	struct ob_seccomp_forward notify = {st, status, pid, &spec->linux_.seccomp};
-	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &notify};
-	struct ob_sync_in m;
-	if ((r = ob_sync_send(sp[0], OB_SYNC_GO, 0, -1, NULL, 0)) == 0)
-		r = ob_sync_expect(sp[0], OB_SYNC_EOF, &sink, &m, err);
-	else
-		m.m.kind = -1;
-	close(sp[0]);
-	sp[0] = -1;
-	if (r < 0 && m.m.kind == OB_SYNC_FD) {
-		/* the agent was not reached: the process must not run without it */
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		r = ob_error_prefix(err, r, "container `%s`", id);
-		goto out;
-	}
-	if (r < 0) {
-		/* It failed before exec: its error, its exit code; nothing is left running. */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		if (m.m.kind != OB_SYNC_ERROR)
-			r = ob_error(err, r, "exec in container `%s`", id);
-		goto out;
-	}
-	o->pid = pid;
-	if (o->pid_file && (r = write_pid_file(o->pid_file, pid, err)) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto out;
-	}
-	/* sent before the exec, so it is there */
-	if (pty_sock >= 0) {
-		if ((r = ob_terminal_recv_master(pty_sock, &master, err)) < 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			goto out;
-		}
-	}
-	/* signals forwarded; a pty copied to and from our stdio */
-	r = o->detach ? 0 : ob_terminal_foreground(pid, master, ret_status, err);
-
-out:
-	if (masked)
-		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	if (sp[0] >= 0)
-		close(sp[0]);
-	if (sp[1] >= 0)
-		close(sp[1]);
-	ob_ns_set_close(&set);
-	if (cg)
-		ob_cgroup_free(cg);
-	ob_process_ctx_free(&ctx);
-	ob_process_free(&own);
-	ob_spec_free(spec);
-	return r;
+	if (c.masked)
+		sigprocmask(SIG_SETMASK, &c.old_mask, NULL);
+	int *fds[] = {&c.sp[0], &c.sp[1], &c.console, &c.pty_sock, &c.master, &c.root};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+	ob_ns_set_close(&c.set);
+	ob_cgroup_free(c.cg);
+	ob_process_ctx_free(&c.ctx);
+	ob_process_free(&c.own);
+	ob_spec_free(c.spec);
+	ob_state_free(c.st);
+	return r < 0 ? r : 0;
 }

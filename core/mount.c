@@ -195,6 +195,43 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 	return 0;
 }
 
+/* The controllers of a v1 hierarchy: its superblock options minus rw/ro and friends. */
+static void hierarchy_controllers(char *super, char *opts, size_t size)
+{
+	opts[0] = '\0';
+	for (char *o = strtok(super, ","); o; o = strtok(NULL, ",")) {
+		if (streq(o, "rw") || streq(o, "ro") || startswith(o, "release_agent") ||
+		    streq(o, "clone_children") || startswith(o, "nsdelegate") ||
+		    startswith(o, "memory_recursiveprot"))
+			continue;
+		size_t l = strlen(opts);
+		snprintf(opts + l, size - l, "%s%s", l ? "," : "", o);
+	}
+}
+
+/* Our cgroup in a hierarchy, from our /proc/self/cgroup text (own): the line
+ * "N:controllers:/path" whose controllers are opts ("0::/path" for v2); "/" if none. */
+static void own_cgroup(char *own, bool v2, const char *opts, char *path, size_t size)
+{
+	snprintf(path, size, "/");
+	for (char *l = own; l && *l;) {
+		char *nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2) {
+			*c2 = '\0';
+			bool match = v2 ? c1[1] == '\0' : streq(c1 + 1, opts);
+			*c2 = ':';
+			if (match)
+				snprintf(path, size, "%s", c2 + 1);
+		}
+		if (nl)
+			*nl = '\n';
+		l = nl ? nl + 1 : NULL;
+	}
+}
+
 /* "type cgroup": a tmpfs with one directory per host hierarchy. In a new cgroup namespace
  * each is a fresh cgroup mount (its root is the namespace's); otherwise the container's
  * own cgroup directory of the host hierarchy is bound there. */
@@ -240,16 +277,8 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 			continue;
 		const char *name = strrchr(mp, '/') + 1;
 		bool whole = streq(mp, "/sys/fs/cgroup"); /* pure v2 host */
-		/* the controllers of a v1 hierarchy: superopts minus rw/ro and friends */
-		char opts[512] = "";
-		for (char *o = strtok(super, ","); o; o = strtok(NULL, ",")) {
-			if (streq(o, "rw") || streq(o, "ro") || startswith(o, "release_agent") ||
-			    streq(o, "clone_children") || startswith(o, "nsdelegate") ||
-			    startswith(o, "memory_recursiveprot"))
-				continue;
-			size_t l = strlen(opts);
-			snprintf(opts + l, sizeof(opts) - l, "%s%s", l ? "," : "", o);
-		}
+		char opts[512];
+		hierarchy_controllers(super, opts, sizeof(opts));
 		char sub[PATH_MAX];
 		if (whole)
 			snprintf(sub, sizeof(sub), "%s", target);
@@ -264,25 +293,8 @@ static int mount_cgroups(const struct ob_rootfs_ctx *c, int rootfd, const struct
 				return ob_error(err, errno, "mount %s `%s` on `%s/%s`", fstype,
 						opts, m->destination, name);
 		} else {
-			/* our line of /proc/self/cgroup: "N:controllers:/path" ("0::/path" for v2)
-			 */
-			char path[PATH_MAX] = "/";
-			for (char *l = own; l && *l;) {
-				char *nl = strchr(l, '\n');
-				if (nl)
-					*nl = '\0';
-				char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-				if (c2) {
-					*c2 = '\0';
-					bool match = v2 ? c1[1] == '\0' : streq(c1 + 1, opts);
-					*c2 = ':';
-					if (match)
-						snprintf(path, sizeof(path), "%s", c2 + 1);
-				}
-				if (nl)
-					*nl = '\n';
-				l = nl ? nl + 1 : NULL;
-			}
+			char path[PATH_MAX];
+			own_cgroup(own, v2, opts, path, sizeof(path));
 			char host[PATH_MAX * 2];
 			snprintf(host, sizeof(host), "%s%s", mp, path);
 			if (mount(host, sub, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -25,60 +25,6 @@
 /* The kernel's MAX_ERRNO: SECCOMP_RET_ERRNO data above it is not an errno. */
 #define OB_MAX_ERRNO 4095
 
-static const struct {
-	const char *name;
-	uint32_t action;
-	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
-} actions[] = {
-    {"SCMP_ACT_KILL", SCMP_ACT_KILL, false},
-    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
-    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
-    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
-    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
-    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
-    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
-    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
-    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
-};
-
-static const struct {
-	const char *name;
-	enum scmp_compare op;
-} operators[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE},
-    {"SCMP_CMP_LT", SCMP_CMP_LT},
-    {"SCMP_CMP_LE", SCMP_CMP_LE},
-    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-    {"SCMP_CMP_GE", SCMP_CMP_GE},
-    {"SCMP_CMP_GT", SCMP_CMP_GT},
-    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-};
-
-static const struct {
-	const char *name;
-	unsigned int flag;
-} filter_flags[] = {
-    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
-    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
-    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
-};
-
-const char *ob_seccomp_action_name(size_t i)
-{
-	return i < ARRAY_SIZE(actions) ? actions[i].name : NULL;
-}
-
-const char *ob_seccomp_operator_name(size_t i)
-{
-	return i < ARRAY_SIZE(operators) ? operators[i].name : NULL;
-}
-
-const char *ob_seccomp_flag_name(size_t i)
-{
-	return i < ARRAY_SIZE(filter_flags) ? filter_flags[i].name : NULL;
-}
-
 /* An action name plus its optional errnoRet -> the libseccomp action value. path is the
  * JSON object holding both ("linux.seccomp" or "linux.seccomp.syscalls[3]"). */
 static int parse_action(const char *path, const char *action_key, const char *errno_key,
@@ -87,10 +33,10 @@ static int parse_action(const char *path, const char *action_key, const char *er
 {
 	if (!name)
 		return ob_error_msg(err, EINVAL, "%s.%s: missing", path, action_key);
-	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
-		if (!streq(actions[i].name, name))
+	for (size_t i = 0; i < OB_SECCOMP_N_ACTIONS; i++) {
+		if (!streq(ob_seccomp_actions[i], name))
 			continue;
-		if (!actions[i].takes_errno) {
+		if (!ob_seccomp_action_values[i].takes_errno) {
 			/* config-linux.md: "When the action doesn't support an errno, the runtime
 			 * MUST print and error and fail." */
 			if (has_errno)
@@ -98,7 +44,7 @@ static int parse_action(const char *path, const char *action_key, const char *er
 						    "%s.%s: %s does not take an errno (only "
 						    "SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
 						    path, errno_key, name);
-			*ret = actions[i].action;
+			*ret = ob_seccomp_action_values[i].action;
 			return 0;
 		}
 		if (!has_errno)
@@ -106,7 +52,7 @@ static int parse_action(const char *path, const char *action_key, const char *er
 		else if (errno_ret > OB_MAX_ERRNO)
 			return ob_error_msg(err, ERANGE, "%s.%s: %u out of range (0-%d)", path,
 					    errno_key, errno_ret, OB_MAX_ERRNO);
-		*ret = actions[i].action | errno_ret;
+		*ret = ob_seccomp_action_values[i].action | errno_ret;
 		return 0;
 	}
 	return ob_error_msg(err, EINVAL, "%s.%s: unknown action \"%s\"", path, action_key, name);
@@ -117,9 +63,9 @@ static int parse_operator(const char *path, const char *name, enum scmp_compare 
 {
 	if (!name)
 		return ob_error_msg(err, EINVAL, "%s.op: missing", path);
-	for (size_t i = 0; i < ARRAY_SIZE(operators); i++)
-		if (streq(operators[i].name, name)) {
-			*ret = operators[i].op;
+	for (size_t i = 0; i < OB_SECCOMP_N_OPERATORS; i++)
+		if (streq(ob_seccomp_operators[i], name)) {
+			*ret = (enum scmp_compare)ob_seccomp_operator_values[i];
 			return 0;
 		}
 	return ob_error_msg(err, EINVAL, "%s.op: unknown operator \"%s\"", path, name);
@@ -266,6 +212,65 @@ static int export_bpf(scmp_filter_ctx ctx, struct ob_seccomp_prog *prog, struct 
 	return 0;
 }
 
+/* defaultAction and the listener settings. */
+static int check_top(const struct ob_seccomp *sc, uint32_t *ret_default, struct ob_err *err)
+{
+	int r =
+	    parse_action("linux.seccomp", "defaultAction", "defaultErrnoRet", sc->default_action,
+			 sc->has_default_errno_ret, sc->default_errno_ret, ret_default, err);
+	if (r < 0)
+		return r;
+	if (*ret_default == SCMP_ACT_NOTIFY)
+		/* Every syscall of the init, the one that passes the fd on included, would
+		 * wait for an agent that does not have the fd yet. */
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
+				    "default action");
+	if (sc->listener_metadata && !sc->listener_path)
+		return ob_error_msg(err, EINVAL,
+				    "linux.seccomp.listenerMetadata: set without listenerPath");
+	if (sc->listener_path)
+		return ob_seccomp_check_listener_path(sc->listener_path, err);
+	return 0;
+}
+
+static int parse_flags(const struct ob_seccomp *sc, unsigned int *flags, struct ob_err *err)
+{
+	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
+		size_t f;
+		for (f = 0; f < OB_SECCOMP_N_FLAGS; f++)
+			if (streq(ob_seccomp_flags[f], sc->flags[i]))
+				break;
+		if (f == OB_SECCOMP_N_FLAGS)
+			return ob_error_msg(err, EINVAL,
+					    "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+					    sc->flags[i]);
+		*flags |= ob_seccomp_flag_values[f];
+	}
+	return 0;
+}
+
+static int add_arches(scmp_filter_ctx ctx, const struct ob_seccomp *sc, struct ob_err *err)
+{
+	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
+		uint32_t arch = resolve_arch(sc->architectures[i]);
+		if (!arch) {
+			const struct scmp_version *v = seccomp_version();
+			return ob_error_msg(
+			    err, EINVAL,
+			    "linux.seccomp.architectures[%zu]: unknown architecture "
+			    "\"%s\" (libseccomp %u.%u.%u)",
+			    i, sc->architectures[i], v->major, v->minor, v->micro);
+		}
+		/* The native arch is in a new filter already (EEXIST). */
+		int r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST)
+			return ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
+					sc->architectures[i]);
+	}
+	return 0;
+}
+
 int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret,
 		       struct ob_err *err)
 {
@@ -279,40 +284,11 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 		*ret = NULL;
 		return 0;
 	}
-	r = parse_action("linux.seccomp", "defaultAction", "defaultErrnoRet", sc->default_action,
-			 sc->has_default_errno_ret, sc->default_errno_ret, &default_action, err);
-	if (r < 0)
+	if ((r = check_top(sc, &default_action, err)) < 0)
 		return r;
-	if (default_action == SCMP_ACT_NOTIFY)
-		/* Every syscall of the init, the one that passes the fd on included, would
-		 * wait for an agent that does not have the fd yet. */
-		return ob_error_msg(err, EINVAL,
-				    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
-				    "default action");
-	if (sc->listener_metadata && !sc->listener_path)
-		return ob_error_msg(err, EINVAL,
-				    "linux.seccomp.listenerMetadata: set without listenerPath");
-	if (sc->listener_path) {
-		r = ob_seccomp_check_listener_path(sc->listener_path, err);
-		if (r < 0)
-			return r;
-	}
-
 	prog = ob_xcalloc(1, sizeof(*prog));
-	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
-		size_t f;
-
-		for (f = 0; f < ARRAY_SIZE(filter_flags); f++)
-			if (streq(filter_flags[f].name, sc->flags[i]))
-				break;
-		if (f == ARRAY_SIZE(filter_flags)) {
-			r = ob_error_msg(err, EINVAL,
-					 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
-					 sc->flags[i]);
-			goto fail;
-		}
-		prog->flags |= filter_flags[f].flag;
-	}
+	if ((r = parse_flags(sc, &prog->flags, err)) < 0)
+		goto fail;
 
 	ctx = seccomp_init(default_action);
 	if (!ctx) {
@@ -324,26 +300,8 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r < 0)
 		ob_log_debug("seccomp: binary tree optimization unavailable: %s", strerror(-r));
-	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
-		uint32_t arch = resolve_arch(sc->architectures[i]);
-
-		if (!arch) {
-			const struct scmp_version *v = seccomp_version();
-
-			r = ob_error_msg(err, EINVAL,
-					 "linux.seccomp.architectures[%zu]: unknown architecture "
-					 "\"%s\" (libseccomp %u.%u.%u)",
-					 i, sc->architectures[i], v->major, v->minor, v->micro);
-			goto fail;
-		}
-		/* The native arch is in a new filter already (EEXIST). */
-		r = seccomp_arch_add(ctx, arch);
-		if (r < 0 && r != -EEXIST) {
-			r = ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
-				     sc->architectures[i]);
-			goto fail;
-		}
-	}
+	if ((r = add_arches(ctx, sc, err)) < 0)
+		goto fail;
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		r = add_rule(ctx, &sc->syscalls[i], i, default_action, &notify, err);
 		if (r < 0)

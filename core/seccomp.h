@@ -58,10 +58,24 @@ int ob_seccomp_forward_fd(void *forward, int fd, struct ob_err *err);
 /* Check a listenerPath: absolute and short enough for sockaddr_un. */
 int ob_seccomp_check_listener_path(const char *path, struct ob_err *err);
 
-/* The names ob_seccomp_prepare takes, i from 0 until NULL (for oci-features). */
-const char *ob_seccomp_action_name(size_t i);
-const char *ob_seccomp_operator_name(size_t i);
-const char *ob_seccomp_flag_name(size_t i);
+/* The one seccomp vocabulary (NULL-terminated): the names config.json may use, for the
+ * spec parser (core/spec/parse.c), oci-features and ob_seccomp_prepare; the flags' values
+ * in the order of their names. */
+extern const char *const ob_seccomp_actions[];
+extern const char *const ob_seccomp_operators[];
+extern const char *const ob_seccomp_flags[];
+extern const unsigned int ob_seccomp_flag_values[];
+extern const char *const ob_seccomp_arches[];
+/* The actions' and operators' libseccomp values, in the order of the names. */
+struct ob_seccomp_action {
+	uint32_t action;
+	bool takes_errno; /* ERRNO and TRACE carry errnoRet in SECCOMP_RET_DATA */
+};
+extern const struct ob_seccomp_action ob_seccomp_action_values[];
+extern const int ob_seccomp_operator_values[]; /* enum scmp_compare */
+#define OB_SECCOMP_N_ACTIONS   9
+#define OB_SECCOMP_N_OPERATORS 7
+#define OB_SECCOMP_N_FLAGS     4
 
 /* The default profile (packaging/seccomp-default.json, embedded at build time): a
  * linux.seccomp object as JSON text, NUL-terminated. */

@@ -358,4 +358,15 @@ int ob_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; 
 int ob_cap_from_name(const char *name);	   /* "CAP_KILL" -> CAP_KILL (libcap); -EINVAL */
 bool ob_ifname_valid(const char *name);	   /* kernel's dev_valid_name(); "%d" allowed */
 
+/* oci-update: runc update's resource flag `--name value` (memory, memory-reservation,
+ * memory-swap, pids-limit, cpu-quota, cpu-period, cpu-shares, cpu-rt-period, cpu-rt-runtime,
+ * cpuset-cpus, cpuset-mems, blkio-weight) onto res (core/spec/flags.c). -EINVAL/-ERANGE for
+ * a bad value ("--memory: invalid value `x`"). ob_resources_flag_name(i): the i-th name,
+ * NULL past the end. */
+int ob_resources_set_flag(struct ob_resources *res, const char *name, const char *value,
+			  struct ob_err *err);
+const char *ob_resources_flag_name(size_t i);
+/* A linux.resources object (JSON) from file, or stdin for "-" (oci-update, cgexec). */
+int ob_spec_load_resources(const char *file, struct ob_resources *res, struct ob_err *err);
+
 #endif

@@ -6,8 +6,8 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-V1=/sys/fs/cgroup
-V2=/sys/fs/cgroup/unified
+V1=$(cgroup_v1_root)
+V2=$(cgroup_mount 2)
 
 setup() {
 	common_setup
@@ -197,7 +197,7 @@ assert_no_cgroup() {
 	ready="$BATS_TEST_TMPDIR/ready"
 	cgexec -g "memory:/$CG" --create sh -c "trap 'exit 7' TERM; touch $ready; while :; do sleep 0.1; done" &
 	pid=$!
-	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$ready"
 	[ -e "$ready" ]
 	kill -TERM "$pid"
 	status=0

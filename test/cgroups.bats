@@ -7,8 +7,8 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-V1=/sys/fs/cgroup
-V2=/sys/fs/cgroup/unified
+V1=$(cgroup_v1_root)
+V2=$(cgroup_mount 2)
 
 setup() {
 	common_setup
@@ -482,7 +482,7 @@ cgroup.subtree_control"
 
 # ---- containers (oci-create / oci-kill / oci-delete with cgroups) ----
 
-container_setup() {
+ctr_setup() {
 	ID=$(uniq_name ctr)
 	make_bundle
 	update_config '.root.readonly = false | .process.args = ["sleep", "300"]'
@@ -498,7 +498,7 @@ cgroup_gone() {
 @test "container: limits from config.json read back; the init is in its cgroup everywhere" {
 	requires root cgroup1 cgroup2
 	requires_hugepages
-	container_setup
+	ctr_setup
 	update_config ".linux.resources.memory = {\"limit\": 67108864, \"reservation\": 33554432}
 		| .linux.resources.pids = {\"limit\": 25}
 		| .linux.resources.cpu = {\"shares\": 512, \"quota\": 25000, \"period\": 100000, \"cpus\": \"0\"}
@@ -526,14 +526,14 @@ cgroup_gone() {
 
 @test "container: an OOM-killed init is reported stopped and its cgroup removed on delete" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	# tail keeps the endless line of /dev/zero: only the 32M limit stops it, so check
 	# the limit is in place before it starts
 	update_config '.process.args = ["tail", "/dev/zero"] | .linux.resources.memory = {"limit": 33554432}'
 	ob create --bundle "$BUNDLE" "$ID"
 	[ "$(cat $V1/memory/ocibox/$ID/memory.limit_in_bytes)" = 33554432 ]
 	ob start "$ID" >/dev/null
-	for _ in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
 	grep -Eqx "oom_kill [1-9][0-9]*" $V1/memory/ocibox/$ID/memory.oom_control
 	run ob delete "$ID"
@@ -544,7 +544,7 @@ cgroup_gone() {
 
 @test "container: a cgroupsPath escaping with ../../ is refused, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.cgroupsPath = "../../escape-'$ID'" | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"
@@ -559,7 +559,7 @@ cgroup_gone() {
 
 @test "container: an absolute cgroupsPath is used and removed with its made parents" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	p="/ocibox-$ID/sub"
 	update_config ".linux.cgroupsPath = \"$p\""
 	ob create --bundle "$BUNDLE" "$ID"
@@ -572,7 +572,7 @@ cgroup_gone() {
 
 @test "container: a parent shared by two containers goes with the last one, whichever made it" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	top="/ocibox-$ID"
 	cleanup_cg "$top"
 	update_config ".linux.cgroupsPath = \"$top/a/b1\""
@@ -591,7 +591,7 @@ cgroup_gone() {
 
 @test "container: a cgroup holding another container's processes is refused, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	update_config '.linux.cgroupsPath = "/ocibox/shared-'$ID'"'
 	ob create --bundle "$BUNDLE" "$ID"
 	run ob create --bundle "$BUNDLE" "$ID-2"
@@ -606,26 +606,25 @@ cgroup_gone() {
 
 @test "container without a pid namespace: kill --all and delete --force reach every process of the cgroup" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.namespaces |= map(select(.type != "pid"))
 		| .process.args = ["sh", "-c", "sleep '$slp' & sleep '$slp' & touch /tmp/ready; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
-	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$BUNDLE/rootfs/tmp/ready"
 	pids=$(cat $V1/pids/ocibox/$ID/cgroup.procs)
 	[ "$(echo "$pids" | wc -l)" -eq 3 ]
 	run ob kill --all "$ID" KILL
 	assert_success
-	for _ in $(seq 50); do [ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ] && break; sleep 0.1; done
-	[ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ]
+	retry 50 0.1 test -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)"
 	ob delete "$ID"
 	cgroup_gone /ocibox/$ID
 
 	update_config '.process.args = ["sh", "-c", "sleep '$slp' & touch /tmp/ready2; wait"]'
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
-	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready2" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$BUNDLE/rootfs/tmp/ready2"
 	run ob delete --force "$ID"
 	assert_success
 	run pgrep -f "^sleep $slp$"
@@ -635,7 +634,7 @@ cgroup_gone() {
 
 @test "container on a fake v2 tree: config.json resources in v2 files, tree removed on delete" {
 	requires root
-	container_setup
+	ctr_setup
 	make_fake_v2
 	export OCIBOX_CGROUP_ROOT=$FAKE
 	update_config '.linux.resources.memory = {"limit": 67108864, "swap": 100663296}
@@ -658,7 +657,7 @@ cgroup_gone() {
 
 @test "container: a limit the kernel rejects or the host lacks is one error, nothing left" {
 	requires root cgroup1
-	container_setup
+	ctr_setup
 	slp=$((5000 + RANDOM % 4000))
 	update_config '.linux.resources.cpu = {"cpus": "9999"} | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"

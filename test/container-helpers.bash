@@ -64,15 +64,13 @@ assert_nothing_left() {
 	done
 }
 
-# wait_status ID STATUS: poll oci-state until STATUS (at most ~5s).
-wait_status() {
-	local i
-	for i in $(seq 50); do
-		[ "$(ob state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "container $1 never reached $2 (now: $(ob state "$1" 2>&1))"
-	return 1
+# waits_on_fifo ID: the init of container ID is blocked in a syscall on its exec.fifo: it
+# got as far as it goes before oci-start (/proc/PID/syscall names the fd it waits on).
+waits_on_fifo() {
+	local pid nr fd
+	pid=$(ob state "$1" | jq -r .pid)
+	read -r nr fd _ <"/proc/$pid/syscall" || return 1
+	[ "$nr" != running ] && [ "$(readlink "/proc/$pid/fd/$((fd))")" = "$OB_ROOT/$1/exec.fifo" ]
 }
 
 # obq ARGS...: ocibox with stdio on a file, printed afterwards. A created container keeps

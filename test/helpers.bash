@@ -3,8 +3,9 @@
 # Gives each test: $OCIBOX (the built binary), build/bin on PATH (the applet symlinks),
 # a private state root $OB_ROOT (`ob VERB ...` runs ocibox with it), bundles made from
 # Debian's busybox-static under $BATS_TEST_TMPDIR (make_bundle), update_config (jq),
-# `requires root|cgroup1|cgroup2|netns|userns|tool NAME`, and a teardown that removes
-# the containers, cgroups, mounts, veths and netns the test registered with `defer`.
+# `requires root|cgroup1|cgroup2|netns|userns|tool NAME`, `retry` and `wait_for_status`
+# (wait for a positive signal, never a bare sleep), and a teardown that removes the
+# containers, cgroups, mounts, veths and netns the test registered with `defer`.
 
 bats_require_minimum_version 1.5.0
 
@@ -28,10 +29,11 @@ requires() {
 	for need in "$@"; do
 		case "$need" in
 		root) [ "$(id -u)" -eq 0 ] || skip "needs root" ;;
-		cgroup1) [ -d /sys/fs/cgroup/memory ] && [ -f /sys/fs/cgroup/memory/cgroup.procs ] || skip "needs cgroup v1 controllers" ;;
+		cgroup1) [ -n "$(cgroup_mount memory)" ] || skip "needs cgroup v1 controllers" ;;
 		cgroup2) grep -q ' cgroup2 ' /proc/self/mountinfo || skip "needs a cgroup2 mount" ;;
 		netns) ip netns list >/dev/null 2>&1 || skip "needs ip netns" ;;
 		userns) [ -e /proc/self/ns/user ] && unshare -U true 2>/dev/null || skip "needs user namespaces" ;;
+		hugetlb) [ -n "$(hugepage_sizes)" ] || skip "needs huge pages" ;;
 		tool) shift; command -v "$1" >/dev/null || skip "needs $1"; return 0 ;;
 		*) command -v "$need" >/dev/null || skip "needs $need" ;;
 		esac
@@ -141,6 +143,68 @@ common_teardown() {
 	for m in $(awk -v d="$BATS_TEST_TMPDIR" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null || true
 	done
+}
+
+# cgroup_mount CONTROLLER: where the cgroup v1 hierarchy holding CONTROLLER is mounted;
+# cgroup_mount 2: the cgroup2 mount (mountinfo: fields after " - " are type, source,
+# options). Nothing printed when there is none.
+cgroup_mount() {
+	awk -v want="$1" '{
+		for (i = 7; $i != "-"; i++) ;
+		if (want == 2 && $(i + 1) == "cgroup2") { print $5; exit }
+		if (want != 2 && $(i + 1) == "cgroup") {
+			n = split($(i + 3), o, ",")
+			for (k = 1; k <= n; k++) if (o[k] == want) { print $5; exit }
+		}
+	}' /proc/self/mountinfo
+}
+
+# cgroup_v1_root: the folder the v1 hierarchies are mounted in (/sys/fs/cgroup).
+cgroup_v1_root() {
+	local m
+	m=$(cgroup_mount memory)
+	[ -z "$m" ] || dirname "$m"
+}
+
+# container_setup: the setup of a container test (root, a bundle running /bin/true).
+container_setup() {
+	common_setup
+	requires root
+	make_bundle
+}
+
+# retry N DELAY CMD...: run CMD until it succeeds, at most N times, DELAY seconds apart
+# (runc's helpers.bash). Fails, saying so, when CMD never did.
+retry() {
+	local n=$1 delay=$2 i
+	shift 2
+	for ((i = 1; i <= n; i++)); do
+		"$@" && return 0
+		sleep "$delay"
+	done
+	echo "retry: \`$*\` failed $n times" >&2
+	return 1
+}
+
+# status_is ID STATUS: oci-state shows STATUS.
+status_is() {
+	[ "$(ob state "$1" 2>/dev/null | jq -r .status)" = "$2" ]
+}
+
+# wait_for_status ID STATUS: oci-state shows STATUS within ~10s.
+wait_for_status() {
+	retry 100 0.1 status_is "$1" "$2" && return 0
+	echo "container $1 never reached $2 (now: $(ob state "$1" 2>&1))"
+	return 1
+}
+
+# create_status ID: oci-create with its output in a file, not a pipe: a created init keeps
+# the runtime's stdio, which `run` would wait on. Sets $status and $output like `run`.
+create_status() {
+	status=0
+	ob create -b "$BUNDLE" "$1" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/create.out")
+	mapfile -t lines <<<"$output"
 }
 
 setup() { common_setup; }

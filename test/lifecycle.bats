@@ -4,11 +4,7 @@
 load helpers
 load container-helpers
 
-setup() {
-	common_setup
-	requires root
-	make_bundle
-}
+setup() { container_setup; }
 
 @test "lifecycle: create -> start -> kill -> delete, each state seen, each wrong step refused" {
 	set_cmd 'sleep 100'
@@ -22,7 +18,7 @@ setup() {
 	run ob delete life
 	assert_failure 1
 	ob kill life KILL
-	wait_status life stopped
+	wait_for_status life stopped
 	run ob start life
 	assert_failure 1
 	run ob kill life
@@ -57,7 +53,7 @@ setup() {
 	obq create -b "$BUNDLE" hk
 	pid=$(ob state hk | jq -r .pid)
 	ob start hk
-	wait_status hk stopped
+	wait_for_status hk stopped
 	ob delete hk
 	run cut -d' ' -f1,2 "$dir/log"
 	assert_output "prestart v-prestart

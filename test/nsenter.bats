@@ -21,15 +21,11 @@ start_target() {
 	disown "$up"
 	defer "kill -9 $up"
 	TARGET=
-	local i
-	for i in $(seq 200); do
+	target_sleeps() {
 		read -r TARGET _ <"/proc/$up/task/$up/children" 2>/dev/null || true
-		if [ -n "$TARGET" ] && [ "$(cat /proc/$TARGET/comm 2>/dev/null)" = sleep ]; then
-			break
-		fi
-		sleep 0.05
-	done
-	[ "$(cat /proc/$TARGET/comm)" = sleep ]
+		[ -n "$TARGET" ] && [ "$(cat /proc/$TARGET/comm 2>/dev/null)" = sleep ]
+	}
+	retry 200 0.05 target_sleeps
 	defer "kill -9 $TARGET"
 }
 
@@ -412,7 +408,7 @@ $net"
 		>"$out" 2>&1 3>&- &
 	local np=$!
 	local i
-	for i in $(seq 200); do grep -q ready "$out" && break; sleep 0.05; done
+	retry 200 0.05 grep -q ready "$out"
 	grep -q ready "$out"
 	# the program and its sleep run in the target's pid namespace
 	run procs_in "$TARGET"
@@ -433,7 +429,7 @@ got-TERM"
 @test "nsenter: nothing left running after the tests' programs and errors" {
 	start_full_target
 	run -127 nsenter -t "$TARGET" -p /nonexistent
-	run nsenter -t "$TARGET" -a sh -c 'exit 3'
+	run -3 nsenter -t "$TARGET" -a sh -c 'exit 3'
 	run procs_in "$TARGET"
 	assert_output "cat sleep "   # nothing of the earlier runs
 	# nsenter itself: no process of ours is left but the target and its unshare

@@ -4,16 +4,12 @@
 load helpers
 load container-helpers
 
-setup() {
-	common_setup
-	requires root
-	make_bundle
-}
+setup() { container_setup; }
 
 @test "delete: a stopped container leaves nothing" {
 	obq create -b "$BUNDLE" d1
 	ob start d1
-	wait_status d1 stopped
+	wait_for_status d1 stopped
 	run ob delete d1
 	assert_success
 	assert_output ""
@@ -54,7 +50,7 @@ setup() {
 	update_config ".hooks = {\"poststop\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"exit 7\"]}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat > $log\"]}]}"
 	obq create -b "$BUNDLE" d4
 	ob start d4
-	wait_status d4 stopped
+	wait_for_status d4 stopped
 	run ob delete d4
 	assert_success
 	assert_output --partial "poststop hook \`/bin/sh\`: exited with status 7"

@@ -3,7 +3,7 @@
 
 load helpers
 
-V1=/sys/fs/cgroup
+V1=$(cgroup_v1_root)
 
 setup() {
 	common_setup
@@ -39,7 +39,7 @@ setup() {
 	out="$BATS_TEST_TMPDIR/events"
 	timeout 20 "$OCIBOX" --root "$OB_ROOT" events --interval 200ms "$ID" >"$out" &
 	ev=$!
-	for _ in $(seq 100); do [ "$(wc -l <"$out")" -ge 2 ] && break; sleep 0.1; done
+	retry 100 0.1 test "$(wc -l <"$out")" -ge 2
 	ob kill "$ID" KILL
 	status=0
 	wait $ev || status=$?
@@ -57,9 +57,9 @@ setup() {
 	timeout 30 "$OCIBOX" --root "$OB_ROOT" events --interval 1s "$ID" >"$out" &
 	ev=$!
 	defer "kill $ev"
-	for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
+	retry 100 0.1 test -s "$out"
 	touch "$BUNDLE/rootfs/tmp/go"
-	for _ in $(seq 100); do grep -q '"oom"' "$out" && break; sleep 0.1; done
+	retry 100 0.1 grep -q '"oom"' "$out"
 	run jq -c 'select(.type == "oom")' "$out"
 	assert_output "{\"type\":\"oom\",\"id\":\"$ID\"}"
 	ob delete --force "$ID"
@@ -76,7 +76,7 @@ setup() {
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	ob kill "$ID" KILL
-	for _ in $(seq 50); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	run ob events --stats "$ID"
 	assert_failure 1
 	assert_output "oci-events: container \`$ID\` is stopped"

@@ -221,7 +221,7 @@ from-file
 	"$TOOLS/recvtty" "$sock" >"$BATS_TEST_TMPDIR/tty.out" 2>"$BATS_TEST_TMPDIR/tty.err" 3>&- &
 	local rp=$!
 	local i
-	for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	retry 100 0.05 test -S "$sock"
 	run ob exec -t --console-socket "$sock" "$ID" sh -c 'tty; test -t 0 && echo stdin-is-tty; exit 4'
 	assert_failure 4
 	wait "$rp"
@@ -233,7 +233,7 @@ from-file
 	# the podman form: --process (terminal true) --tty --console-socket --detach --pid-file
 	"$TOOLS/recvtty" "$sock" >"$BATS_TEST_TMPDIR/tty2.out" 2>/dev/null 3>&- &
 	rp=$!
-	for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	retry 100 0.05 test -S "$sock"
 	echo '{"terminal": true, "args": ["sh", "-c", "tty; echo detached-on-tty"], "cwd": "/",
 	       "user": {"uid": 0, "gid": 0}, "env": ["PATH=/bin"]}' >"$BATS_TEST_TMPDIR/p.json"
 	run ob exec --process "$BATS_TEST_TMPDIR/p.json" --tty --console-socket "$sock" --detach \
@@ -309,7 +309,7 @@ from-file
 		>"$out" 2>&1 3>&- &
 	local ep=$!
 	local i
-	for i in $(seq 200); do grep -q ready "$out" && break; sleep 0.05; done
+	retry 200 0.05 grep -q ready "$out"
 	kill -TERM "$ep"
 	local st=0
 	wait "$ep" || st=$?
@@ -323,7 +323,7 @@ got-TERM"
 @test "oci-exec: refused on a stopped container, an unknown id; usage errors" {
 	start_container
 	ob kill "$ID" KILL
-	for i in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+	wait_for_status "$ID" stopped
 	run ob exec "$ID" true
 	assert_failure 1
 	assert_output "oci-exec: cannot exec in a stopped container"
@@ -387,11 +387,7 @@ got-TERM"
 	local out="$BATS_TEST_TMPDIR/out"
 	"$OCIBOX" --root "$OB_ROOT" exec --ignore-paused "$ID" sh -c 'echo ran' >"$out" 2>&1 3>&- &
 	local ep=$!
-	local i
-	for i in $(seq 100); do
-		[ "$(wc -l <"$(cgroup_procs_file)")" -ge 2 ] && break
-		sleep 0.05
-	done
+	retry 100 0.05 test "$(wc -l <"$(cgroup_procs_file)")" -ge 2
 	[ ! -s "$out" ]   # frozen: nothing ran yet
 	ob resume "$ID"
 	local st=0
@@ -422,7 +418,7 @@ cgroup_procs_file() {
 	run "$OCIBOX" --root "$OB_ROOT" nsenter --container "$ID" -t 1 true
 	assert_failure 2
 	ob kill "$ID" KILL
-	for i in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+	wait_for_status "$ID" stopped
 	run "$OCIBOX" --root "$OB_ROOT" nsenter --container "$ID" true
 	assert_failure 1
 	assert_output "nsenter: container \`$ID\` is not running"

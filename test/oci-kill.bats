@@ -19,21 +19,21 @@ start_trap() {
 	rm -f "$BUNDLE/rootfs/sig" "$BUNDLE/rootfs/ready"
 	obq create -b "$BUNDLE" "$1"
 	ob start "$1"
-	for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	retry 50 0.1 test -e "$BUNDLE/rootfs/ready"
 }
 
 @test "kill: default TERM; names with and without SIG; numbers" {
 	start_trap k1
 	run ob kill k1
 	assert_success
-	wait_status k1 stopped
+	wait_for_status k1 stopped
 	[ "$(cat "$BUNDLE/rootfs/sig")" = TERM ]
 	ob delete k1
 	for spec in "HUP HUP" "SIGUSR1 USR1" "10 USR1" "sighup HUP"; do
 		set -- $spec
 		start_trap k2
 		ob kill k2 "$1"
-		wait_status k2 stopped
+		wait_for_status k2 stopped
 		[ "$(cat "$BUNDLE/rootfs/sig")" = "$2" ]
 		ob delete k2
 	done
@@ -46,7 +46,7 @@ start_trap() {
 	assert_output --partial "unknown signal \`NOSUCH\`"
 	run ob kill k3 KILL
 	assert_success
-	wait_status k3 stopped
+	wait_for_status k3 stopped
 	run ob kill k3 KILL
 	assert_failure 1
 	assert_output "oci-kill: container \`k3\` is not running"
@@ -59,12 +59,11 @@ start_trap() {
 	set_cmd 'trap "echo got > /got" USR1; sleep 100 & sleep 100 & touch /ready; while :; do sleep 0.1; done'
 	obq create -b "$BUNDLE" k4
 	ob start k4
-	for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	retry 50 0.1 test -e "$BUNDLE/rootfs/ready"
 	long() { for p in $(rootfs_pids); do tr '\0' ' ' </proc/$p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 100 $'; }
 	[ "$(long)" = 2 ]
 	ob kill --all k4 USR1
-	for i in $(seq 50); do [ "$(long)" = 0 ] && break; sleep 0.1; done
-	[ "$(long)" = 0 ]
+	retry 50 0.1 test "$(long)" = 0
 	# the init handled it and lives on
 	[ "$(cat "$BUNDLE/rootfs/got")" = got ]
 	[ "$(ob state k4 | jq -r .status)" = running ]
@@ -76,15 +75,14 @@ start_trap() {
 	set_cmd 'sleep 100 >/dev/null 2>&1 </dev/null & echo $! > /child; exit 0'
 	obq create -b "$BUNDLE" k5
 	ob start k5
-	wait_status k5 stopped
+	wait_for_status k5 stopped
 	child=$(cat "$BUNDLE/rootfs/child")
 	# in the container's pid namespace = the host's: the same pid
 	grep -qx "$child" /sys/fs/cgroup/pids/ocibox/k5/cgroup.procs
 	run ob kill --all k5 KILL
 	assert_success
 	assert_output ""
-	for i in $(seq 50); do [ -e /proc/$child ] || break; sleep 0.1; done
-	[ ! -e /proc/$child ]
+	retry 50 0.1 test ! -e /proc/$child
 	# an empty cgroup: nothing to signal, still no error
 	run ob kill --all k5 KILL
 	assert_success

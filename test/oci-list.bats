@@ -4,11 +4,7 @@
 load helpers
 load container-helpers
 
-setup() {
-	common_setup
-	requires root
-	make_bundle
-}
+setup() { container_setup; }
 
 @test "list: empty root, then two containers in every format" {
 	run ob list -q

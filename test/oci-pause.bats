@@ -4,7 +4,7 @@
 
 load helpers
 
-V1=/sys/fs/cgroup
+V1=$(cgroup_v1_root)
 
 setup() {
 	common_setup
@@ -55,7 +55,7 @@ proc_state() {
 	[ "$(proc_state $pid)" = D ]
 	grep -q "^ShdPnd:.*[1-9a-f]" /proc/$pid/status || grep -q "^SigPnd:.*[1-9a-f]" /proc/$pid/status
 	ob resume "$ID"
-	for _ in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
 }
 
@@ -64,7 +64,7 @@ proc_state() {
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	ob kill "$ID" KILL
-	for _ in $(seq 50); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	run ob pause "$ID"
 	assert_failure
 	assert_output "oci-pause: container \`$ID\` is not running (stopped)"

@@ -3,7 +3,7 @@
 
 load helpers
 
-V1=/sys/fs/cgroup
+V1=$(cgroup_v1_root)
 
 setup() {
 	common_setup
@@ -16,7 +16,7 @@ setup() {
 start_ready() {
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
-	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/ready" ] && break; sleep 0.1; done
+	retry 100 0.1 test -e "$BUNDLE/rootfs/tmp/ready"
 	[ -e "$BUNDLE/rootfs/tmp/ready" ]
 }
 
@@ -63,7 +63,7 @@ start_ready() {
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	ob kill "$ID" KILL
-	for _ in $(seq 50); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	run ob ps --format json "$ID"
 	assert_success
 	assert_output "[]"

@@ -5,11 +5,7 @@ load helpers
 load container-helpers
 bats_require_minimum_version 1.5.0
 
-setup() {
-	common_setup
-	requires root
-	make_bundle
-}
+setup() { container_setup; }
 
 @test "run: output and exit status are the container's; it is deleted afterwards" {
 	set_cmd 'echo "pid $$"; hostname; exit 42'
@@ -23,7 +19,7 @@ ocibox"
 	set_cmd 'sleep 100'
 	"$OCIBOX" --root "$OB_ROOT" run -b "$BUNDLE" r2 </dev/null >/dev/null 2>&1 &
 	rpid=$!
-	wait_status r2 running
+	wait_for_status r2 running
 	ob kill r2 KILL
 	st=0
 	wait "$rpid" || st=$?
@@ -47,7 +43,7 @@ ocibox"
 	set_cmd 'trap "echo term > /got; exit 3" TERM; touch /ready; while :; do sleep 0.05; done'
 	"$OCIBOX" --root "$OB_ROOT" run -b "$BUNDLE" r4 </dev/null >/dev/null 2>&1 &
 	rpid=$!
-	for i in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	retry 50 0.1 test -e "$BUNDLE/rootfs/ready"
 	kill -TERM "$rpid"
 	st=0
 	wait "$rpid" || st=$?

@@ -14,7 +14,8 @@ setup() {
 @test "start: the process runs only after start" {
 	set_cmd 'echo started > /started; sleep 100'
 	obq create -b "$BUNDLE" s1
-	sleep 0.2
+	# the init got as far as it goes before start: blocked on exec.fifo
+	retry 50 0.1 waits_on_fifo s1
 	[ ! -e "$BUNDLE/rootfs/started" ]
 	run ob start s1
 	assert_success
@@ -22,14 +23,13 @@ setup() {
 	# start returns once the process has been exec'd: status is running at once
 	[ "$(ob state s1 | jq -r .status)" = running ]
 	[ ! -e "$OB_ROOT/s1/exec.fifo" ]
-	wait_for() { for i in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
-	wait_for "$BUNDLE/rootfs/started"
+	retry 50 0.1 test -e "$BUNDLE/rootfs/started"
 }
 
 @test "start: twice, on a stopped container, on an unknown one" {
 	obq create -b "$BUNDLE" s2
 	ob start s2
-	wait_status s2 stopped
+	wait_for_status s2 stopped
 	run ob start s2
 	assert_failure 1
 	assert_output "oci-start: cannot start a container that has stopped"
@@ -50,7 +50,7 @@ setup() {
 	obq create -b "$BUNDLE" s4
 	pid=$(ob state s4 | jq -r .pid)
 	kill -9 "$pid"
-	wait_status s4 stopped
+	wait_for_status s4 stopped
 	run ob start s4
 	assert_failure 1
 	assert_output "oci-start: cannot start a container that has stopped"
@@ -63,7 +63,7 @@ setup() {
 	run ob start s5
 	assert_failure 1
 	assert_output "oci-start: poststart hook \`/bin/sh\`: exited with status 5"
-	wait_status s5 stopped
+	wait_for_status s5 stopped
 }
 
 @test "start: a failing execve fails start with the exec error; a quick exit does not" {

@@ -4,11 +4,7 @@
 load helpers
 load container-helpers
 
-setup() {
-	common_setup
-	requires root
-	make_bundle
-}
+setup() { container_setup; }
 
 @test "state: the fields of runtime.md plus created and owner" {
 	update_config '.annotations = {"org.example.key": "value"}'
@@ -28,7 +24,7 @@ setup() {
 	ob start st1
 	[ "$(ob state st1 | jq -r .status)" = running ]
 	ob kill st1 KILL
-	wait_status st1 stopped
+	wait_for_status st1 stopped
 	[ "$(ob state st1 | jq -r .pid)" = 0 ]
 }
 
@@ -36,8 +32,12 @@ setup() {
 	set_cmd 'sleep 100'
 	obq create -b "$BUNDLE" st2
 	ob start st2
-	# /proc start times count clock ticks (10ms): a real reuse of the pid comes much later
-	sleep 0.1
+	# /proc start times count clock ticks: a real reuse of the pid comes much later; the
+	# other process starts in a later tick than the init
+	local t0
+	t0=$(awk '{print $22}' "/proc/$(ob state st2 | jq -r .pid)/stat")
+	later_tick() { [ "$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", $1 * hz}' /proc/uptime)" -gt "$t0" ]; }
+	retry 50 0.02 later_tick
 	sleep 100 &
 	other=$!
 	defer "kill $other"

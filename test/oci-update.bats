@@ -4,7 +4,7 @@
 
 load helpers
 
-V1=/sys/fs/cgroup
+V1=$(cgroup_v1_root)
 
 setup() {
 	common_setup
@@ -81,7 +81,7 @@ start() {
 	start
 	ob update --pids-limit 5 "$ID"
 	touch "$BUNDLE/rootfs/tmp/go"
-	for _ in $(seq 100); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	[ "$(ob state "$ID" | jq -r .status)" = stopped ]
 	# sh and its sleeps fit in 5: the 5th fork failed and ended the shell
 	[ "$(cat "$BUNDLE/rootfs/tmp/count")" -lt 5 ]
@@ -103,7 +103,7 @@ start() {
 	assert_failure 1
 	assert_output "oci-update: container \`nosuch-$ID\` does not exist"
 	ob kill "$ID" KILL
-	for _ in $(seq 50); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$ID" stopped
 	run ob update --pids-limit 3 "$ID"
 	assert_failure 1
 	assert_output "oci-update: container \`$ID\` is stopped"

@@ -73,10 +73,8 @@ as_user() {
 	# The init runs with the user's host uid.
 	[ "$(awk '/^Uid:/ {print $2}' "/proc/$(echo "$output" | jq .pid)/status")" = "$RL_UID" ]
 	as_user "$OCIBOX" start rl2
-	for _ in $(seq 50); do
-		[ "$(as_user "$OCIBOX" state rl2 | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
+	rl2_stopped() { [ "$(as_user "$OCIBOX" state rl2 | jq -r .status)" = stopped ]; }
+	retry 50 0.1 rl2_stopped
 	as_user "$OCIBOX" delete rl2
 	[ ! -e "$RL_DIR/run/ocibox/rl2" ]
 }

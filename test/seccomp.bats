@@ -4,15 +4,6 @@
 
 load helpers
 
-# create_status ID: oci-create with its output in a file, not a pipe: a created init keeps
-# the runtime's stdio, which `run` would wait on. Sets $status and $output like `run`.
-create_status() {
-	status=0
-	ob create -b "$BUNDLE" "$1" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
-	output=$(cat "$BATS_TEST_TMPDIR/create.out")
-	mapfile -t lines <<<"$output"
-}
-
 # seccomp_config JSON: set linux.seccomp and run ARGS... as the process.
 seccomp_config() {
 	local sc=$1
@@ -97,7 +88,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 	ob create -b "$BUNDLE" "$id"
 	pid=$(ob state "$id" | jq .pid)
 	ob start "$id"
-	for _ in $(seq 50); do grep -q "pid=$pid .*syscall=83" <(dmesg) && break; sleep 0.1; done
+	retry 50 0.1 grep -q "pid=$pid .*syscall=83" <(dmesg)
 	run dmesg
 	assert_output --regexp "type=1326 .* pid=$pid .* sig=31 .* syscall=83 .* code=0x80000000"
 }
@@ -154,7 +145,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 	ob create -b "$BUNDLE" "$id"
 	pid=$(ob state "$id" | jq .pid)
 	ob start "$id"
-	for _ in $(seq 50); do grep -q "pid=$pid .*code=0x7ffc0000" <(dmesg) && break; sleep 0.1; done
+	retry 50 0.1 grep -q "pid=$pid .*code=0x7ffc0000" <(dmesg)
 	[ -d "$BUNDLE/rootfs/tmp/logged" ]
 	run dmesg
 	assert_output --regexp "type=1326 .* pid=$pid .* syscall=83 .* code=0x7ffc0000"
@@ -219,7 +210,7 @@ start_listener() {
 	"$TOOLS/seccomp-listener" "$SOCK" "$STATEFILE" "$1" >"$LOG" 2>&1 &
 	LISTENER=$!
 	defer "kill $LISTENER"
-	for _ in $(seq 50); do grep -q ready "$LOG" && return 0; sleep 0.1; done
+	retry 50 0.1 grep -q ready "$LOG" && return 0
 	echo "listener did not start: $(cat "$LOG")"
 	return 1
 }
@@ -240,7 +231,7 @@ start_listener() {
 	assert_output "[\"1.3.0\",[\"seccompFd\"],\"meta for the agent\",\"$id\",\"creating\",true,true]"
 	[ "$(jq .pid "$STATEFILE")" = "$(ob state "$id" | jq .pid)" ]
 	ob start "$id"
-	for _ in $(seq 50); do [ "$(ob state "$id" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	wait_for_status "$id" stopped
 	# The agent answered "success" without running mkdir: the directory does not exist.
 	run cat "$LOG"
 	assert_line --regexp '^syscall (83|258) pid [0-9]+$'
@@ -443,7 +434,7 @@ start_listener() {
 	STATEFILE=$BATS_TEST_TMPDIR/exec.state
 	"$TOOLS/seccomp-listener" "$SOCK" "$STATEFILE" 18 >"$BATS_TEST_TMPDIR/exec.log" 2>&1 &
 	defer "kill $!"
-	for _ in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/exec.log" && break; sleep 0.1; done
+	retry 50 0.1 grep -q ready "$BATS_TEST_TMPDIR/exec.log"
 	run ob exec "$id" /bin/mkdir /tmp/x
 	assert_failure 1
 	assert_output "mkdir: can't create directory '/tmp/x': Invalid cross-device link"

@@ -23,15 +23,6 @@ as_container_process() {
 	)
 }
 
-# create_status ID: oci-create with its output in a file, not a pipe: a created init keeps
-# the runtime's stdio, which `run` would wait on. Sets $status and $output like `run`.
-create_status() {
-	status=0
-	ob create -b "$BUNDLE" "$1" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
-	output=$(cat "$BATS_TEST_TMPDIR/create.out")
-	mapfile -t lines <<<"$output"
-}
-
 @test "CVE-2019-5736: /proc/1/exe of the waiting init (our binary) cannot be opened from the container" {
 	requires root
 	make_bundle
@@ -60,8 +51,7 @@ create_status() {
 listener() {
 	"$TOOLS/seccomp-listener" "$1" "$2.state" "${3:-0}" ${4:+"$4"} >"$2" 2>&1 &
 	defer "kill $!"
-	for _ in $(seq 50); do grep -q ready "$2" && return 0; sleep 0.1; done
-	return 1
+	retry 50 0.1 grep -q ready "$2"
 }
 
 @test "CVE-2019-5736: an oci-exec process is not dumpable until its execve" {
@@ -81,7 +71,7 @@ listener() {
 	listener "$sock" "$BATS_TEST_TMPDIR/exec.log" 0 5000
 	ob exec "$id" /bin/true </dev/null >/dev/null 2>&1 &
 	local exec_pid=$!
-	for _ in $(seq 50); do grep -q '^syscall 3 ' "$BATS_TEST_TMPDIR/exec.log" && break; sleep 0.1; done
+	retry 50 0.1 grep -q '^syscall 3 ' "$BATS_TEST_TMPDIR/exec.log"
 	hostpid=$(awk '/^syscall 3 / {print $4; exit}' "$BATS_TEST_TMPDIR/exec.log")
 	# Held in close(2) before its execve: still our binary.
 	[ "$(readlink "/proc/$hostpid/exe")" = "$(readlink -f "$OCIBOX")" ]

@@ -4,15 +4,6 @@
 
 load helpers
 
-# create_status ID: oci-create with its output in a file, not a pipe: a created init keeps
-# the runtime's stdio, which `run` would wait on. Sets $status and $output like `run`.
-create_status() {
-	status=0
-	ob create -b "$BUNDLE" "$1" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
-	output=$(cat "$BATS_TEST_TMPDIR/create.out")
-	mapfile -t lines <<<"$output"
-}
-
 # userns_bundle: a bundle with a new user namespace, container 0-65535 -> host 100000-165535.
 # The bundle lives outside the bats tree (0700, root's): the mapped ids must reach it.
 userns_bundle() {

@@ -24,6 +24,8 @@ in_host() { ip netns exec "$HNS" "$@"; }
 in_ctr() { ip netns exec "$CNS" "$@"; }
 
 # links_in NS: the names of the links in a namespace, sorted, one line.
+# in_netns_of_cns PID: PID's network namespace is $CNS.
+in_netns_of_cns() { [ "$(readlink /proc/$1/ns/net)" = "$(ip netns exec "$CNS" readlink /proc/self/ns/net)" ]; }
 links_in() { ip netns exec "$1" ip -j link show | jq -r '[.[].ifname] | sort | join(" ")'; }
 
 @test "veth-setup add: pair, addresses, routes, MTU, MAC in both namespaces; ping; del leaves nothing" {
@@ -90,10 +92,7 @@ links_in() { ip netns exec "$1" ip -j link show | jq -r '[.[].ifname] | sort | j
 	local pid=$!
 	defer "kill $pid"
 	# wait until the child is in the namespace
-	for _ in $(seq 50); do
-		[ "$(readlink /proc/$pid/ns/net)" = "$(ip netns exec "$CNS" readlink /proc/self/ns/net)" ] && break
-		sleep 0.1
-	done
+	retry 50 0.1 in_netns_of_cns "$pid"
 	run in_host veth-setup add --netns "$pid" --host-if "$HIF" --if ceth0 --addr 10.94.0.2/30
 	assert_success
 	[ "$(jq -r .container.netns <<<"$output")" = "/proc/$pid/ns/net" ]
@@ -203,10 +202,7 @@ links_in() { ip netns exec "$1" ip -j link show | jq -r '[.[].ifname] | sort | j
 	ip netns exec "$CNS" sleep 60 &
 	local pid=$!
 	defer "kill $pid"
-	for _ in $(seq 50); do
-		[ "$(readlink /proc/$pid/ns/net)" = "$(ip netns exec "$CNS" readlink /proc/self/ns/net)" ] && break
-		sleep 0.1
-	done
+	retry 50 0.1 in_netns_of_cns "$pid"
 	local state='{"ociVersion":"1.3.0","id":"c1","status":"creating","pid":'$pid',"bundle":"/nonexistent"}'
 	run in_host veth-setup add --host-if "$HIF" --addr 10.99.0.2/24 <<<"$state"
 	assert_success
@@ -464,12 +460,11 @@ cni() { # cni COMMAND CONFIG_FILE
 	jq -e 'length == 1 and (.[0].ifname | startswith("veth"))' <<<"$output"
 	# Reached from the host: directly, and through portmap's DNAT on the gateway address.
 	local reply
-	for _ in $(seq 30); do
-		reply=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$HNS" busybox nc 10.105.0.2 8080 | tail -1) || true
-		[ "$reply" = hello-ocibox ] && break
-		sleep 0.2
-	done
-	[ "$reply" = hello-ocibox ]
+	served() {
+		reply=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$HNS" busybox nc "$1" "$2" | tail -1) || true
+		[ "$reply" = hello-ocibox ]
+	}
+	retry 30 0.2 served 10.105.0.2 8080
 	reply=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$HNS" busybox nc 10.105.0.1 18080 | tail -1)
 	[ "$reply" = hello-ocibox ]
 

@@ -754,6 +754,49 @@ static int io_max_v1(const struct cg_hier *h, const char *key, const char *value
 	return 0;
 }
 
+/* memory.max, .low, .high, .swap.max: v2 as named, v1 on its files. */
+static int limit_memory(const struct cg_hier *h, const char *key, const char *value,
+			struct ob_err *err)
+{
+	int64_t size;
+	int r = parse_size_value(key, value, &size, err);
+	if (r < 0)
+		return r;
+	if (h->m->v2)
+		return write_limit(h, key, size, err);
+	if (streq(key, "memory.max"))
+		return write_limit(h, "memory.limit_in_bytes", size, err);
+	if (streq(key, "memory.low"))
+		return write_limit(h, "memory.soft_limit_in_bytes", size, err);
+	if (streq(key, "memory.high"))
+		return ob_error_msg(err, ENOTSUP, "%s has no cgroup v1 equivalent", key);
+	/* v1 limits memory+swap together: memsw = the memory limit + swap */
+	uint64_t cur;
+	if ((r = cg_read_u64(h, "memory.limit_in_bytes", &cur, err)) < 0)
+		return r;
+	int64_t memsw = size < 0 || cur >= (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)cur + size;
+	return write_limit(h, "memory.memsw.limit_in_bytes", memsw, err);
+}
+
+/* cpu.max "QUOTA|max [PERIOD]": v2 as given, v1 cfs_quota_us and cfs_period_us. */
+static int limit_cpu_max(const struct cg_hier *h, const char *key, const char *value,
+			 struct ob_err *err)
+{
+	char q[32] = "", p[32] = "";
+	int k = sscanf(value, "%31s %31s", q, p), r;
+	uint64_t qv = 0, pv = 0;
+	if (k < 1 || (!streq(q, "max") && parse_u64_value(key, q, &qv, err) < 0) ||
+	    (k == 2 && parse_u64_value(key, p, &pv, err) < 0))
+		return ob_error_msg(err, EINVAL, "%s: expected \"QUOTA|max [PERIOD]\", got `%s`",
+				    key, value);
+	if (h->m->v2)
+		return cg_write(h, key, value, err);
+	if (k == 2 && (r = cg_writef(h, "cpu.cfs_period_us", err, "%" PRIu64, pv)) < 0)
+		return r;
+	return streq(q, "max") ? cg_write(h, "cpu.cfs_quota_us", "-1", err)
+			       : cg_writef(h, "cpu.cfs_quota_us", err, "%" PRIu64, qv);
+}
+
 int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char *value,
 			struct ob_err *err)
 {
@@ -772,25 +815,8 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 	bool v2 = h->m->v2;
 
 	if (streq(key, "memory.max") || streq(key, "memory.low") || streq(key, "memory.high") ||
-	    streq(key, "memory.swap.max")) {
-		if ((r = parse_size_value(key, value, &size, err)) < 0)
-			return r;
-		if (v2)
-			return write_limit(h, key, size, err);
-		if (streq(key, "memory.max"))
-			return write_limit(h, "memory.limit_in_bytes", size, err);
-		if (streq(key, "memory.low"))
-			return write_limit(h, "memory.soft_limit_in_bytes", size, err);
-		if (streq(key, "memory.high"))
-			return ob_error_msg(err, ENOTSUP, "%s has no cgroup v1 equivalent", key);
-		/* v1 limits memory+swap together: memsw = the memory limit + swap */
-		uint64_t cur;
-		if ((r = cg_read_u64(h, "memory.limit_in_bytes", &cur, err)) < 0)
-			return r;
-		int64_t memsw =
-		    size < 0 || cur >= (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)cur + size;
-		return write_limit(h, "memory.memsw.limit_in_bytes", memsw, err);
-	}
+	    streq(key, "memory.swap.max"))
+		return limit_memory(h, key, value, err);
 	if (startswith(key, "hugetlb.") && strlen(key) > 12 &&
 	    streq(key + strlen(key) - 4, ".max")) {
 		if ((r = parse_size_value(key, value, &size, err)) < 0)
@@ -806,22 +832,8 @@ int ob_cgroup_set_limit(const struct ob_cgroup *cg, const char *key, const char 
 			return r;
 		return cg_write(h, "pids.max", value, err);
 	}
-	if (streq(key, "cpu.max")) {
-		char q[32] = "", p[32] = "";
-		int k = sscanf(value, "%31s %31s", q, p);
-		uint64_t qv = 0, pv = 0;
-		if (k < 1 || (!streq(q, "max") && parse_u64_value(key, q, &qv, err) < 0) ||
-		    (k == 2 && parse_u64_value(key, p, &pv, err) < 0))
-			return ob_error_msg(err, EINVAL,
-					    "%s: expected \"QUOTA|max [PERIOD]\", got `%s`", key,
-					    value);
-		if (v2)
-			return cg_write(h, key, value, err);
-		if (k == 2 && (r = cg_writef(h, "cpu.cfs_period_us", err, "%" PRIu64, pv)) < 0)
-			return r;
-		return streq(q, "max") ? cg_write(h, "cpu.cfs_quota_us", "-1", err)
-				       : cg_writef(h, "cpu.cfs_quota_us", err, "%" PRIu64, qv);
-	}
+	if (streq(key, "cpu.max"))
+		return limit_cpu_max(h, key, value, err);
 	if (streq(key, "cpu.weight")) {
 		if ((r = parse_u64_value(key, value, &n, err)) < 0)
 			return r;

@@ -33,29 +33,6 @@ static const char *const hook_names[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
     NULL};
 
-/* How to probe each seccomp flag core/seccomp.c takes (ob_seccomp_flag_name) in the kernel. */
-static const struct {
-	const char *name;
-	unsigned long flag;
-	unsigned long probe_with; /* flags the kernel requires alongside */
-} seccomp_flags[] = {
-    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0},
-    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0},
-    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0},
-    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-     SECCOMP_FILTER_FLAG_NEW_LISTENER},
-};
-
-/* The candidates are runtime-spec's SeccompArch vocabulary (defs-linux.json); libseccomp
- * decides which of them it knows (seccomp_arch_resolve_name). */
-static const char *const seccomp_arch_candidates[] = {
-    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
-
 /* jansson returns NULL or -1 only when out of memory; remember that once, check at the end. */
 struct fb {
 	bool oom;
@@ -123,15 +100,15 @@ static json_t *capabilities(struct fb *b)
 static json_t *seccomp_archs(struct fb *b)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; seccomp_arch_candidates[i]; i++) {
-		const char *s = seccomp_arch_candidates[i] + strlen("SCMP_ARCH_");
+	for (size_t i = 0; ob_seccomp_arches[i]; i++) {
+		const char *s = ob_seccomp_arches[i] + strlen("SCMP_ARCH_");
 		char lower[32];
 		size_t k;
 		for (k = 0; s[k] && k < sizeof(lower) - 1; k++)
 			lower[k] = (char)tolower((unsigned char)s[k]);
 		lower[k] = '\0';
 		if (seccomp_arch_resolve_name(lower) != 0)
-			push(b, a, json_string(seccomp_arch_candidates[i]));
+			push(b, a, json_string(ob_seccomp_arches[i]));
 	}
 	return a;
 }
@@ -151,22 +128,22 @@ static json_t *seccomp(struct fb *b)
 	/* seccomp_api_get() probes the kernel: 1 or more means filters can be loaded */
 	put(b, o, "enabled", json_boolean(seccomp_api_get() >= 1));
 	json_t *actions = put(b, o, "actions", json_array());
-	for (size_t i = 0; ob_seccomp_action_name(i); i++)
-		push(b, actions, json_string(ob_seccomp_action_name(i)));
+	for (size_t i = 0; ob_seccomp_actions[i]; i++)
+		push(b, actions, json_string(ob_seccomp_actions[i]));
 	json_t *operators = put(b, o, "operators", json_array());
-	for (size_t i = 0; ob_seccomp_operator_name(i); i++)
-		push(b, operators, json_string(ob_seccomp_operator_name(i)));
+	for (size_t i = 0; ob_seccomp_operators[i]; i++)
+		push(b, operators, json_string(ob_seccomp_operators[i]));
 	put(b, o, "archs", seccomp_archs(b));
 	json_t *known = put(b, o, "knownFlags", json_array());
 	json_t *supported = put(b, o, "supportedFlags", json_array());
-	for (size_t i = 0; ob_seccomp_flag_name(i); i++) {
-		const char *name = ob_seccomp_flag_name(i);
-		push(b, known, json_string(name));
-		for (size_t k = 0; k < ARRAY_SIZE(seccomp_flags); k++)
-			if (streq(seccomp_flags[k].name, name) &&
-			    seccomp_flag_supported(seccomp_flags[k].flag |
-						   seccomp_flags[k].probe_with))
-				push(b, supported, json_string(name));
+	for (size_t i = 0; ob_seccomp_flags[i]; i++) {
+		unsigned long flag = ob_seccomp_flag_values[i];
+		push(b, known, json_string(ob_seccomp_flags[i]));
+		/* the kernel takes WAIT_KILLABLE_RECV only with a listener */
+		if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+			flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		if (seccomp_flag_supported(flag))
+			push(b, supported, json_string(ob_seccomp_flags[i]));
 	}
 	return o;
 }

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include "../seccomp.h"
 #include "internal.h"
 #include "../util.h"
 
@@ -928,25 +929,6 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 	return res;
 }
 
-static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",	      "SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-					      "SCMP_ACT_ERRNO",	      "SCMP_ACT_TRACE",
-					      "SCMP_ACT_ALLOW",	      "SCMP_ACT_LOG",
-					      "SCMP_ACT_NOTIFY",      NULL};
-static const char *const seccomp_arches[] = {
-    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
-static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-static const char *const seccomp_ops[] = {"SCMP_CMP_NE",	"SCMP_CMP_LT", "SCMP_CMP_LE",
-					  "SCMP_CMP_EQ",	"SCMP_CMP_GE", "SCMP_CMP_GT",
-					  "SCMP_CMP_MASKED_EQ", NULL};
-
 static int scarg_elem(struct pc *c, const json_t *o, const char *path, size_t i, void *ctx)
 {
 	struct ob_seccomp_arg *a = &((struct ob_seccomp_arg *)ctx)[i];
@@ -960,7 +942,7 @@ static int scarg_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	r = get_u64(c, o, "value", path, &a->value);
 	T(r == 0 ? missing(c, path, "value") : r);
 	T(get_u64(c, o, "valueTwo", path, &a->value_two));
-	r = get_enum(c, o, "op", path, "seccomp operator", seccomp_ops, &a->op, NULL);
+	r = get_enum(c, o, "op", path, "seccomp operator", ob_seccomp_operators, &a->op, NULL);
 	T(r == 0 ? missing(c, path, "op") : r);
 	return res;
 }
@@ -975,7 +957,7 @@ static int syscall_elem(struct pc *c, const json_t *o, const char *path, size_t 
 	T(r == 0 ? missing(c, path, "names") : r);
 	if (r > 0 && !s->names[0])
 		T(bad(c, jp(p, path, "names"), "must have at least one entry"));
-	r = get_enum(c, o, "action", path, "seccomp action", seccomp_actions, &s->action, NULL);
+	r = get_enum(c, o, "action", path, "seccomp action", ob_seccomp_actions, &s->action, NULL);
 	T(r == 0 ? missing(c, path, "action") : r);
 	r = get_u32(c, o, "errnoRet", path, &s->errno_ret);
 	T(r);
@@ -996,7 +978,7 @@ static int parse_seccomp(struct pc *c, const json_t *o, const char *path, struct
 	json_t *a;
 	int res = 0, r;
 	s->present = true;
-	r = get_enum(c, o, "defaultAction", path, "seccomp action", seccomp_actions,
+	r = get_enum(c, o, "defaultAction", path, "seccomp action", ob_seccomp_actions,
 		     &s->default_action, NULL);
 	T(r == 0 ? missing(c, path, "defaultAction") : r);
 	r = get_u32(c, o, "defaultErrnoRet", path, &s->default_errno_ret);
@@ -1006,12 +988,12 @@ static int parse_seccomp(struct pc *c, const json_t *o, const char *path, struct
 	T(r);
 	if (r > 0)
 		T(check_enum_strv(c, jp(q, path, "architectures"), "seccomp architecture",
-				  s->architectures, seccomp_arches));
+				  s->architectures, ob_seccomp_arches));
 	r = get_strv(c, o, "flags", path, &s->flags);
 	T(r);
 	if (r > 0)
 		T(check_enum_strv(c, jp(q, path, "flags"), "seccomp flag", s->flags,
-				  seccomp_flags));
+				  ob_seccomp_flags));
 	T(get_str(c, o, "listenerPath", path, &s->listener_path));
 	T(get_str(c, o, "listenerMetadata", path, &s->listener_metadata));
 	r = get_arr(c, o, "syscalls", path, &a);
