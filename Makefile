@@ -133,6 +133,12 @@ $(B)/test/%: test/tools/%.c $(B)/libocibox.a $(STATIC_OBJS) $(B)/gen/flags
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $< \
 		$(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
 
+# runs inside the tests' busybox rootfs: static, libc only
+$(B)/test/tiocsti: test/tools/tiocsti.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
 

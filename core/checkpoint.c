@@ -761,7 +761,7 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 	size_t n_fds = 0;
 	bool dir_made = false;
 	sigset_t fwd, old;
-	ob_forward_sigset(&fwd);
+	ob_terminal_fg_signals(&fwd);
 	if (!o->detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
 
@@ -934,9 +934,10 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 	if (!o->detach) {
 		if (!o->no_subreaper)
 			prctl(PR_SET_CHILD_SUBREAPER, 1);
-		o->status = ob_wait_forward(o->pid, &fwd);
+		r = ob_terminal_foreground(o->pid, -1, &o->status, err);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		r = ob_container_delete(o->root, o->id, true, err);
+		if (r >= 0)
+			r = ob_container_delete(o->root, o->id, true, err);
 	} else {
 		o->status = 0;
 	}

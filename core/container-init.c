@@ -137,6 +137,12 @@ static void init_join(struct init_args *a)
 	}
 	/* If oci-create dies before the container is complete, so do we. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A session of our own before any code of the container runs (createContainer and
+	 * startContainer hooks, the process): the caller's terminal is never our
+	 * controlling terminal, so TIOCSTI on the stdio we may share with the caller fails
+	 * (CVE-2017-5226 class; runc's nsexec does the same). */
+	if (ob_terminal_new_session(&err) < 0)
+		init_fail(a, &err);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
 		init_fail(a, (ob_error(&err, errno, "join the mount namespace"), &err));
 }
@@ -197,10 +203,6 @@ static void init_build(struct init_args *a, const char *json_creating)
 		a->console_fd = -1;
 		if (r < 0)
 			init_fail(a, &err);
-	} else if (!a->o->inherit_terminal && setsid() < 0) {
-		/* a session of its own, as runc's init: none of the caller's job control, and
-		 * a process tree CRIU can dump (a session leader outside it needs --shell-job) */
-		init_fail(a, (ob_error(&err, errno, "setsid"), &err));
 	}
 	if (!a->no_mntns && (r = ob_rootfs_finish(&a->rootfs, &err)) < 0)
 		init_fail(a, &err);

@@ -49,12 +49,6 @@ struct ob_systemd_scope;
 int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
 			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err);
 
-/* The signals oci-run forwards to the container (all but the synchronous ones and job
- * control), and the loop that forwards them until pid exits: its status, 128+N when
- * killed by signal N. The caller blocked fwd before the child existed. */
-void ob_forward_sigset(sigset_t *fwd);
-int ob_wait_forward(pid_t pid, const sigset_t *fwd);
-
 /* The container's init, from clone to execve (container-init.c). Never returns. */
 __attribute__((noreturn)) void ob_init_main(struct init_args *a);
 

@@ -2,7 +2,7 @@
 # install-deps.sh - apt-get installs what a fresh Debian 12 machine lacks to build ocibox
 # and run its tests; installs nothing when everything is there.
 set -eu
-BUILD="gcc make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libsystemd-dev"
+BUILD="gcc libc6-dev make pkg-config libjansson-dev libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libsystemd-dev"
 # golang-go: the OCI runtime-tools validation suite (make conformance) builds with it, offline
 TEST="clang-format bats bats-support bats-assert jq busybox-static iproute2 util-linux uidmap procps golang-go"
 # make man/deb/initramfs and their tests: man -l, dpkg-shlibdeps and dpkg-buildflags,
