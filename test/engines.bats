@@ -2,7 +2,7 @@
 # Engines that drive ocibox as their runc, each started here with state of its own and
 # stopped by pid at the end: containerd 1.6 (`ctr run --runc-binary`), Docker 20.10
 # (dockerd --add-runtime on this file's containerd) and podman 4.3; and the runc command
-# forms that engines and scripts send (flags after the ID, kill ID 0).
+# forms that engines and scripts send (flags after the ID, kill ID 0, checkpoint --help).
 # The image is made here from busybox-static (no registry); the daemons start once for the
 # file (setup_file) and every test removes what it ran.
 
@@ -438,7 +438,7 @@ need_podman() {
 	[ "$(jq -r '.data.pids.current' <<<"$output")" = 1 ]
 	run ob kill "$id" KILL --all
 	assert_success
-	wait_status "$id" stopped
+	wait_for_status "$id" stopped
 	run ob delete "$id" --force
 	assert_success
 	assert_nothing_left "$id"
@@ -471,11 +471,17 @@ need_podman() {
 	[ "$(jq -r .status <<<"$output")" = paused ] # signal 0 thaws nothing
 	ob resume "$id"
 	ob kill "$id" KILL
-	wait_status "$id" stopped
+	wait_for_status "$id" stopped
 	run ob kill "$id" 0
 	assert_failure 1
 	assert_output "oci-kill: container \`$id\` is not running"
 	run ob kill --all "$id" 0
 	assert_success
 	ob delete "$id"
+}
+
+@test "runc CLI: checkpoint --help answers (podman probes it)" {
+	run "$OCIBOX" checkpoint --help
+	assert_success
+	assert_output --partial "Usage: oci-checkpoint"
 }

@@ -68,7 +68,7 @@ ocibox"
 	assert_nothing_left r6
 }
 
-@test "run: a terminal process in the foreground uses the caller's terminal" {
+@test "run: a terminal process in the foreground gets a pty, copied to the caller's terminal" {
 	requires tool script
 	update_config '.process.terminal = true'
 	set_cmd 'test -t 0 && test -t 1 && echo tty-ok'
