@@ -89,7 +89,7 @@ $(B)/gen/flags: FORCE
 FORCE:
 
 .PHONY: FORCE all check test demo install uninstall deps size clean bench format format-check \
-	lint man completion deb initramfs conformance
+	lint man completion deb initramfs conformance criu
 
 all: $(B)/ocibox $(LINKS)
 
@@ -132,6 +132,17 @@ $(B)/test/%: test/tools/%.c $(B)/libocibox.a $(STATIC_OBJS) $(B)/gen/flags
 	@$(msg) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $< \
 		$(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
+
+# Tools copied into a busybox rootfs run without the host's libraries: linked statically.
+$(B)/test/sysno: test/tools/sysno.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
+# runs inside the tests' busybox rootfs: static, libc only
+$(B)/test/tiocsti: test/tools/tiocsti.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
 
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
@@ -214,6 +225,11 @@ $(B)/third_party/$(RT_TOOLS)/.built: $(THIRD_PARTY)/$(RT_TOOLS).tar.gz
 
 conformance: all $(B)/third_party/$(RT_TOOLS)/.built
 	@CONFORMANCE_LOCK=$(CONFORMANCE_LOCK) test/conformance/run $(RUNTIMES)
+
+# A working criu for test/checkpoint.bats: the system's when `criu check` passes, else
+# CRIU 4.2 built once into build/third_party/ from THIRD_PARTY (test/criu-path).
+criu:
+	@THIRD_PARTY=$(THIRD_PARTY) test/criu-path --build
 
 FORMAT_SRCS = main.c $(wildcard applets/*.[ch] core/*.[ch] core/*/*.[ch] netutil/*.[ch] test/tools/*.c)
 

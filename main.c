@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "applets/applet.h"
+#include "core/criu.h"
 
 #include "version.h"
 #define OB_SPEC_VERSION "1.3.0"
@@ -57,7 +58,7 @@ const char *ob_id_arg(int argc, char **argv)
 const char *ob_only_id_arg(int argc, char **argv)
 {
 	static const struct option none[] = {{NULL, 0, NULL, 0}};
-	if (getopt_long(argc, argv, "+", none, NULL) != -1)
+	if (getopt_long(argc, argv, "", none, NULL) != -1)
 		return NULL;
 	return ob_id_arg(argc, argv);
 }
@@ -103,11 +104,18 @@ static void print_help(void)
 	       "  --systemd-cgroup        cgroupsPath is slice:prefix:name (systemd)\n"
 	       "  --cgroup-manager M      cgroupfs|systemd|disabled\n"
 	       "  --rootless true|false|auto\n"
+	       "  --criu PATH             the criu binary for checkpoint/restore (default: PATH)\n"
 	       "  --list                  list the applets, one a line\n"
 	       "  --install [-s] DIR      a hard link (-s: symlink) per applet in DIR; a file\n"
 	       "                          that is not ocibox is left alone\n"
 	       "  --version, --help\n"
 	       "\nAPPLET --help prints the applet's usage.\n");
+	/* checkpoint/restore need a criu that works on this kernel: say whether there is one */
+	char criu[512];
+	ob_criu_set_path(ob_opts.criu);
+	bool ok = ob_criu_works(criu, sizeof(criu));
+	printf("\nCheckpoint/restore (oci-checkpoint, oci-restore): %s: %s\n",
+	       ok ? "available" : "not available", criu);
 }
 
 /* ocibox --install [-s] DIR: a link per applet in DIR (busybox's --install): hard links to
@@ -238,7 +246,7 @@ static int parse_global(int argc, char **argv, int *i)
 		if (streq(value, "systemd"))
 			ob_opts.systemd_cgroup = true;
 	} else if (streq(name, "--criu")) {
-		/* accepted for runc compatibility; checkpointing is not provided */
+		ob_opts.criu = value;
 	} else if (streq(name, "--debug") && !value) {
 		ob_opts.debug = true;
 	} else if (streq(name, "--systemd-cgroup") && !value) {
@@ -279,7 +287,9 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 			strerror(errno));
 		return OB_EXIT_FAIL;
 	}
-	if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
+	/* flag h: the applet answers --help itself */
+	if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h")) &&
+	    !strchr(a->flags, 'h'))
 		return ob_print_usage();
 	optind = 0; /* a fresh getopt for the applet */
 	return a->main(argc, argv);

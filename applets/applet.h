@@ -24,6 +24,7 @@ struct ob_global_opts {
 	const char *cgroup_manager; /* cgroupfs|systemd|disabled */
 	const char *rootless;	    /* true|false|auto; NULL = auto */
 	const char *applet;	    /* the applet name being run */
+	const char *criu;	    /* --criu PATH (checkpoint/restore), NULL: criu on PATH */
 };
 extern struct ob_global_opts ob_opts;
 

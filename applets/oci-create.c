@@ -38,7 +38,7 @@ int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool r
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, run ? "+b:d" : "+b:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->bundle = optarg;

@@ -5,13 +5,15 @@
  */
 #include "applet.h"
 
+#include "../core/criu.h"
 #include "../core/spec_features.h"
 
 const char oci_features_usage[] =
     "Usage: oci-features\n"
     "Print the runtime-spec features JSON of ocibox on this host (runc features): the\n"
     "spec versions, hooks, mount options, namespaces, capabilities, cgroup, seccomp,\n"
-    "LSM, idmap, netDevices and memory-policy support.\n";
+    "LSM, idmap, netDevices and memory-policy support; whether checkpoint/restore work\n"
+    "(annotation org.opencontainers.runc.checkpoint.enabled, only with a working criu).\n";
 
 int oci_features_main(int argc, char **argv)
 {
@@ -29,6 +31,7 @@ int oci_features_main(int argc, char **argv)
 	if (optind < argc)
 		return ob_usage_error("unexpected argument `%s`", argv[optind]);
 
+	ob_criu_set_path(ob_opts.criu);
 	if (ob_spec_features(&json, &err) < 0) {
 		ob_log_error("%s", err.msg);
 		return OB_EXIT_FAIL;

@@ -8,14 +8,16 @@
 const char oci_kill_usage[] =
     "Usage: oci-kill [-a|--all] ID [SIGNAL]\n"
     "Send SIGNAL (a name with or without SIG, or a number; default TERM) to the init of\n"
-    "container ID, or with --all to every process of the container.\n";
+    "container ID, or with --all to every process of the container. SIGNAL 0 sends\n"
+    "nothing: the exit status says whether the container is alive. Options may also\n"
+    "follow ID (runc 1.1).\n";
 
 int oci_kill_main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
 	bool all = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
 		if (c != 'a')
 			return OB_EXIT_USAGE;
 		all = true;

@@ -8,7 +8,9 @@ const char oci_run_usage[] =
     "               [--keep] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n"
     "Create and start container ID. In the foreground, signals are forwarded to it, the\n"
     "exit status is the container's (128+N when killed by signal N) and the container is\n"
-    "deleted afterwards (unless --keep). --detach returns once it runs.\n";
+    "deleted afterwards (unless --keep). --detach returns once it runs. A terminal process\n"
+    "gets a pty of the container; without --console-socket it is copied to and from our\n"
+    "stdio, our terminal in raw mode meanwhile.\n";
 
 int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool run, bool *detach,
 			 bool *keep);
@@ -20,7 +22,7 @@ int oci_run_main(int argc, char **argv)
 	int r = ob_parse_create_opts(argc, argv, &o, true, &detach, &keep);
 	if (r)
 		return r;
-	o.inherit_terminal = !detach && !o.console_socket;
+	o.keep_pty = !detach && !o.console_socket;
 	struct ob_err err = {0};
 	int status = 0;
 	if (ob_container_run(&o, detach, keep, &status, &err) < 0) {

@@ -41,7 +41,7 @@ int oci_update_main(int argc, char **argv)
 	} set[32];
 	size_t n_set = 0;
 	int c, idx;
-	while ((c = getopt_long(argc, argv, "+r:", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:", opts, &idx)) != -1) {
 		if (c == 'r') {
 			file = optarg;
 			continue;

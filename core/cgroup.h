@@ -83,6 +83,9 @@ const char *ob_cgroup_path(const struct ob_cgroup *cg);
 const char *ob_cgroup_created_top(const struct ob_cgroup *cg);
 /* Tell cg that the parents up to top (a prefix of its path) were made for it. */
 void ob_cgroup_set_created_top(struct ob_cgroup *cg, const char *top);
+/* The directory whose freezing stops the cgroup's processes: the v1 freezer hierarchy's,
+ * else the v2 cgroup's (CRIU's --freeze-cgroup); NULL when none (or a fake tree). */
+const char *ob_cgroup_freezer_dir(const struct ob_cgroup *cg);
 /* Whether one of cg's hierarchies holds controller ctrl ("memory"; "io" and "blkio" are
  * taken as the same). */
 bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl);

@@ -137,6 +137,12 @@ static void init_join(struct init_args *a)
 	}
 	/* If oci-create dies before the container is complete, so do we. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A session of our own before any code of the container runs (createContainer and
+	 * startContainer hooks, the process): the caller's terminal is never our
+	 * controlling terminal, so TIOCSTI on the stdio we may share with the caller fails
+	 * (CVE-2017-5226 class; runc's nsexec does the same). */
+	if (ob_terminal_new_session(&err) < 0)
+		init_fail(a, &err);
 	if (a->mount_ns_fd >= 0 && setns(a->mount_ns_fd, CLONE_NEWNS) < 0)
 		init_fail(a, (ob_error(&err, errno, "join the mount namespace"), &err));
 }

@@ -4,6 +4,7 @@
 #define OB_CONTAINER_INTERNAL_H
 
 #include <linux/sched.h>
+#include <signal.h>
 
 #include "container.h"
 #include "process.h"
@@ -41,6 +42,14 @@ struct init_args {
 	bool cg_ack;	    /* OB_SYNC_JOINED to the parent, whose hooks must see the init joined */
 	char keyring[300];
 };
+
+/* The container's cgroup from linux.cgroupsPath: made and limited (create and restore);
+ * *ret NULL with --cgroup-manager disabled or for an unprivileged caller without rights.
+ * With --systemd-cgroup a transient scope sc (container.c). */
+struct ob_cgroup;
+struct ob_systemd_scope;
+int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err);
 
 /* The container's init, from clone to execve (container-init.c). Never returns. */
 __attribute__((noreturn)) void ob_init_main(struct init_args *a);

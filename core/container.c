@@ -119,8 +119,8 @@ static int init_died(pid_t *pid, const struct ob_cgroup *cg, struct ob_err *err)
  * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
  * not make cgroups. With --systemd-cgroup systemd makes it: a transient scope (sc) whose
  * holder process leaves, and whose pids limit is set, once the init is in. */
-static int container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			    struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
+int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
 {
 	*ret = NULL;
 	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
@@ -291,6 +291,7 @@ struct create_ctx {
 	bool dir_made;
 	pid_t pid;
 	int devs_nsfd; /* linux.netDevices moved into it (to undo on failure) */
+	int pty_sock;  /* keep_pty: the init sends the pty master to it */
 	struct ob_cgroup *cg;
 	struct ob_systemd_scope sc; /* --systemd-cgroup: the transient unit */
 	int *cg_fds;		    /* v1 `tasks` files the init joins through */
@@ -369,7 +370,7 @@ static int create_validate(struct create_ctx *c, struct ob_err *err)
 		if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) && !spec->mounts[i].bind)
 			return ob_error_msg(
 			    err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
-	if (spec->process.terminal && !o->console_socket && !o->inherit_terminal)
+	if (spec->process.terminal && !o->console_socket && !o->keep_pty)
 		return ob_error_msg(err, EINVAL,
 				    "process.terminal is true: --console-socket is required");
 	return 0;
@@ -420,6 +421,15 @@ static int create_prepare_process(struct create_ctx *c, struct ob_err *err)
 	if (spec->process.terminal && c->o->console_socket &&
 	    (r = ob_terminal_connect(c->o->console_socket, &a->console_fd, err)) < 0)
 		return r;
+	if (spec->process.terminal && !c->o->console_socket) {
+		/* keep_pty: the init sends the master to our end, as to a console socket */
+		int ps[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0)
+			return ob_error(err, errno, "socketpair");
+		c->pty_sock = ps[0];
+		a->console_fd = ps[1];
+		ob_terminal_caller_size(&spec->process);
+	}
 	if ((r = ob_process_prepare(&spec->process, &a->proc, err)) < 0)
 		return r;
 	a->proc.seccomp = &spec->linux_.seccomp;
@@ -446,7 +456,7 @@ static int create_prepare_process(struct create_ctx *c, struct ob_err *err)
 static int create_prepare_cgroup(struct create_ctx *c, struct ob_err *err)
 {
 	struct init_args *a = &c->a;
-	int r = container_cgroup(c->o, c->spec, &c->cg, &c->sc, err);
+	int r = ob_container_cgroup(c->o, c->spec, &c->cg, &c->sc, err);
 	if (r < 0 || !c->cg || a->user_ns_fd >= 0)
 		return r;
 	if ((r = ob_cgroup_open_tasks(c->cg, &c->cg_fds, &c->cg_dirs, &c->n_cg, err)) < 0)
@@ -773,8 +783,11 @@ static int create_handshake(struct create_ctx *c, struct ob_err *err)
 static int create_record(struct create_ctx *c, struct ob_err *err)
 {
 	struct ob_create_opts *o = c->o;
-	int r = ob_state_save(&c->st, err);
-	if (r < 0)
+	int r;
+	/* sent before READY, so it is there; the init's end is closed */
+	if (c->pty_sock >= 0 && (r = ob_terminal_recv_master(c->pty_sock, &o->pty_master, err)) < 0)
+		return r;
+	if ((r = ob_state_save(&c->st, err)) < 0)
 		return r;
 	if (o->pid_file) {
 		char buf[32];
@@ -791,6 +804,13 @@ static int create_record(struct create_ctx *c, struct ob_err *err)
 	return 0;
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* What the steps made, undone: devices back, the init killed, the cgroup and the state
  * directory removed. */
 static void create_undo(struct create_ctx *c)
@@ -802,6 +822,7 @@ static void create_undo(struct create_ctx *c)
 		const struct ob_linux *l = &c->spec->linux_;
 		ob_net_devices_move_out(c->devs_nsfd, l->net_devices, l->n_net_devices, &e2);
 	}
+	close_fd(&c->o->pty_master);
 	kill_init(c->pid);
 	if (c->cg) {
 		ob_cgroup_kill(c->cg, SIGKILL, NULL);
@@ -812,13 +833,6 @@ static void create_undo(struct create_ctx *c)
 	ob_systemd_scope_abort(&c->sc);
 	if (c->dir_made)
 		ob_state_remove(c->o->root, c->o->id, NULL);
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 static void create_free(struct create_ctx *c)
@@ -835,8 +849,8 @@ static void create_free(struct create_ctx *c)
 	free(c->cg_fds);
 	ob_strv_free(c->cg_dirs);
 	ob_cgroup_free(c->cg);
-	int *fds[] = {&c->lock_fd,    &c->sv[0],      &c->sv[1],      &a->fifo_fd,
-		      &a->console_fd, &a->user_ns_fd, &a->mount_ns_fd};
+	int *fds[] = {&c->lock_fd,    &c->sv[0],      &c->sv[1],       &a->fifo_fd,
+		      &a->console_fd, &a->user_ns_fd, &a->mount_ns_fd, &c->pty_sock};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		close_fd(fds[i]);
 	ob_ns_set_close(&c->join);
@@ -859,6 +873,7 @@ static int create_kept(struct ob_create_opts *o, const struct ob_fd_keep *keep, 
 			       .sv = {-1, -1},
 			       .lock_fd = -1,
 			       .devs_nsfd = -1,
+			       .pty_sock = -1,
 			       .a = {.o = o,
 				     .sync_fd = -1,
 				     .fifo_fd = -1,
@@ -880,6 +895,7 @@ int ob_container_create(struct ob_create_opts *o, struct ob_err *err)
 {
 	int r;
 	o->pid = 0;
+	o->pty_master = -1;
 	/* First, before any fd of ours exists: which of fds 3.. the caller passes on. */
 	struct ob_fd_keep keep;
 	int n_keep = ob_process_listen_fds();

@@ -27,12 +27,15 @@ struct ob_create_opts {
 	int preserve_fds;	    /* fds 3 .. 3+N-1 stay open in the container */
 	bool systemd_cgroup;	    /* global --systemd-cgroup */
 	const char *cgroup_manager; /* global --cgroup-manager (NULL: cgroupfs) */
-	/* oci-run in the foreground without --console-socket: a terminal process uses the
-	 * caller's terminal as it is (no pty is made). */
-	bool inherit_terminal;
+	/* oci-run in the foreground without --console-socket: a terminal process's pty
+	 * master comes back in pty_master (the caller copies; without this such a process is
+	 * refused, as runc refuses it detached). The caller's terminal is never the
+	 * container's. */
+	bool keep_pty;
 
 	/* out */
-	pid_t pid; /* the init's host pid */
+	pid_t pid;	/* the init's host pid */
+	int pty_master; /* keep_pty and process.terminal: the pty's master, else -1 */
 	/* optional (oci-run): on success the state lock stays held and is handed over here,
 	 * with a copy of the saved state, so start needs no second lock and read */
 	int *ret_lock_fd;

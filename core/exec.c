@@ -107,6 +107,9 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 		ob_sync_fail(a->sync, (ob_error(&err, errno, "chroot into the container"), &err));
 	if (a->root >= 0)
 		close(a->root);
+	/* a session of our own: the caller's terminal is not ours (see container-init.c) */
+	if (ob_terminal_new_session(&err) < 0)
+		ob_sync_fail(a->sync, &err);
 	if (a->o->user && (r = resolve_user(a->o->user, &a->proc->user, &err)) < 0)
 		ob_sync_fail(a->sync, &err);
 	if ((r = resolve_gids(a->o->additional_gids, &a->proc->user, &err)) < 0)
@@ -123,49 +126,6 @@ static __attribute__((noreturn)) void exec_child(struct child_args *a)
 		ob_sync_fail(a->sync, &err);
 	ob_process_exec(a->ctx, &err);
 	ob_sync_fail(a->sync, &err);
-}
-
-/* ---- the foreground parent ---- */
-
-static volatile pid_t child_pid;
-static volatile bool child_has_tty;
-
-/* Signals sent to oci-exec go on to the process. Those the caller's terminal raised
- * (si_code SI_KERNEL) reached it already through the process group, unless it has a pty
- * of its own. */
-static void forward_signal(int sig, siginfo_t *info, void *ctx)
-{
-	if (child_pid > 0 && (info->si_code <= 0 || child_has_tty))
-		kill(child_pid, sig);
-}
-
-static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
-
-static void forwarded_set(sigset_t *set)
-{
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(set, forwarded[i]);
-}
-
-static void forward_to(pid_t pid, bool has_tty)
-{
-	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
-	sigemptyset(&sa.sa_mask);
-	child_has_tty = has_tty;
-	child_pid = pid;
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaction(forwarded[i], &sa, NULL);
-}
-
-static int wait_process(pid_t pid, int *ret_status, struct ob_err *err)
-{
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return ob_error(err, errno, "wait for pid %d", (int)pid);
-	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return 0;
 }
 
 /* ---- the process: the container's or --process FILE's, then the flags ---- */
@@ -204,8 +164,10 @@ static void apply_flags(struct ob_process *p, const struct ob_exec_opts *o)
 {
 	if (o->args && o->args[0])
 		strv_replace(&p->args, o->args);
-	if (o->tty)
-		p->terminal = true;
+	/* runc: a --process FILE says itself; else only -t makes a terminal process, whatever
+	 * the container's config.json says */
+	if (o->tty || !o->process_file)
+		p->terminal = o->tty;
 	if (o->cwd)
 		set_str(&p->cwd, o->cwd);
 	for (char **e = o->env; e && *e; e++)
@@ -359,6 +321,8 @@ struct exec_ctx {
 	struct ob_ns_set set;
 	struct ob_cgroup *cg;
 	int console;
+	int pty_sock; /* the foreground's pty: its master comes back on it */
+	int master;
 	int root; /* the init's root (/proc/PID/root) when its mount namespace is ours: -1 */
 	int sp[2];
 	sigset_t old_mask;
@@ -401,12 +365,18 @@ static int exec_prepare(struct exec_ctx *c, struct ob_err *err)
 		if (o->console_socket) {
 			if ((r = ob_terminal_connect(o->console_socket, &c->console, err)) < 0)
 				return r;
-		} else if (o->detach || !isatty(STDIN_FILENO)) {
-			return ob_error_msg(err, EINVAL,
-					    "--tty needs --console-socket (or a terminal on stdin "
-					    "in the foreground)");
+		} else if (o->detach) {
+			return ob_error_msg(err, EINVAL, "--tty --detach needs --console-socket");
+		} else {
+			/* the foreground: the pty's master comes back to us, we copy (the
+			 * caller's terminal is never the process's) */
+			int ps[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ps) < 0)
+				return ob_error(err, errno, "socketpair");
+			c->pty_sock = ps[0];
+			c->console = ps[1];
+			ob_terminal_caller_size(proc);
 		}
-		/* else: in the foreground on a terminal, the process uses ours as it is */
 	}
 	if ((r = ob_process_prepare(proc, &c->ctx, err)) < 0)
 		return r;
@@ -443,13 +413,14 @@ static int exec_fds(struct exec_ctx *c, struct ob_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sp) < 0)
 		return ob_error(err, errno, "socketpair");
 	int above = 3 + c->ctx.preserve_fds;
-	int *mine[OB_NS_COUNT + 4];
+	int *mine[OB_NS_COUNT + 5];
 	size_t nmine = 0;
 	for (int t = 0; t < OB_NS_COUNT; t++)
 		mine[nmine++] = &c->set.fd[t];
 	mine[nmine++] = &c->sp[0];
 	mine[nmine++] = &c->sp[1];
 	mine[nmine++] = &c->console;
+	mine[nmine++] = &c->pty_sock;
 	mine[nmine++] = &c->root;
 	for (size_t i = 0; i < nmine; i++)
 		if (*mine[i] >= 0 && *mine[i] < above) {
@@ -469,10 +440,10 @@ static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
 	int r = ob_ns_join_one(&c->set, OB_NS_PID, err);
 	if (r < 0)
 		return r;
-	/* A signal for us between the fork and the handlers would kill us and orphan the
-	 * process: hold them until then (the child restores its mask: it survives execve). */
+	/* Held from before the fork (a signal for us would orphan the process) until the
+	 * foreground forwards them (the child restores its mask: it survives execve). */
 	sigset_t fwd;
-	forwarded_set(&fwd);
+	ob_terminal_fg_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &c->old_mask);
 	c->masked = true;
 	fflush(NULL);
@@ -484,6 +455,8 @@ static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
 	if (c->pid == 0) {
 		sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
 		close(c->sp[0]);
+		if (c->pty_sock >= 0)
+			close(c->pty_sock);
 		struct child_args a = {.sync = c->sp[1],
 				       .console = TAKE_FD(c->console),
 				       .root = TAKE_FD(c->root),
@@ -495,8 +468,7 @@ static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
 	}
 	close(c->sp[1]);
 	c->sp[1] = -1;
-	if (!c->o->detach) {
-		forward_to(c->pid, c->proc->terminal && c->o->console_socket);
+	if (c->o->detach) {
 		sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
 		c->masked = false;
 	}
@@ -551,7 +523,8 @@ static int exec_handshake(struct exec_ctx *c, struct ob_err *err)
 
 int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *err)
 {
-	struct exec_ctx c = {.o = o, .console = -1, .root = -1, .sp = {-1, -1}};
+	struct exec_ctx c = {
+	    .o = o, .console = -1, .pty_sock = -1, .master = -1, .root = -1, .sp = {-1, -1}};
 	int r;
 	*ret_status = 0;
 	/* From here our code reaches into the container: nothing there may open our
@@ -563,14 +536,18 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	    (r = exec_fds(&c, err)) >= 0 && (r = exec_spawn(&c, err)) >= 0 &&
 	    (r = exec_handshake(&c, err)) >= 0) {
 		o->pid = c.pid;
-		if (o->pid_file && (r = write_pid_file(o->pid_file, c.pid, err)) < 0)
+		if ((o->pid_file && (r = write_pid_file(o->pid_file, c.pid, err)) < 0) ||
+		    /* sent before the exec, so it is there */
+		    (c.pty_sock >= 0 &&
+		     (r = ob_terminal_recv_master(c.pty_sock, &c.master, err)) < 0))
 			kill_child(&c);
 		else if (!o->detach)
-			r = wait_process(c.pid, ret_status, err);
+			/* signals forwarded; a pty copied to and from our stdio */
+			r = ob_terminal_foreground(c.pid, c.master, ret_status, err);
 	}
 	if (c.masked)
 		sigprocmask(SIG_SETMASK, &c.old_mask, NULL);
-	int *fds[] = {&c.sp[0], &c.sp[1], &c.console, &c.root};
+	int *fds[] = {&c.sp[0], &c.sp[1], &c.console, &c.pty_sock, &c.master, &c.root};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);

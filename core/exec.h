@@ -13,7 +13,7 @@ struct ob_exec_opts {
 	const char *process_file;   /* a spec `process` object (what podman sends); NULL:
 				     * the container's config.json process */
 	char **args;		    /* replaces process.args when not empty */
-	bool tty;		    /* process.terminal = true */
+	bool tty;		    /* process.terminal (else false, or --process FILE's) */
 	const char *console_socket; /* the pty master goes there (runc's protocol) */
 	bool detach;		    /* return once the process runs */
 	const char *pid_file;	    /* the process's host pid, written atomically */
@@ -35,10 +35,11 @@ struct ob_exec_opts {
 };
 
 /* Refused: a stopped container ("cannot exec in a stopped container"), a paused one
- * without ignore_paused, an unknown id. In the foreground, signals sent to the caller
- * by other processes go on to the process; *ret_status is its exit status (128+N when
- * killed by signal N). With detach, *ret_status is 0 once the process runs. On failure
- * nothing is left running. */
+ * without ignore_paused, an unknown id. The process leads a session of its own. In the
+ * foreground, signals sent to the caller go on to the process, a terminal process's pty
+ * (without console_socket) is copied to and from the caller's stdio; *ret_status is its
+ * exit status (128+N when killed by signal N). With detach, *ret_status is 0 once the process runs.
+ * On failure nothing is left running. */
 int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *err);
 
 #endif

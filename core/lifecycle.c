@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 /* ---- start, kill, delete ---- */
@@ -161,6 +162,16 @@ int ob_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if (r < 0)
 		return r;
 	enum ob_status s = ob_state_status(st);
+	if (sig == 0) {
+		/* kill(2)'s signal 0: is it alive (engines probe with it)? Nothing is sent, so
+		 * --all has nothing to freeze and signal: the init stands for the container,
+		 * and --all on a stopped one is no error, as with any signal. */
+		if (s == OB_STATUS_STOPPED && all)
+			return 0;
+		if (s == OB_STATUS_STOPPED || s == OB_STATUS_CREATING)
+			return ob_error_msg(err, ESRCH, "container `%s` is not running", id);
+		return signal_init(st, 0, err);
+	}
 	if (s == OB_STATUS_STOPPED && all) {
 		/* runc: --all on a stopped container signals what its cgroup still holds (the
 		 * children of an init without its own pid namespace); none left is no error */
@@ -279,15 +290,7 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 {
 	*ret_status = 0;
 	sigset_t fwd, old;
-	sigfillset(&fwd);
-	sigdelset(&fwd, SIGSEGV);
-	sigdelset(&fwd, SIGBUS);
-	sigdelset(&fwd, SIGILL);
-	sigdelset(&fwd, SIGFPE);
-	sigdelset(&fwd, SIGABRT);
-	sigdelset(&fwd, SIGTTIN);
-	sigdelset(&fwd, SIGTTOU);
-	sigdelset(&fwd, SIGTSTP);
+	ob_terminal_fg_signals(&fwd);
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &fwd, &old);
 	/* create hands its lock and state to start: no second lock, read and parse */
@@ -304,6 +307,8 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		*ret_status = ob_err_exit_code(err);
 		return r;
 	}
+	_cleanup_close_ int master = o->pty_master;
+	o->pty_master = -1;
 	r = start_locked(st, err);
 	ob_state_free(st);
 	/* released before the wait: a delete --force from elsewhere must not block on us */
@@ -318,26 +323,11 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		*ret_status = r < 0 ? ob_err_exit_code(err) : 0;
 		return r;
 	}
-	int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-	int status = 0;
-	for (;;) {
-		pid_t w = waitpid(o->pid, &status, WNOHANG);
-		if (w == o->pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			status = 0;
-			break;
-		}
-		struct signalfd_siginfo si;
-		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(o->pid, (int)si.ssi_signo);
-	}
-	if (sfd >= 0)
-		close(sfd);
+	/* signals forwarded; a terminal process's pty copied to and from our stdio */
+	r = ob_terminal_foreground(o->pid, master, ret_status, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (r < 0)
+		return r;
 	if (!keep)
 		return ob_container_delete(o->root, o->id, true, err);
 	return 0;

@@ -412,6 +412,21 @@ static int load_seccomp(struct ob_proc_ctx *ctx, struct ob_err *err)
 	return 0;
 }
 
+/* The program cannot be run. Engines map the runtime's message to an exit status by
+ * phrase, in lower case as Go's errors and runc write them: Docker's CLI and daemon look
+ * for "no such file or directory" and "executable file not found" (127) and "permission
+ * denied" (126) next to the program's name; podman matches the same phrases. */
+static int exec_error(struct ob_err *err, int code, const char *a0, const char *what)
+{
+	const char *phrase = code == ENOENT   ? "no such file or directory"
+			     : code == EACCES ? "permission denied"
+					      : NULL;
+	if (phrase)
+		return ob_error_exec(err,
+				     ob_error_msg(err, code, "exec `%s`: %s%s", a0, phrase, what));
+	return ob_error_exec(err, ob_error(err, code, "exec `%s`%s", a0, what));
+}
+
 /* args[0] as execvp would find it, in the container's PATH: ENOENT -> 127, EACCES -> 126. */
 static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 {
@@ -422,12 +437,11 @@ static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 	if (strchr(a0, '/')) {
 		snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", a0);
 		if (stat(a0, &st) < 0)
-			return ob_error_exec(err, ob_error(err, errno, "exec `%s`", a0));
+			return exec_error(err, errno, a0, "");
 		if (S_ISDIR(st.st_mode))
-			return ob_error_exec(
-			    err, ob_error(err, EACCES, "exec `%s`: is a directory", a0));
+			return exec_error(err, EACCES, a0, " (a directory)");
 		if (access(a0, X_OK) < 0)
-			return ob_error_exec(err, ob_error(err, errno, "exec `%s`", a0));
+			return exec_error(err, errno, a0, "");
 		return 0;
 	}
 	const char *path = env_get(ctx->env, "PATH");
@@ -449,8 +463,11 @@ static int find_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 			break;
 		p += len + 1;
 	}
-	return ob_error_exec(
-	    err, ob_error(err, seen, "exec `%s`%s", a0, seen == ENOENT ? " in $PATH" : ""));
+	if (seen == ENOENT)
+		return ob_error_exec(
+		    err,
+		    ob_error_msg(err, ENOENT, "exec `%s`: executable file not found in $PATH", a0));
+	return exec_error(err, seen, a0, "");
 }
 
 int ob_process_setup(struct ob_proc_ctx *ctx, struct ob_err *err)
@@ -559,5 +576,5 @@ int ob_process_exec(struct ob_proc_ctx *ctx, struct ob_err *err)
 			return r;
 	}
 	execve(ctx->exec_path, p->args, ctx->env);
-	return ob_error_exec(err, ob_error(err, errno, "exec `%s`", p->args[0]));
+	return exec_error(err, errno, p->args[0], "");
 }

@@ -146,15 +146,16 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 	if (action == SCMP_ACT_NOTIFY) {
 		for (char **n = sc->names; *n; n++)
 			/* The container's init hands the listener fd to the runtime with
-			 * sendmsg(2) after the load; a notified sendmsg would wait for an agent
-			 * that has not got the fd yet (runc refuses "write" for the same reason).
-			 */
-			if (streq(*n, "sendmsg"))
+			 * sendmsg(2) after the load, and writes its errors (a failed execve) to
+			 * the sync socket: notified, either would wait for an agent that has not
+			 * got the fd yet (runc refuses "write" for the same reason). */
+			if (streq(*n, "sendmsg") || streq(*n, "write"))
 				return ob_error_msg(
 				    err, EINVAL,
-				    "%s: SCMP_ACT_NOTIFY cannot be used for sendmsg "
-				    "(the runtime needs it to pass the listener fd)",
-				    path);
+				    "%s: SCMP_ACT_NOTIFY cannot be used for %s "
+				    "(the runtime needs it to pass the listener fd and to "
+				    "report errors after the filter is loaded)",
+				    path, *n);
 		*notify = true;
 	}
 	if (action == default_action) {
@@ -210,6 +211,144 @@ static int export_bpf(scmp_filter_ctx ctx, struct ob_seccomp_prog *prog, struct 
 		return ob_error(err, errno ? errno : EIO, "seccomp: read back BPF");
 	prog->len = st.st_size / sizeof(struct sock_filter);
 	return 0;
+}
+
+/* The -ENOSYS stub (runc's libcontainer/seccomp/patchbpf): a syscall newer than every
+ * syscall the profile names gets ENOSYS instead of the default action, so that libc falls
+ * back (clone3 -> clone, faccessat2 -> faccessat, close_range -> close) on an older
+ * profile. libseccomp (2.5, and no release since) compares syscall numbers for equality
+ * only and has no "largest syscall" rule (libseccomp issues 11 and 286, runc PR 2750):
+ * the few instructions that compare the number are put in front of libseccomp's program,
+ * with the numbers and the architecture tokens (the kernel's AUDIT_ARCH_* values) that
+ * libseccomp resolves. libseccomp's program starts by loading the arch itself and all its
+ * jumps are relative, so it runs unchanged after the stub. */
+#define OB_X32_SYSCALL_BIT 0x40000000U
+
+struct enosys_arch {
+	uint32_t audit; /* seccomp_data.arch */
+	int max;	/* the largest syscall named for this arch, -1: none */
+	int max_x32;	/* on x86_64: the same for x32 (numbers carry the x32 bit) */
+};
+
+static int largest_named(const struct ob_seccomp *sc, uint32_t arch)
+{
+	int max = -1;
+	for (size_t i = 0; i < sc->n_syscalls; i++)
+		for (char **n = sc->syscalls[i].names; n && *n; n++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch, *n);
+			if (nr > max) /* __NR_SCMP_ERROR and pseudo-syscalls are negative */
+				max = nr;
+		}
+	return max;
+}
+
+static bool enosys_wanted(uint32_t default_action)
+{
+	uint32_t kind = default_action & SECCOMP_RET_ACTION_FULL;
+	/* As runc: not under a permissive default (a tracer handles new syscalls itself),
+	 * and not when the default already is ENOSYS. */
+	return kind != SCMP_ACT_ALLOW && kind != SCMP_ACT_LOG &&
+	       kind != (SCMP_ACT_TRACE(0) & SECCOMP_RET_ACTION_FULL) &&
+	       default_action != SCMP_ACT_ERRNO(ENOSYS);
+}
+
+/* Jump targets in the stub, resolved once its length is known. */
+enum { TO_NEXT = 0, TO_ENOSYS, TO_FILTER };
+
+struct stub {
+	struct sock_filter insn[64];
+	uint8_t jt[64], jf[64]; /* TO_* for a conditional jump, TO_NEXT: the next insn */
+	size_t n;
+};
+
+static void stub_stmt(struct stub *st, uint16_t code, uint32_t k)
+{
+	st->insn[st->n] = (struct sock_filter)BPF_STMT(code, k);
+	st->jt[st->n] = st->jf[st->n] = TO_NEXT;
+	st->n++;
+}
+
+static void stub_jump(struct stub *st, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	st->insn[st->n] = (struct sock_filter)BPF_JUMP(code, k, 0, 0);
+	st->jt[st->n] = jt;
+	st->jf[st->n] = jf;
+	st->n++;
+}
+
+/* The stub for the architectures of the filter (native plus listed) into out (cap
+ * instructions). Returns its length, 0 when the profile names no syscall at all. */
+static size_t enosys_stub(const struct ob_seccomp *sc, struct sock_filter *out, size_t cap)
+{
+	struct enosys_arch a[8];
+	size_t na = 0;
+	struct stub st = {.n = 0};
+
+	for (size_t i = 0; i == 0 || (sc->architectures && sc->architectures[i - 1]); i++) {
+		uint32_t t =
+		    i == 0 ? seccomp_arch_native() : resolve_arch(sc->architectures[i - 1]);
+		bool x32 = t == SCMP_ARCH_X32;
+		uint32_t audit = x32 ? SCMP_ARCH_X86_64 : t;
+		size_t j;
+
+		if (!t)
+			continue;
+		for (j = 0; j < na && a[j].audit != audit; j++)
+			;
+		if (j == ARRAY_SIZE(a))
+			continue;
+		if (j == na)
+			a[na++] = (struct enosys_arch){.audit = audit, .max = -1, .max_x32 = -1};
+		if (x32)
+			a[j].max_x32 = largest_named(sc, t);
+		else
+			a[j].max = largest_named(sc, t);
+	}
+
+	/* ld arch; per arch: jeq AUDIT (else: the next arch); ld nr; jgt MAX: ENOSYS, else
+	 * FILTER. Then: ja FILTER; ENOSYS: ret ERRNO(ENOSYS); FILTER: libseccomp's program. */
+	stub_stmt(&st, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	for (size_t j = 0; j < na; j++) {
+		bool nat = a[j].max >= 0, x32 = a[j].max_x32 >= 0;
+		size_t jeq = st.n;
+
+		if (!nat && !x32)
+			continue; /* the profile names nothing there: libseccomp decides */
+		stub_jump(&st, BPF_JMP | BPF_JEQ | BPF_K, a[j].audit, TO_NEXT, TO_NEXT);
+		stub_stmt(&st, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		if (a[j].audit == SCMP_ARCH_X86_64)
+			/* x86_64 and x32 share AUDIT_ARCH_X86_64; x32 numbers have bit 30 set
+			 * (a mode the profile does not list is libseccomp's bad-arch case). */
+			stub_jump(&st, BPF_JMP | BPF_JSET | BPF_K, OB_X32_SYSCALL_BIT,
+				  x32 ? TO_NEXT : TO_FILTER, nat ? TO_NEXT : TO_FILTER);
+		if (nat && x32)
+			st.insn[st.n - 1].jt = 1; /* over the native test to the x32 one */
+		if (nat)
+			stub_jump(&st, BPF_JMP | BPF_JGT | BPF_K, (uint32_t)a[j].max, TO_ENOSYS,
+				  TO_FILTER);
+		if (x32)
+			stub_jump(&st, BPF_JMP | BPF_JGT | BPF_K, (uint32_t)a[j].max_x32, TO_ENOSYS,
+				  TO_FILTER);
+		/* Another arch: the next test (A still holds the arch). */
+		st.insn[jeq].jf = (uint8_t)(st.n - jeq - 1);
+	}
+	if (st.n == 1)
+		return 0;
+	stub_stmt(&st, BPF_JMP | BPF_JA, 1);
+	stub_stmt(&st, BPF_RET | BPF_K, SCMP_ACT_ERRNO(ENOSYS));
+	size_t enosys_at = st.n - 1, filter_at = st.n;
+	for (size_t i = 0; i < st.n; i++) {
+		if (st.jt[i] != TO_NEXT)
+			st.insn[i].jt =
+			    (uint8_t)((st.jt[i] == TO_ENOSYS ? enosys_at : filter_at) - i - 1);
+		if (st.jf[i] != TO_NEXT)
+			st.insn[i].jf =
+			    (uint8_t)((st.jf[i] == TO_ENOSYS ? enosys_at : filter_at) - i - 1);
+	}
+	if (st.n > cap)
+		return 0;
+	memcpy(out, st.insn, st.n * sizeof(*out));
+	return st.n;
 }
 
 /* defaultAction and the listener settings. */
@@ -317,6 +456,24 @@ int ob_seccomp_prepare(const struct ob_seccomp *sc, struct ob_seccomp_prog **ret
 	r = export_bpf(ctx, prog, err);
 	if (r < 0)
 		goto fail;
+	if (enosys_wanted(default_action)) {
+		struct sock_filter stub[64];
+		size_t ns = enosys_stub(sc, stub, ARRAY_SIZE(stub));
+
+		if (ns && prog->len + ns > BPF_MAXINSNS) {
+			r = ob_error_msg(err, E2BIG,
+					 "seccomp: filter of %u instructions does not fit a BPF "
+					 "program with the ENOSYS stub (at most %d)",
+					 prog->len, BPF_MAXINSNS);
+			goto fail;
+		}
+		if (ns) {
+			prog->filter = ob_xrealloc(prog->filter, (prog->len + ns) * sizeof(*stub));
+			memmove(prog->filter + ns, prog->filter, prog->len * sizeof(*stub));
+			memcpy(prog->filter, stub, ns * sizeof(*stub));
+			prog->len += ns;
+		}
+	}
 	prog->notify = notify;
 	if (notify) {
 		prog->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

@@ -374,7 +374,7 @@ int ob_signal_parse(const char *s)
 		return -EINVAL;
 	if (isdigit((unsigned char)*s)) {
 		uint32_t v;
-		if (ob_parse_uint32(s, &v) < 0 || v < 1 || v > (uint32_t)SIGRTMAX)
+		if (ob_parse_uint32(s, &v) < 0 || v > (uint32_t)SIGRTMAX)
 			return -EINVAL;
 		return (int)v;
 	}

@@ -111,7 +111,8 @@ int ob_parse_uint32(const char *s, uint32_t *ret);
  * bit + 1 (0 for ""), -EINVAL for a malformed list, -ERANGE past nbits. */
 int ob_parse_bit_list(const char *s, unsigned long *mask, size_t nbits);
 
-/* Signal name ("TERM", "SIGTERM", "term") or number -> signal number; -EINVAL when unknown. */
+/* Signal name ("TERM", "SIGTERM", "term") or number (0 included: kill(2)'s existence
+ * check) -> signal number; -EINVAL when unknown. */
 int ob_signal_parse(const char *s);
 
 /* Monotonic/real time helpers. */

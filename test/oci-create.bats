@@ -105,17 +105,17 @@ setup() { container_setup; }
 	update_config '.process.args = ["/nonexistent"]'
 	run -127 obq create -b "$BUNDLE" c7
 	assert_failure 127
-	assert_output "oci-create: exec \`/nonexistent\`: No such file or directory"
+	assert_output "oci-create: exec \`/nonexistent\`: no such file or directory"
 	assert_nothing_left c7
 	update_config '.process.args = ["nosuchcmd"]'
 	run -127 obq create -b "$BUNDLE" c7
 	assert_failure 127
-	assert_output --partial 'exec `nosuchcmd` in $PATH'
+	assert_output --partial 'exec `nosuchcmd`: executable file not found in $PATH'
 	assert_nothing_left c7
 	update_config '.process.args = ["/etc/passwd"]'
 	run -126 obq create -b "$BUNDLE" c7
 	assert_failure 126
-	assert_output "oci-create: exec \`/etc/passwd\`: Permission denied"
+	assert_output "oci-create: exec \`/etc/passwd\`: permission denied"
 	assert_nothing_left c7
 }
 

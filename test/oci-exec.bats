@@ -59,10 +59,11 @@ setup() {
 	run ob exec "$ID" sh -c 'exit 3'
 	assert_failure 3
 	run -127 ob exec "$ID" no-such-cmd
-	assert_output "oci-exec: exec \`no-such-cmd\` in \$PATH: No such file or directory"
+	assert_output "oci-exec: exec \`no-such-cmd\`: executable file not found in \$PATH"
 	run -127 ob exec "$ID" /bin/no-such
+	assert_output "oci-exec: exec \`/bin/no-such\`: no such file or directory"
 	run -126 ob exec "$ID" /etc/passwd
-	assert_output --partial "Permission denied"
+	assert_output "oci-exec: exec \`/etc/passwd\`: permission denied"
 	run ob exec "$ID" sh -c 'kill -TERM $$'
 	assert_failure 143
 	run procs

@@ -30,7 +30,7 @@ ocibox"
 @test "run: args[0] not found 127, not executable 126" {
 	update_config '.process.args = ["/nope"]'
 	run -127 ob run -b "$BUNDLE" r3
-	assert_output "oci-run: exec \`/nope\`: No such file or directory"
+	assert_output "oci-run: exec \`/nope\`: no such file or directory"
 	assert_nothing_left r3
 	update_config '.process.args = ["/etc"]'
 	run -126 ob run -b "$BUNDLE" r3
@@ -68,7 +68,7 @@ ocibox"
 	assert_nothing_left r6
 }
 
-@test "run: a terminal process in the foreground uses the caller's terminal" {
+@test "run: a terminal process in the foreground gets a pty, copied to the caller's terminal" {
 	requires tool script
 	update_config '.process.terminal = true'
 	set_cmd 'test -t 0 && test -t 1 && echo tty-ok'

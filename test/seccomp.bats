@@ -369,6 +369,96 @@ start_listener() {
 	assert_line "unshare=0"
 }
 
+# default_profile_bundle: sc_bundle with the default profile and build/test/sysno in the rootfs.
+default_profile_bundle() {
+	sc_bundle
+	oci-spec -i - --seccomp-default <"$BUNDLE/config.json" >"$BUNDLE/config.json.new"
+	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+	cp "$TOOLS/sysno" "$BUNDLE/rootfs/bin/sysno"
+}
+
+# sysno_of NAME...: the native syscall numbers of NAME... from the C library's headers
+# (an unknown name prints as SYS_NAME).
+sysno_of() {
+	printf '#include <sys/syscall.h>\n'
+	printf 'SYS_%s\n' "$@"
+} 2>/dev/null
+
+@test "seccomp: a syscall newer than every one the profile names gets ENOSYS (syscall 1000), an older unnamed one the default errno" {
+	requires root
+	default_profile_bundle
+	local acct
+	acct=$(sysno_of acct | cpp -P)
+	update_config ".process.args = [\"/bin/sh\", \"-c\", \"sysno 1000; sysno $acct 0\"]"
+	run ob run -b "$BUNDLE" "$(uniq_name)"
+	assert_success
+	# -38: ENOSYS from the stub, not the profile's defaultErrnoRet 1 (EPERM)
+	assert_output $'-38\n-1'
+	if [ "$(uname -m)" = x86_64 ] && [ "$("$TOOLS/sysno" i386 1000)" = -38 ]; then
+		# The profile lists SCMP_ARCH_X86: the i386 table has a stub of its own (acct
+		# is 51 there).
+		update_config '.process.args = ["/bin/sh", "-c", "sysno i386 1000; sysno i386 51"]'
+		run ob run -b "$BUNDLE" "$(uniq_name)i"
+		assert_success
+		assert_output $'-38\n-1'
+	fi
+	# A permissive default adds no stub: the kernel's own ENOSYS, acct runs (EPERM from
+	# the kernel without CAP_SYS_PACCT: the default spec does not give it).
+	update_config '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":5}]}'
+	update_config ".process.args = [\"/bin/sh\", \"-c\", \"sysno 1000; sysno $acct 0\"]"
+	run ob run -b "$BUNDLE" "$(uniq_name)b"
+	assert_success
+	assert_output $'-38\n-1'
+	# An allow-list profile whose default kills: a newer syscall still gets ENOSYS (as
+	# runc), an older unnamed one the kill (SIGSYS: 128+31). The list: what the static
+	# sysno needs, and what the runtime's init may still do after the load.
+	local allow='["execve","brk","arch_prctl","set_tid_address","set_robust_list","rseq","prlimit64","readlink","getrandom","mprotect","mmap","munmap","write","exit_group","exit","newfstatat","fstat","uname","prctl","read","close","openat","fcntl","sendmsg","recvmsg","getpid","getppid","rt_sigprocmask","rt_sigaction","close_range"]'
+	update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"syscalls\":[{\"names\":$allow,\"action\":\"SCMP_ACT_ALLOW\"}]} | .process.args = [\"/bin/sysno\", \"1000\"]"
+	run ob run -b "$BUNDLE" "$(uniq_name)c"
+	assert_success
+	assert_output "-38"
+	update_config ".process.args = [\"/bin/sysno\", \"$acct\", \"0\"]"
+	run ob run -b "$BUNDLE" "$(uniq_name)d"
+	assert_failure 159
+	assert_output ""
+}
+
+@test "seccomp: clone3 under a profile older than clone3 gets ENOSYS, and glibc's pthread_create falls back to clone" {
+	requires root
+	default_profile_bundle
+	# The default profile without clone3 and every syscall numbered after it: a profile
+	# written before Linux 5.3.
+	local names nums older clone3
+	clone3=$(sysno_of clone3 | cpp -P)
+	[[ $clone3 =~ ^[0-9]+$ ]] || skip "the C library's headers do not know clone3"
+	names=$(jq -r '[.linux.seccomp.syscalls[].names[]] | unique | .[]' "$BUNDLE/config.json")
+	# shellcheck disable=SC2086
+	nums=$(sysno_of $names | cpp -P | tr -s ' \n' '\n' | grep -v '^$')
+	older=$(paste -d' ' <(echo "$names") <(echo "$nums") |
+		awk -v c="$clone3" '$2 ~ /^[0-9]+$/ && $2 + 0 < c + 0 {print $1}' | jq -R . | jq -s -c .)
+	update_config ".linux.seccomp.syscalls |= map(.names |= map(select(IN($older[])))) | .linux.seccomp.syscalls |= map(select(.names | length > 0))"
+	run jq -e '[.linux.seccomp.syscalls[].names[]] | index("clone3") == null and index("read") != null' "$BUNDLE/config.json"
+	assert_success
+	update_config ".process.args = [\"/bin/sh\", \"-c\", \"sysno $clone3 0 0; sysno thread\"]"
+	run ob run -b "$BUNDLE" "$(uniq_name)"
+	assert_success
+	assert_output $'-38\nthread ok'
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY on write (or sendmsg) is refused: the runtime writes after the load" {
+	requires root
+	sc_bundle
+	local id n
+	id=$(uniq_name)
+	for n in write sendmsg; do
+		update_config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$BATS_TEST_TMPDIR/agent.sock\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"},{\"names\":[\"getpid\",\"$n\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+		create_status "$id"
+		assert_failure 1
+		assert_output "oci-create: config.json: linux.seccomp.syscalls[1]: SCMP_ACT_NOTIFY cannot be used for $n (the runtime needs it to pass the listener fd and to report errors after the filter is loaded)"
+		[ ! -e "$OB_ROOT/$id" ]
+	done
+}
+
 @test "seccomp: oci-spec --seccomp FILE inserts linux.seccomp from FILE; a bad file is refused" {
 	sc_bundle
 	cat >"$BATS_TEST_TMPDIR/sc.json" <<-EOF

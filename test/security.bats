@@ -338,3 +338,170 @@ CapAmb:	0000000000000000"
 	run ob run -b "$BUNDLE" "$id"
 	assert_success
 }
+
+# ---- the caller's terminal (CVE-2017-5226 class: TIOCSTI) ----
+
+# on_terminal 'SHELL COMMAND': run it on a new pty (script(1)), as from an interactive
+# shell. script's stdin is a fifo that stays open (fd 7, the test may write to it) so that
+# script types no EOF into the pty. Sets $status, $output (no \r) and $lines like `run`.
+on_terminal() {
+	local f=$BATS_TEST_TMPDIR/term.in
+	[ -p "$f" ] || mkfifo "$f"
+	exec 7<>"$f"
+	status=0
+	output=$(script -qec "$1" /dev/null <"$f" 2>&1) || status=$?
+	exec 7>&-
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+# After the container, the caller's shell types a marker into its own terminal and reads
+# one line: the marker, unless the container typed something into it first.
+CALLER_READS="; echo rc=\$?; $TOOLS/tiocsti 'MARK
+' >/dev/null; read l; echo \"READ:\$l\""
+
+tty_bundle() {
+	make_bundle
+	cp "$TOOLS/tiocsti" "$BUNDLE/rootfs/bin/tiocsti"
+}
+
+@test "TIOCSTI: oci-run, terminal false: the container cannot type into the caller's terminal" {
+	requires root
+	requires tool script
+	tty_bundle
+	update_config '.process.args = ["/bin/tiocsti"]'
+	on_terminal "$OCIBOX --root $OB_ROOT run -b $BUNDLE $(uniq_name)$CALLER_READS"
+	assert_success
+	# stdin is the caller's terminal, but not the controlling terminal of the container's
+	# session: TIOCSTI needs CAP_SYS_ADMIN then
+	assert_line "tiocsti: Operation not permitted"
+	assert_line "rc=1"
+	assert_line "READ:MARK"
+}
+
+@test "TIOCSTI: oci-run, terminal true: it lands in the container's own pty, never the caller's" {
+	requires root
+	requires tool script
+	tty_bundle
+	update_config '.process.terminal = true | .process.args = ["/bin/sh", "-c", "tiocsti; read l; echo \"INSIDE:$l\"; exit 3"]'
+	on_terminal "$OCIBOX --root $OB_ROOT run -b $BUNDLE $(uniq_name)$CALLER_READS"
+	assert_success
+	assert_line "tiocsti: ok"
+	assert_line "INSIDE:echo INJECTED"
+	assert_line "rc=3"
+	assert_line "READ:MARK"
+}
+
+@test "TIOCSTI: oci-exec with and without -t, in a container whose config says terminal true" {
+	requires root
+	requires tool script
+	tty_bundle
+	local id sock=$BATS_TEST_TMPDIR/console.sock
+	id=$(uniq_name)
+	update_config '.process.terminal = true | .process.args = ["/bin/sleep", "100"]'
+	"$TOOLS/recvtty" "$sock" >/dev/null 2>&1 &
+	defer "kill $!"
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	ob run -d --console-socket "$sock" -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	# without -t not a terminal process (runc), whatever config.json says: the caller's
+	# terminal as stdio, in a session of its own
+	on_terminal "$OCIBOX --root $OB_ROOT exec $id /bin/sh -c 'tiocsti; ls -l /proc/self/fd/0'$CALLER_READS"
+	assert_success
+	assert_line "tiocsti: Operation not permitted"
+	assert_line --partial "/proc/self/fd/0 -> /dev/pts/"
+	assert_line "rc=0"
+	assert_line "READ:MARK"
+	on_terminal "$OCIBOX --root $OB_ROOT exec -t $id /bin/sh -c 'tiocsti; read l; echo \"INSIDE:\$l\"; exit 5'$CALLER_READS"
+	assert_success
+	assert_line "tiocsti: ok"
+	assert_line "INSIDE:echo INJECTED"
+	assert_line "rc=5"
+	assert_line "READ:MARK"
+}
+
+# the caller's terminal: 31 rows, 97 columns
+SIZED="stty rows 31 cols 97; "
+
+# check_own_pty: the container's lines "tty:..", "dev:.. devpts:..", "stat:.." (its own
+# /proc/self/stat) and "rdev:MAJ:MIN" (hex) describe a pty of the container's devpts that
+# is the controlling terminal of a session the process leads.
+check_own_pty() {
+	local t stat rdev tty_nr
+	t=$(sed -n 's/^tty://p' <<<"$output")
+	[[ $t == /dev/pts/[0-9]* ]] || { echo "tty: $t"; return 1; }
+	# the device of the terminal is the container's devpts (the caller's is the host's)
+	grep -Eq '^dev:([0-9]+) devpts:\1$' <<<"$output" || { echo "$output"; return 1; }
+	stat=$(sed -n 's/^stat://p' <<<"$output")
+	rdev=$(sed -n 's/^rdev://p' <<<"$output")
+	tty_nr=$(( (0x${rdev#*:} & 0xff) | (0x${rdev%:*} << 8) | ((0x${rdev#*:} & ~0xff) << 12) ))
+	# proc(5): pid (comm) state ppid pgrp session tty_nr ...
+	local pid=${stat%% *} f
+	read -r -a f <<<"$(sed 's/^[0-9]* (.*) //' <<<"$stat")"
+	[ "${f[3]}" = "$pid" ] || { echo "session ${f[3]}, pid $pid"; return 1; }
+	[ "${f[4]}" = "$tty_nr" ] || { echo "tty_nr ${f[4]}, want $tty_nr"; return 1; }
+}
+
+PTY_PROBE='echo "tty:$(tty)"; stty size; echo "dev:$(stat -Lc %d /proc/self/fd/0) devpts:$(stat -c %d /dev/pts/ptmx)"; read s </proc/self/stat; echo "stat:$s"; echo "rdev:$(stat -Lc %t:%T /proc/self/fd/0)"; ls -l /proc/self/fd/'
+
+@test "terminal: oci-run and oci-exec -t get a pty of the container's devpts, the caller's size, a session of their own" {
+	requires root
+	requires tool script
+	tty_bundle
+	local id
+	id=$(uniq_name)
+	update_config ".process.terminal = true | .process.args = $(jq -cn --arg c "$PTY_PROBE" '["/bin/sh","-c",$c]')"
+	on_terminal "${SIZED}$OCIBOX --root $OB_ROOT run -b $BUNDLE $id; echo rc=\$?"
+	assert_success
+	assert_line "31 97"
+	assert_line "rc=0"
+	check_own_pty
+	assert_output --regexp "0 -> /dev/pts/[0-9]+"
+	assert_output --regexp "2 -> /dev/pts/[0-9]+"
+
+	update_config '.process.terminal = false | .process.args = ["/bin/sleep", "100"]'
+	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+	on_terminal "${SIZED}$OCIBOX --root $OB_ROOT exec -t $id /bin/sh -c '$PTY_PROBE'; echo rc=\$?"
+	assert_success
+	assert_line "31 97"
+	assert_line "rc=0"
+	check_own_pty
+}
+
+@test "terminal: the caller's terminal is raw while it runs, resized on SIGWINCH, restored after a kill" {
+	requires root
+	requires tool script
+	tty_bundle
+	local id sp oci_run out=$BATS_TEST_TMPDIR/term.out in=$BATS_TEST_TMPDIR/term.in
+	id=$(uniq_name)
+	update_config '.process.terminal = true | .process.args = ["/bin/sh", "-c", "stty size; read l; stty size; exec sleep 100"]'
+	mkfifo "$in"
+	exec 7<>"$in"
+	script -qec "${SIZED}stty -g; $OCIBOX --root $OB_ROOT run -b $BUNDLE $id; echo rc=\$?; stty -g" \
+		/dev/null <"$in" >"$out" 2>&1 &
+	sp=$!
+	defer "kill $sp"
+	for _ in $(seq 50); do grep -q '^31 97' "$out" && break; sleep 0.1; done
+	# oci-run, the init's parent, has the caller's terminal (script's pty) as stdin
+	oci_run=$(awk '{print $4}' "/proc/$(ob state "$id" | jq .pid)/stat")
+	run stty -F "/proc/$oci_run/fd/0" -a
+	assert_output --partial " -icanon "
+	assert_output --partial " -echo "
+	# the caller's terminal resized: SIGWINCH to its foreground (oci-run), which passes the
+	# size on to the container's pty before the line typed after it
+	stty -F "/proc/$oci_run/fd/0" rows 50 cols 120
+	echo go >&7
+	for _ in $(seq 50); do grep -q '^50 120' "$out" && break; sleep 0.1; done
+	ob kill "$id" KILL
+	wait "$sp"
+	exec 7>&-
+	output=$(tr -d '\r' <"$out")
+	mapfile -t lines <<<"$output"
+	assert_line "31 97"
+	assert_line "50 120"
+	assert_line "rc=137"
+	# stty -g before and after: the same modes
+	local modes
+	modes=$(grep -E '^[0-9a-f]+(:[0-9a-f]+)+$' <<<"$output")
+	[ "$(wc -l <<<"$modes")" = 2 ] || { echo "$output"; false; }
+	[ "$(sort -u <<<"$modes" | wc -l)" = 1 ] || { echo "$modes"; false; }
+}

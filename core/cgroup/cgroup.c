@@ -267,6 +267,14 @@ const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl)
 	return NULL;
 }
 
+const char *ob_cgroup_freezer_dir(const struct ob_cgroup *cg)
+{
+	const struct cg_hier *h = cg_find(cg, "freezer");
+	if (!h)
+		h = cg_v2(cg);
+	return h && !cg->fake ? h->dir : NULL;
+}
+
 const char *ob_cgroup_created_top(const struct ob_cgroup *cg)
 {
 	struct ob_cgroup *m = (struct ob_cgroup *)cg;

@@ -7,6 +7,7 @@
  * from libseccomp. Host facts (seccomp flags the kernel takes, LSMs on) are probed.
  */
 #include "../cgroup/systemd.h"
+#include "../criu.h"
 #include "../lsm.h"
 #include "../seccomp.h"
 #include "version.h"
@@ -209,6 +210,12 @@ int ob_spec_features(char **ret_json, struct ob_err *err)
 		snprintf(v, sizeof(v), "%u.%u.%u", sv->major, sv->minor, sv->micro);
 		put(&b, an, "io.github.seccomp.libseccomp.version", json_string(v));
 	}
+
+	/* runc's key says checkpoint/restore work: here only with a working criu */
+	char criu[512];
+	if (ob_criu_works(criu, sizeof(criu)))
+		put(&b, an, "org.opencontainers.runc.checkpoint.enabled", json_string("true"));
+	put(&b, an, "io.github.ocibox.criu", json_string(criu));
 
 	char *text = b.oom ? NULL : json_dumps(root, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	json_decref(root);
