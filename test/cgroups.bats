@@ -617,7 +617,7 @@ cgroup_gone() {
 	[ "$(echo "$pids" | wc -l)" -eq 3 ]
 	run ob kill --all "$ID" KILL
 	assert_success
-	retry 50 0.1 test -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)"
+	retry_until 50 0.1 '[ -z "$(cat $V1/pids/ocibox/$ID/cgroup.procs)" ]'
 	ob delete "$ID"
 	cgroup_gone /ocibox/$ID
 

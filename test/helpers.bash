@@ -186,6 +186,20 @@ retry() {
 	return 1
 }
 
+# retry_until N DELAY 'SHELL EXPRESSION': as retry, for a condition with command
+# substitutions, which must be evaluated anew each time (retry's arguments are expanded
+# once, by the caller): single-quote the expression.
+retry_until() {
+	local n=$1 delay=$2 i
+	shift 2
+	for ((i = 1; i <= n; i++)); do
+		eval "$1" && return 0
+		sleep "$delay"
+	done
+	echo "retry_until: \`$1\` failed $n times" >&2
+	return 1
+}
+
 # status_is ID STATUS: oci-state shows STATUS.
 status_is() {
 	[ "$(ob state "$1" 2>/dev/null | jq -r .status)" = "$2" ]

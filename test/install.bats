@@ -140,7 +140,7 @@ man_text() {
 		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ocibox; printf "%s\n" "${COMPREPLY[@]}"' \
 			_ "$TOP/build/completion/ocibox" "$@"
 	}
-	run comp ocibox oci-c
+	run comp ocibox oci-cr
 	assert_output "oci-create"
 	run comp ocibox --root /x del
 	assert_output "delete"

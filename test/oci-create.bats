@@ -40,7 +40,7 @@ setup() { container_setup; }
 	setpriv --reuid 1000 --regid 1000 --clear-groups sleep 100 &
 	spid=$!
 	defer "kill $spid"
-	retry 50 0.05 test "$(stat -c %u /proc/$spid/status)" = 1000
+	retry_until 50 0.05 '[ "$(stat -c %u /proc/$spid/status)" = 1000 ]'
 	[ "$(stat -c %u:%g /proc/$spid/environ)" = 1000:1000 ]
 	setpriv --reuid 1000 --regid 1000 --clear-groups cat /proc/$spid/environ >/dev/null
 }
@@ -255,7 +255,7 @@ proc"
 	unshare --net --ipc sleep 100 &
 	tpid=$!
 	defer "kill $tpid"
-	retry 50 0.05 test "$(readlink /proc/$tpid/ns/ipc)" != "$(host_ns ipc)"
+	retry_until 50 0.05 '[ "$(readlink /proc/$tpid/ns/ipc)" != "$(host_ns ipc)" ]'
 	update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$tpid/ns/net\" elif .type == \"ipc\" then .path = \"/proc/$tpid/ns/ipc\" else . end)"
 	run ob run -b "$BUNDLE" n2
 	assert_success
@@ -316,7 +316,7 @@ proc"
 	unshare -U sleep 100 &
 	upid=$!
 	defer "kill $upid"
-	retry 50 0.05 test "$(readlink /proc/$upid/ns/user)" != "$(host_ns user)"
+	retry_until 50 0.05 '[ "$(readlink /proc/$upid/ns/user)" != "$(host_ns user)" ]'
 	echo "0 200000 65536" >/proc/$upid/uid_map
 	echo "0 200000 65536" >/proc/$upid/gid_map
 	update_config ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$upid/ns/user\"}]"

@@ -39,7 +39,7 @@ setup() {
 	out="$BATS_TEST_TMPDIR/events"
 	timeout 20 "$OCIBOX" --root "$OB_ROOT" events --interval 200ms "$ID" >"$out" &
 	ev=$!
-	retry 100 0.1 test "$(wc -l <"$out")" -ge 2
+	retry_until 100 0.1 '[ "$(wc -l <"$out")" -ge 2 ]'
 	ob kill "$ID" KILL
 	status=0
 	wait $ev || status=$?

@@ -388,7 +388,7 @@ got-TERM"
 	local out="$BATS_TEST_TMPDIR/out"
 	"$OCIBOX" --root "$OB_ROOT" exec --ignore-paused "$ID" sh -c 'echo ran' >"$out" 2>&1 3>&- &
 	local ep=$!
-	retry 100 0.05 test "$(wc -l <"$(cgroup_procs_file)")" -ge 2
+	retry_until 100 0.05 '[ "$(wc -l <"$(cgroup_procs_file)")" -ge 2 ]'
 	[ ! -s "$out" ]   # frozen: nothing ran yet
 	ob resume "$ID"
 	local st=0

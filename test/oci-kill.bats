@@ -63,7 +63,7 @@ start_trap() {
 	long() { for p in $(rootfs_pids); do tr '\0' ' ' </proc/$p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 100 $'; }
 	[ "$(long)" = 2 ]
 	ob kill --all k4 USR1
-	retry 50 0.1 test "$(long)" = 0
+	retry_until 50 0.1 '[ "$(long)" = 0 ]'
 	# the init handled it and lives on
 	[ "$(cat "$BUNDLE/rootfs/got")" = got ]
 	[ "$(ob state k4 | jq -r .status)" = running ]
