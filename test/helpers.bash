@@ -34,7 +34,7 @@ requires() {
 		netns) ip netns list >/dev/null 2>&1 || skip "needs ip netns" ;;
 		userns) [ -e /proc/self/ns/user ] && unshare -U true 2>/dev/null || skip "needs user namespaces" ;;
 		hugetlb) [ -n "$(hugepage_sizes)" ] || skip "needs huge pages" ;;
-		tool) shift; command -v "$1" >/dev/null || skip "needs $1"; return 0 ;;
+		tool) ;; # "tool NAME": NAME is checked as a command by the next round
 		*) command -v "$need" >/dev/null || skip "needs $need" ;;
 		esac
 	done
