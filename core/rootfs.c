@@ -397,6 +397,10 @@ int ob_rootfs_finish(const struct ob_rootfs_ctx *c, struct ob_err *err)
 	unsigned long prop = s->linux_.rootfs_propagation_flags;
 	if ((prop & MS_UNBINDABLE) && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return ob_error(err, errno, "rootfsPropagation `%s`", s->linux_.rootfs_propagation);
+	/* shared: the rootfs bind was made under a private parent (pivot_root needs one), so
+	 * the finished root is made shared itself (config-linux.md rootfsPropagation) */
+	if ((prop & MS_SHARED) && mount(NULL, "/", NULL, MS_SHARED, NULL) < 0)
+		return ob_error(err, errno, "rootfsPropagation `%s`", s->linux_.rootfs_propagation);
 	if (s->root_readonly &&
 	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ob_locked_flags("/"), NULL) <
 		0)
