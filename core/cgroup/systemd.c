@@ -247,7 +247,7 @@ int ob_systemd_manager_cgroup(char **ret, struct ob_err *err)
 }
 
 struct job_wait {
-	char *job; /* the object path StartTransientUnit/StopUnit returned */
+	const char *job; /* the object path StartTransientUnit/StopUnit returned */
 	bool done;
 	char result[32];
 };
@@ -273,13 +273,19 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* Process the bus until the job w->job is removed, at most JOB_TIMEOUT_USEC. */
-static int job_wait(sd_bus *bus, struct job_wait *w, const char *what, const char *unit,
-		    struct ob_err *err)
+/* Process the bus until the job that reply (to StartTransientUnit or StopUnit) names is
+ * removed, at most JOB_TIMEOUT_USEC. */
+static int job_wait(sd_bus *bus, sd_bus_message *reply, struct job_wait *w, const char *what,
+		    const char *unit, struct ob_err *err)
 {
+	const char *job;
+	int r = sd_bus_message_read(reply, "o", &job);
+	if (r < 0)
+		return ob_error(err, -r, "systemd: %s `%s`: reading the reply", what, unit);
+	w->job = job; /* reply outlives the wait */
 	uint64_t end = now_usec() + JOB_TIMEOUT_USEC;
 	while (!w->done) {
-		int r = sd_bus_process(bus, NULL);
+		r = sd_bus_process(bus, NULL);
 		if (r < 0)
 			return ob_error(err, -r, "systemd: %s `%s`: reading the bus", what, unit);
 		if (r > 0)
@@ -521,12 +527,7 @@ int ob_systemd_start(const struct ob_systemd_unit *u, pid_t pid, const struct ob
 	r = sd_bus_call(bus, m, JOB_TIMEOUT_USEC, &e, &reply);
 	if (r < 0)
 		return call_error(err, r, &e, what, u->unit);
-	const char *job;
-	if ((r = sd_bus_message_read(reply, "o", &job)) < 0)
-		return ob_error(err, -r, "systemd: %s `%s`: reading the reply", what, u->unit);
-	w.job = ob_xstrdup(job);
-	r = job_wait(bus, &w, what, u->unit, err);
-	free(w.job);
+	r = job_wait(bus, reply, &w, what, u->unit, err);
 	return r;
 }
 
@@ -574,12 +575,7 @@ int ob_systemd_stop(const struct ob_systemd_unit *u, struct ob_err *err)
 			return 0;
 		return call_error(err, r, &e, what, u->unit);
 	}
-	const char *job;
-	if ((r = sd_bus_message_read(reply, "o", &job)) < 0)
-		return ob_error(err, -r, "systemd: %s `%s`: reading the reply", what, u->unit);
-	w.job = ob_xstrdup(job);
-	r = job_wait(bus, &w, what, u->unit, err);
-	free(w.job);
+	r = job_wait(bus, reply, &w, what, u->unit, err);
 	/* a scope whose processes were killed may stay "failed": forget it (runc) */
 	sd_bus_error_free(&e);
 	sd_bus_call_method(bus, DEST, OPATH, IFACE, "ResetFailedUnit", &e, NULL, "s", u->unit);
