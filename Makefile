@@ -75,8 +75,10 @@ CORE_OBJS    := $(CORE_SRCS:%.c=$(B)/%.o)
 NET_OBJS     := $(NET_SRCS:%.c=$(B)/%.o)
 APPLET_OBJS  := $(APPLET_SRCS:%.c=$(B)/%.o)
 LINKS        := $(APPLET_NAMES:%=$(B)/bin/%)
-# Small C programs the tests use (a console-socket receiver, ...): test/tools/*.c
-TEST_TOOLS   := $(patsubst test/tools/%.c,$(B)/test/%,$(wildcard test/tools/*.c))
+# Small C programs the tests use (a console-socket receiver, ...): test/tools/*.c; cgroot.c
+# (the cgroup root test hook and fake back end) is linked into cgtool and ocibox-cgroot.
+TEST_TOOLS   := $(patsubst test/tools/%.c,$(B)/test/%,$(filter-out test/tools/cgroot.c,\
+	$(wildcard test/tools/*.c))) $(B)/test/ocibox-cgroot
 
 # version.h is rewritten only when the version or commit changes, so exactly the files
 # that include it are rebuilt.
@@ -137,7 +139,20 @@ $(B)/test/%: test/tools/%.c $(B)/libocibox.a $(STATIC_OBJS) $(B)/gen/flags
 	@mkdir -p $(@D)
 	@$(msg) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $< \
-		$(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
+		$(filter $(B)/test/%.o,$^) $(STATIC_OBJS) $(B)/libocibox.a $(LIBS)
+
+# The test tools with the cgroup root hook (OCIBOX_CGROUP_ROOT, the fake tree's back end):
+# cgtool, and ocibox-cgroot, the product's objects plus that hook; the product has neither.
+$(B)/test/cgtool: $(B)/test/cgroot.o
+$(B)/test/cgroot.o: test/tools/cgroot.c $(B)/gen/flags | $(B)/gen/applets.h $(B)/gen/version.h
+	@mkdir -p $(@D)
+	@$(msg) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OB_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/test/ocibox-cgroot: $(B)/main.o $(APPLET_OBJS) $(STATIC_OBJS) $(B)/test/cgroot.o \
+		$(B)/libocibox.a $(B)/gen/flags
+	@$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OB_LDFLAGS) -o $@ $(B)/main.o $(APPLET_OBJS) \
+		$(STATIC_OBJS) $(B)/test/cgroot.o $(B)/libocibox.a $(LIBS)
 
 # Tools copied into a busybox rootfs run without the host's libraries: linked statically.
 $(B)/test/sysno: test/tools/sysno.c

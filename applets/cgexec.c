@@ -31,9 +31,7 @@ const char cgexec_usage[] =
     "                        the first -g group, as a container's cgroup gets it\n"
     "\n"
     "Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
-    "run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n"
-    "Environment: OCIBOX_CGROUP_ROOT=DIR reads the cgroup layout from DIR instead of\n"
-    "/proc/self/mountinfo (tests; see core/cgroup.h).\n";
+    "run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n";
 
 static volatile sig_atomic_t child_pid;
 
@@ -141,7 +139,6 @@ int cgexec_main(int argc, char **argv)
 		return ob_usage_error("no COMMAND given");
 	if ((limits || resources) && !create)
 		return ob_usage_error("%s needs --create", limits ? "--limit" : "--resources");
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 
 	struct ob_err err = {0};
 	struct ob_resources res = {0};

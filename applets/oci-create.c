@@ -81,8 +81,6 @@ int ob_parse_create_opts(int argc, char **argv, struct ob_create_opts *o, bool r
 	o->id = id;
 	o->root = ob_opts.root;
 	o->systemd_cgroup = ob_opts.systemd_cgroup;
-	/* tests: a cgroupfs root other than the host's (core/cgroup.h) */
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 	o->cgroup_manager = ob_opts.cgroup_manager;
 	return 0;
 }

@@ -82,7 +82,6 @@ int oci_restore_main(int argc, char **argv)
 	o.id = id;
 	o.systemd_cgroup = ob_opts.systemd_cgroup;
 	o.cgroup_manager = ob_opts.cgroup_manager;
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 	ob_cr_setup();
 	struct ob_err err = {0};
 	if (ob_container_restore(&o, &err) < 0) {

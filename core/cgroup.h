@@ -11,16 +11,16 @@
  * controller subset, for cgexec). Opening resolves only; ob_cgroup_create makes the
  * directories and ob_cgroup_destroy removes them again.
  *
- * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroupfs root instead of mountinfo's
- * mounts (the applets cgexec, oci-create and oci-run take it from the environment; a container's
- * state records it, so later commands on that container use the same tree; the
- * test/tools/cgtool test driver reads it too). The layout is then read from
- * the tree: DIR/cgroup.controllers present = v2 rooted at DIR; otherwise every DIR/<name>
- * holding cgroup.procs is a v1 hierarchy for the comma-separated controllers <name>, and
- * DIR/unified holding cgroup.controllers makes it hybrid. When DIR is not a cgroup
- * filesystem (a prepared fake tree on tmpfs) interface files are created on write and
- * removed on destroy, BPF device programs are not attached, freezing does not wait and
- * ob_cgroup_kill signals nothing.
+ * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroup root instead of mountinfo's
+ * mounts (the test tools set it from OCIBOX_CGROUP_ROOT: test/tools/cgroot.c; the product
+ * reads no environment for it; a container's state records it, so later commands on that
+ * container use the same tree). The layout is then read from the tree: DIR/cgroup.controllers
+ * present = v2 rooted at DIR; otherwise every DIR/<name> holding cgroup.procs is a v1
+ * hierarchy for the comma-separated controllers <name>, and DIR/unified holding
+ * cgroup.controllers makes it hybrid. A DIR that is no cgroup filesystem needs a back end
+ * of the test tool's (cgroup/backend.h: a prepared fake tree, where interface files are
+ * created on write, no BPF device program is attached and ob_cgroup_kill signals nothing);
+ * the product refuses it.
  */
 #ifndef OB_CGROUP_H
 #define OB_CGROUP_H
@@ -84,7 +84,7 @@ const char *ob_cgroup_created_top(const struct ob_cgroup *cg);
 /* Tell cg that the parents up to top (a prefix of its path) were made for it. */
 void ob_cgroup_set_created_top(struct ob_cgroup *cg, const char *top);
 /* The directory whose freezing stops the cgroup's processes: the v1 freezer hierarchy's,
- * else the v2 cgroup's (CRIU's --freeze-cgroup); NULL when none (or a fake tree). */
+ * else the v2 cgroup's (CRIU's --freeze-cgroup); NULL when none (or a test tree). */
 const char *ob_cgroup_freezer_dir(const struct ob_cgroup *cg);
 /* Whether one of cg's hierarchies holds controller ctrl ("memory"; "io" and "blkio" are
  * taken as the same). */
@@ -93,7 +93,7 @@ bool ob_cgroup_has_controller(const struct ob_cgroup *cg, const char *ctrl);
 bool ob_cgroup_exists(const struct ob_cgroup *cg);
 /* An O_RDONLY|O_DIRECTORY fd of the cgroup in the v2 (or hybrid's unified) hierarchy, for
  * clone3(CLONE_INTO_CGROUP); -1 when there is none, it does not exist yet, or the root is
- * a fake tree. Owned by cg. */
+ * a test tree. Owned by cg. */
 int ob_cgroup_v2_fd(const struct ob_cgroup *cg);
 
 #define OB_CGROUP_MUST_BE_EMPTY 0x1u /* refuse a cgroup that already holds processes */
@@ -118,7 +118,7 @@ int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err);
  * joined by clone3(CLONE_INTO_CGROUP, ob_cgroup_v2_fd). Returns 1 with the files in
  * *ret_fds (*ret_n of them, none on a pure v2 host) and their directories in *ret_dirs
  * (for error messages; both malloc'd), or 0 when the caller must use ob_cgroup_enter
- * instead (a fake tree, a v2 part without its fd). */
+ * instead (a test tree, a v2 part without its fd). */
 int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_dirs, size_t *ret_n,
 			 struct ob_err *err);
 /* Apply linux.resources (create and update). Errors name the file and the value:

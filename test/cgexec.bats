@@ -218,7 +218,7 @@ assert_no_cgroup() {
 
 	# The unified mount alone as the cgroup root: pure v2 logic on a real cgroup2.
 	pidf="$BATS_TEST_TMPDIR/pid"
-	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "memory,pids:/$CG" --create --limit hugetlb.$HP_SMALL.max=4M \
+	OCIBOX_CGROUP_ROOT=$V2 run "$TOOLS/ocibox-cgroot" cgexec -g "memory,pids:/$CG" --create --limit hugetlb.$HP_SMALL.max=4M \
 		sh -c "grep '^0::' /proc/self/cgroup; cat $V2/$CG/hugetlb.$HP_SMALL.max; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! >$pidf"
 	assert_success
 	assert_line --index 0 "0::/$CG"
@@ -228,26 +228,17 @@ assert_no_cgroup() {
 	[ ! -d "$V2/$CG" ]
 
 	# a v2 name for a controller the unified mount does not hold
-	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "*:/$CG" --create --limit memory.max=4M true
+	OCIBOX_CGROUP_ROOT=$V2 run "$TOOLS/ocibox-cgroot" cgexec -g "*:/$CG" --create --limit memory.max=4M true
 	assert_failure 1
 	assert_output "cgexec: --limit memory.max: no -g group holds the memory controller"
 	[ ! -d "$V2/$CG" ]
-}
-
-# A fake cgroup v2 root: what a v2 host shows at /sys/fs/cgroup (the top files).
-make_fake_v2() {
-	FAKE="$BATS_TEST_TMPDIR/cgfs"
-	mkdir -p "$FAKE"
-	echo "cpuset cpu io memory hugetlb pids rdma misc" >"$FAKE/cgroup.controllers"
-	: >"$FAKE/cgroup.subtree_control"
-	: >"$FAKE/cgroup.procs"
 }
 
 @test "cgexec on a fake v2 tree: v2 file names and values, controllers enabled, tree removed" {
 	requires root
 	make_fake_v2
 	out="$BATS_TEST_TMPDIR/out"
-	OCIBOX_CGROUP_ROOT=$FAKE run cgexec -g "cpu,memory:/a/$CG" --create \
+	OCIBOX_CGROUP_ROOT=$FAKE run "$TOOLS/ocibox-cgroot" cgexec -g "cpu,memory:/a/$CG" --create \
 		--limit memory.max=64M --limit memory.high=48M --limit memory.swap.max=0 \
 		--limit pids.max=20 --limit cpu.max="50000 100000" --limit cpu.weight=100 \
 		--limit io.weight=300 --limit io.max="8:0 rbps=1048576" --limit hugetlb.2MB.max=2M \
@@ -303,7 +294,7 @@ cgroup.subtree_control"
 @test "cgexec --resources on the cgroup2 mount alone: the v2 device program is felt inside" {
 	requires root cgroup2
 	cleanup_cg "$CG"
-	OCIBOX_CGROUP_ROOT=$V2 run cgexec -g "*:/$CG" --create --resources - \
+	OCIBOX_CGROUP_ROOT=$V2 run "$TOOLS/ocibox-cgroot" cgexec -g "*:/$CG" --create --resources - \
 		sh -c "echo >/dev/null && echo null-ok; head -c 1 /dev/zero || echo zero-denied" \
 		<<<'{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]}'
 	assert_success

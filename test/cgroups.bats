@@ -29,14 +29,6 @@ assert_no_cgroup() {
 	done
 }
 
-make_fake_v2() {
-	FAKE="$BATS_TEST_TMPDIR/cgfs"
-	mkdir -p "$FAKE"
-	echo "cpuset cpu io memory hugetlb pids rdma misc" >"$FAKE/cgroup.controllers"
-	: >"$FAKE/cgroup.subtree_control"
-	: >"$FAKE/cgroup.procs"
-}
-
 @test "layout: this host is hybrid from mountinfo; v2, v1 and hybrid from a cgroup root" {
 	requires root cgroup1 cgroup2
 	run "$CGT" mode
@@ -636,7 +628,7 @@ cgroup_gone() {
 	requires root
 	ctr_setup
 	make_fake_v2
-	export OCIBOX_CGROUP_ROOT=$FAKE
+	cgroup_root "$FAKE"
 	update_config '.linux.resources.memory = {"limit": 67108864, "swap": 100663296}
 		| .linux.resources.cpu = {"shares": 2048, "quota": 50000, "period": 100000}
 		| .linux.resources.pids = {"limit": 10}

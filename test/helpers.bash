@@ -118,6 +118,25 @@ uniq_name() {
 	echo "ob${1:-t}$$${BATS_TEST_NUMBER:-0}"
 }
 
+# make_fake_v2 [CONTROLLERS]: $FAKE, a fake cgroup v2 root: what a v2 host shows at
+# /sys/fs/cgroup (the top files), for OCIBOX_CGROUP_ROOT (a back end of the test tools').
+make_fake_v2() {
+	FAKE="$BATS_TEST_TMPDIR/cgfs"
+	mkdir -p "$FAKE"
+	echo "${1:-cpuset cpu io memory hugetlb pids rdma misc}" >"$FAKE/cgroup.controllers"
+	: >"$FAKE/cgroup.subtree_control"
+	: >"$FAKE/cgroup.procs"
+}
+
+# cgroup_root DIR: this test's ocibox (`ob`, $OCIBOX) takes DIR as its cgroup root: the test
+# build build/test/ocibox-cgroot (the product's objects plus test/tools/cgroot.c, which reads
+# OCIBOX_CGROUP_ROOT; the product reads no environment for it). DIR: a cgroup mount (the
+# unified one alone: v2 logic on a hybrid host) or a fake tree (make_fake_v2).
+cgroup_root() {
+	export OCIBOX_CGROUP_ROOT=$1
+	OCIBOX="$TOOLS/ocibox-cgroot"
+}
+
 common_setup() {
 	OB_ROOT="$BATS_TEST_TMPDIR/state"
 	export OB_ROOT

@@ -88,7 +88,7 @@ proc_state() {
 
 @test "oci-pause on the cgroup2 mount alone (v2 cgroup.freeze)" {
 	requires root cgroup2
-	export OCIBOX_CGROUP_ROOT=$V1/unified
+	cgroup_root "$V1/unified"
 	ob create --bundle "$BUNDLE" "$ID"
 	ob start "$ID"
 	pid=$(ob state "$ID" | jq -r .pid)

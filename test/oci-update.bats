@@ -111,12 +111,8 @@ start() {
 
 @test "oci-update on a v2 tree: v1 values converted (shares -> cpu.weight, swap)" {
 	requires root
-	FAKE="$BATS_TEST_TMPDIR/cgfs"
-	mkdir -p "$FAKE"
-	echo "cpuset cpu io memory hugetlb pids" >"$FAKE/cgroup.controllers"
-	: >"$FAKE/cgroup.subtree_control"
-	: >"$FAKE/cgroup.procs"
-	export OCIBOX_CGROUP_ROOT=$FAKE
+	make_fake_v2 "cpuset cpu io memory hugetlb pids"
+	cgroup_root "$FAKE"
 	start
 	ob update --cpu-shares 1024 --memory 64M --memory-swap 96M --cpu-quota 50000 --blkio-weight 500 "$ID"
 	d=$FAKE/ocibox/$ID

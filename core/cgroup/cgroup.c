@@ -134,7 +134,6 @@ static struct ob_cgroup *cg_new(const char *path)
 	cg->path = ob_xstrdup(path);
 	cg->v2fd = -1;
 	cg->mode = cg_host_mode;
-	cg->fake = cg_root_fake;
 	return cg;
 }
 
@@ -155,7 +154,7 @@ static void cg_open_v2fd(struct ob_cgroup *cg)
 	if (cg->v2fd >= 0)
 		return;
 	const struct cg_hier *h = cg_v2(cg);
-	if (h && !cg->fake) /* a fake tree's directory is no cgroup for clone3 or bpf */
+	if (h && cg_be->kernel) /* a test tree's directory is no cgroup for clone3 or bpf */
 		cg->v2fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
@@ -272,7 +271,7 @@ const char *ob_cgroup_freezer_dir(const struct ob_cgroup *cg)
 	const struct cg_hier *h = cg_find(cg, "freezer");
 	if (!h)
 		h = cg_v2(cg);
-	return h && !cg->fake ? h->dir : NULL;
+	return h && cg_be->kernel ? h->dir : NULL;
 }
 
 const char *ob_cgroup_created_top(const struct ob_cgroup *cg)
@@ -328,16 +327,16 @@ const struct cg_hier *cg_v2(const struct ob_cgroup *cg)
 /* v1 cpuset: a new cgroup starts with empty cpus/mems and refuses tasks (ENOSPC); give it
  * its parent's. known[] carries the values down one walk of create_one: what the level
  * above holds (NULL: read it), updated to this level's; fresh: dir was just made by us, so
- * its own files are known to be empty (a fake tree has none: it is read there). */
+ * its own files are known to be empty (a test tree's has none: it is read there). */
 static int cpuset_inherit(const char *dir, bool fresh, char *known[2], struct ob_err *err)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		_cleanup_free_ char *p = ob_xasprintf("%s/%s", dir, files[i]);
 		_cleanup_free_ char *cur = NULL, *parent = NULL;
-		if (!fresh || cg_root_fake) {
+		if (!fresh || !cg_be->kernel) {
 			if (ob_read_file(p, &cur, NULL, NULL) < 0)
-				continue; /* fake tree without the file */
+				continue; /* a test tree without the file */
 			if (cur[0] && cur[0] != '\n') {
 				free(known[i]);
 				known[i] = TAKE_PTR(cur);
@@ -372,7 +371,6 @@ static void enable_controllers(const char *dir)
 		return;
 	if (ob_read_file(sp, &enabled, NULL, NULL) < 0)
 		enabled = ob_xstrdup("");
-	enabled[strcspn(enabled, "\n")] = '\0';
 	_cleanup_strv_ char **a = cg_split_words(avail, " \n");
 	_cleanup_strv_ char **e = cg_split_words(enabled, " \n");
 	for (size_t i = 0; a[i]; i++) {
@@ -380,31 +378,9 @@ static void enable_controllers(const char *dir)
 			continue;
 		_cleanup_free_ char *v = ob_xasprintf("+%s", a[i]);
 		struct ob_err ignored = {0};
-		if (cg_root_fake) {
-			/* a fake tree: keep the file a list, as the kernel shows it */
-			_cleanup_free_ char *all =
-			    ob_xasprintf("%s%s%s", enabled, *enabled ? " " : "", a[i]);
-			free(enabled);
-			enabled = TAKE_PTR(all);
-			_cleanup_free_ char *line = ob_xasprintf("%s\n", enabled);
-			ob_write_file_atomic(sp, line, strlen(line), 0644, &ignored);
-			continue;
-		}
-		if (ob_write_string(sp, v, &ignored) < 0)
+		if (cg_write_file(dir, "cgroup.subtree_control", v, &ignored) < 0)
 			ob_log_debug("cgroup: enable %s in %s: %s", a[i], dir, ignored.msg);
 	}
-}
-
-/* A fake v2 tree: a child's cgroup.controllers is what its parent enabled (as the kernel
- * shows it). */
-static void fake_controllers(const char *dir)
-{
-	_cleanup_free_ char *sp = ob_xasprintf("%s/../cgroup.subtree_control", dir);
-	_cleanup_free_ char *cp = ob_xasprintf("%s/cgroup.controllers", dir);
-	_cleanup_free_ char *text = NULL;
-	struct ob_err ignored = {0};
-	if (ob_read_file(sp, &text, NULL, NULL) == 0)
-		ob_write_file_atomic(cp, text, strlen(text), 0644, &ignored);
 }
 
 static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *err)
@@ -430,8 +406,8 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 			/* marked, so whoever removes the last cgroup under it removes it too */
 			if (comps[i + 1])
 				setxattr(cur, CG_MADE_XATTR, "1", 1, 0);
-			if (cg_root_fake && h->m->v2)
-				fake_controllers(cur);
+			if (cg_be->made_dir)
+				cg_be->made_dir(cur);
 		} else if (errno != EEXIST) {
 			return ob_error(err, errno, "create cgroup `%s`", cur);
 		}
@@ -447,39 +423,13 @@ static int create_one(struct ob_cgroup *cg, struct cg_hier *h, struct ob_err *er
 	return 0;
 }
 
-static int rmdir_empty(const char *dir)
-{
-	if (cg_root_fake) {
-		/* interface files of a fake tree are plain files: drop them when no child is left
-		 */
-		_cleanup_closedir_ DIR *d = opendir(dir);
-		if (!d)
-			return errno == ENOENT ? 0 : -errno;
-		struct dirent *de;
-		while ((de = readdir(d)))
-			if (de->d_type == DT_DIR && !streq(de->d_name, ".") &&
-			    !streq(de->d_name, ".."))
-				return -ENOTEMPTY;
-		rewinddir(d);
-		while ((de = readdir(d)))
-			if (de->d_type != DT_DIR)
-				unlinkat(dirfd(d), de->d_name, 0);
-	}
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 static int rmdir_tree(const char *dir)
 {
 	/* an empty cgroup (the usual case) goes with one rmdir; the walk for child cgroups
 	 * only when that is refused */
-	if (!cg_root_fake) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY && errno != ENOTEMPTY)
-			return -errno;
-	}
+	int r = cg_be->remove_dir(dir);
+	if (r != -EBUSY && r != -ENOTEMPTY)
+		return r;
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -488,11 +438,11 @@ static int rmdir_tree(const char *dir)
 		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
 		_cleanup_free_ char *sub = ob_xasprintf("%s/%s", dir, de->d_name);
-		int r = rmdir_tree(sub);
+		r = rmdir_tree(sub);
 		if (r < 0)
 			return r;
 	}
-	return rmdir_empty(dir);
+	return cg_be->remove_dir(dir);
 }
 
 /* Remove empty parents of dir: those this object made (up to created_top), those under
@@ -515,7 +465,7 @@ static void rmdir_parents(const struct cg_hier *h)
 				     (cur[strlen(stop)] == '\0' || cur[strlen(stop)] == '/');
 		if (!ours && !under_default && getxattr(cur, CG_MADE_XATTR, NULL, 0) < 0)
 			return;
-		if (rmdir_empty(cur) < 0)
+		if (cg_be->remove_dir(cur) < 0)
 			return;
 	}
 }
@@ -559,7 +509,7 @@ int ob_cgroup_create(struct ob_cgroup *cg, unsigned flags, struct ob_err *err)
 			goto undo;
 	}
 	cg_open_v2fd(cg);
-	if (cg_v2(cg) && !cg->fake && cg->v2fd < 0) {
+	if (cg_v2(cg) && cg_be->kernel && cg->v2fd < 0) {
 		r = ob_error(err, errno, "open cgroup `%s`", cg_v2(cg)->dir);
 		goto undo;
 	}
@@ -591,8 +541,6 @@ int ob_cgroup_enter(const struct ob_cgroup *cg, pid_t pid, struct ob_err *err)
 
 int ob_cgroup_enter_self(const struct ob_cgroup *cg, struct ob_err *err)
 {
-	if (cg->fake) /* a fake tree records the pid written: write ours */
-		return ob_cgroup_enter(cg, getpid(), err);
 	for (size_t i = 0; i < cg->n; i++) {
 		int r = cg_write(&cg->h[i], cg->h[i].m->v2 ? "cgroup.procs" : "tasks", "0", err);
 		if (r < 0)
@@ -607,7 +555,7 @@ int ob_cgroup_open_tasks(const struct ob_cgroup *cg, int **ret_fds, char ***ret_
 	*ret_fds = NULL;
 	*ret_dirs = NULL;
 	*ret_n = 0;
-	if (cg->fake || (cg_v2(cg) && cg->v2fd < 0))
+	if (!cg_be->kernel || (cg_v2(cg) && cg->v2fd < 0))
 		return 0;
 	int *fds = ob_xcalloc(cg->n + 1, sizeof(int));
 	char **dirs = ob_xcalloc(cg->n + 1, sizeof(char *));
@@ -762,9 +710,9 @@ int ob_cgroup_kill(const struct ob_cgroup *cg, int sig, struct ob_err *err)
 {
 	const struct cg_hier *v2 = cg_v2(cg);
 	int r;
-	/* A fake tree's cgroup.procs holds pids written, not processes moved: never signal
+	/* A test tree's cgroup.procs holds pids written, not processes moved: never signal
 	 * them (they may long be someone else's). */
-	if (cg->fake)
+	if (!cg_be->kernel)
 		return 0;
 	if (streq(cg->path, "/"))
 		return ob_error_msg(err, EPERM,

@@ -1,47 +1,73 @@
-/* fs.c - reading and writing the interface files of a cgroup. */
+/* fs.c - reading and writing the interface files of a cgroup; the kernel back end. */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 
 #include "../log.h"
 #include "internal.h"
 
-/* ---- file access ---- */
+/* ---- the kernel's cgroupfs: the product's back end ---- */
 
-/* Files where each write adds or changes one entry of a list (per device, per pid): a
- * fake tree keeps every write of those, one a line, so tests see them all. */
-static bool fake_keyed(const char *file)
+static int kernel_open_file(const char *dir, const char *file)
 {
-	static const char *const keyed[] = {"io.max",	     "io.weight",    "io.bfq.weight",
-					    "rdma.max",	     "cgroup.procs", "net_prio.ifpriomap",
-					    "devices.allow", "devices.deny"};
-	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++)
-		if (streq(file, keyed[i]))
-			return true;
-	size_t n = strlen(file);
-	return n > 7 && streq(file + n - 7, "_device");
+	char p[PATH_MAX];
+	if (snprintf(p, sizeof(p), "%s/%s", dir, file) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(p, O_WRONLY | O_CLOEXEC);
+}
+
+static ssize_t kernel_write_value(int fd, const char *file, const char *value)
+{
+	return write(fd, value, strlen(value));
+}
+
+static bool kernel_has_file(const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	return snprintf(p, sizeof(p), "%s/%s", dir, file) < (int)sizeof(p) && access(p, F_OK) == 0;
+}
+
+static int kernel_remove_dir(const char *dir)
+{
+	return rmdir(dir) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+const struct ob_cgroup_backend cg_kernel_backend = {
+    .name = "cgroupfs",
+    .kernel = true,
+    .open_file = kernel_open_file,
+    .write_value = kernel_write_value,
+    .has_file = kernel_has_file,
+    .remove_dir = kernel_remove_dir,
+};
+
+/* ---- file access, through the back end ---- */
+
+int cg_write_fd(const char *dir, const char *file, const char *value, int *fd, struct ob_err *err)
+{
+	if (*fd < 0 && (*fd = cg_be->open_file(dir, file)) < 0)
+		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, dir);
+	size_t len = strlen(value);
+	ssize_t n = cg_be->write_value(*fd, file, value);
+	if (n < 0)
+		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, dir);
+	if ((size_t)n != len)
+		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value, dir);
+	ob_log_debug("cgroup: %s/%s = %s", dir, file, value);
+	return 0;
+}
+
+int cg_write_file(const char *dir, const char *file, const char *value, struct ob_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	return cg_write_fd(dir, file, value, &fd, err);
 }
 
 int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err)
 {
-	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-	int flags = O_WRONLY | O_CLOEXEC;
-	if (cg_root_fake)
-		flags |= O_CREAT | (fake_keyed(file) ? O_APPEND : O_TRUNC);
-	_cleanup_close_ int fd = open(p, flags, 0644);
-	if (fd < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
-	_cleanup_free_ char *line = NULL;
-	if (cg_root_fake && fake_keyed(file))
-		value = line = ob_xasprintf("%s\n", value);
-	size_t len = strlen(value);
-	ssize_t n = write(fd, value, len);
-	if (n < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, h->dir);
-	if ((size_t)n != len)
-		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value,
-				h->dir);
-	ob_log_debug("cgroup: %s/%s = %s", h->dir, file, value);
-	return 0;
+	return cg_write_file(h->dir, file, value, err);
 }
 
 int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
@@ -98,8 +124,5 @@ int cg_read_u64(const struct cg_hier *h, const char *file, uint64_t *ret, struct
 
 bool cg_has_file(const struct cg_hier *h, const char *file)
 {
-	if (cg_root_fake)
-		return true; /* a fake tree has the files the kernel would have */
-	_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-	return access(p, F_OK) == 0;
+	return cg_be->has_file(h->dir, file);
 }

@@ -4,6 +4,7 @@
 
 #include "../cgroup.h"
 #include "../util.h"
+#include "backend.h"
 
 #include <time.h>
 
@@ -27,7 +28,6 @@ struct ob_cgroup {
 	struct cg_hier *h;
 	size_t n;
 	int v2fd;
-	bool fake; /* not a cgroupfs: files are created on write */
 	char *top; /* ob_cgroup_created_top's answer */
 };
 
@@ -40,12 +40,14 @@ static inline void sleep_ms(int ms)
 /* on a directory ob_cgroup_create made as a parent of a cgroup */
 #define CG_MADE_XATTR "trusted.ocibox.made"
 
-/* layout.c: the host's hierarchies, read once by cg_layout_load (0 when loaded); cg_root_fake:
- * the layout came from a test tree that is no cgroupfs (files are created on write). */
+/* layout.c: the host's hierarchies, read once by cg_layout_load (0 when loaded), and the
+ * back end of their tree: the kernel's (fs.c), or the test tool's for a root that is no
+ * cgroupfs (backend.h). */
 extern struct cg_mount *cg_mounts;
 extern size_t cg_n_mounts;
 extern enum ob_cgroup_mode cg_host_mode;
-extern bool cg_root_fake;
+extern const struct ob_cgroup_backend *cg_be;
+extern const struct ob_cgroup_backend cg_kernel_backend;
 int cg_layout_load(struct ob_err *err);
 char **cg_split_words(const char *s, const char *sep);
 bool cg_strv_contains(char **v, const char *s);
@@ -56,6 +58,10 @@ const struct cg_hier *cg_find(const struct ob_cgroup *cg, const char *ctrl);
 const struct cg_hier *cg_v2(const struct ob_cgroup *cg);
 /* Write value to dir/file: "set FILE to `value` in `dir`: strerror". */
 int cg_write(const struct cg_hier *h, const char *file, const char *value, struct ob_err *err);
+int cg_write_file(const char *dir, const char *file, const char *value, struct ob_err *err);
+/* The same through *fd, opened on first use and kept for the next value (-1: not yet; the
+ * caller closes it): the kernel takes one devices rule per write(2). */
+int cg_write_fd(const char *dir, const char *file, const char *value, int *fd, struct ob_err *err);
 int cg_writef(const struct cg_hier *h, const char *file, struct ob_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Read dir/file (trailing newline stripped). */

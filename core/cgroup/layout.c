@@ -13,8 +13,9 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-static char *cg_root; /* test hook; NULL = mountinfo */
-bool cg_root_fake;
+static char *cg_root;				/* test hook; NULL = mountinfo */
+static const struct ob_cgroup_backend *tree_be; /* a test tool's, for a root that is no cgroupfs */
+const struct ob_cgroup_backend *cg_be = &cg_kernel_backend;
 struct cg_mount *cg_mounts; /* the layout, read once */
 size_t cg_n_mounts;
 enum ob_cgroup_mode cg_host_mode;
@@ -51,6 +52,7 @@ static void layout_reset(void)
 	cg_mounts = NULL;
 	cg_n_mounts = 0;
 	cg_host_mode = 0;
+	cg_be = &cg_kernel_backend;
 }
 
 void ob_cgroup_set_root(const char *root)
@@ -58,7 +60,12 @@ void ob_cgroup_set_root(const char *root)
 	layout_reset();
 	free(cg_root);
 	cg_root = root && *root ? ob_xstrdup(root) : NULL;
-	cg_root_fake = false;
+}
+
+void ob_cgroup_set_tree_backend(const struct ob_cgroup_backend *be)
+{
+	layout_reset();
+	tree_be = be;
 }
 
 const char *ob_cgroup_root(void)
@@ -146,7 +153,12 @@ static int layout_from_tree(const char *root, struct ob_err *err)
 	struct statfs sfs;
 	if (statfs(root, &sfs) < 0)
 		return ob_error(err, errno, "cgroup root `%s`", root);
-	cg_root_fake = sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC;
+	if (sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		if (!tree_be)
+			return ob_error_msg(err, ENOTSUP,
+					    "cgroup root `%s` is not a cgroup filesystem", root);
+		cg_be = tree_be;
+	}
 	_cleanup_free_ char *ctl = ob_xasprintf("%s/cgroup.controllers", root);
 	if (access(ctl, F_OK) == 0) {
 		add_mount(root, v2_controllers(root), true);

@@ -474,7 +474,7 @@ static int apply_hugetlb(const struct ob_cgroup *cg, const struct ob_resources *
 			return r;
 		/* v2 also limits reservations; keep them in step, as runc does */
 		_cleanup_free_ char *rsvd = ob_xasprintf("hugetlb.%s.rsvd.max", l->page_size);
-		if (h->m->v2 && !cg->fake && cg_has_file(h, rsvd) &&
+		if (h->m->v2 && cg_has_file(h, rsvd) &&
 		    (r = cg_writef(h, rsvd, err, "%" PRIu64, l->limit)) < 0)
 			return r;
 	}
@@ -574,49 +574,21 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 	for (size_t i = 0; i < cg->n && !h; i++)
 		if (!cg->h[i].m->v2 && cg_find(cg, "devices") == &cg->h[i])
 			h = &cg->h[i];
-	if (h && cg->fake) {
-		for (size_t i = 0; i < res->n_devices; i++) {
-			const struct ob_device_cgroup *d = &res->devices[i];
-			char maj[24], min[24];
-			dev_num(maj, sizeof(maj), d->has_major, d->major);
-			dev_num(min, sizeof(min), d->has_minor, d->minor);
-			int r = cg_writef(h, d->allow ? "devices.allow" : "devices.deny", err,
-					  "%c %s:%s %s", d->type ? d->type : 'a', maj, min,
-					  d->access && *d->access ? d->access : "rwm");
-			if (r < 0)
-				return r;
-		}
-		return 0;
-	}
 	if (h) {
 		/* devices.allow and devices.deny opened once each: the kernel takes one rule
 		 * per write(2), so the dozen default rules need no dozen open/close pairs */
 		_cleanup_close_ int fd_deny = -1, fd_allow = -1;
 		for (size_t i = 0; i < res->n_devices; i++) {
 			const struct ob_device_cgroup *d = &res->devices[i];
-			const char *file = d->allow ? "devices.allow" : "devices.deny";
 			char maj[24], min[24], rule[80];
 			dev_num(maj, sizeof(maj), d->has_major, d->major);
 			dev_num(min, sizeof(min), d->has_minor, d->minor);
-			int len =
-			    snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type ? d->type : 'a',
-				     maj, min, d->access && *d->access ? d->access : "rwm");
-			int *fd = d->allow ? &fd_allow : &fd_deny;
-			if (*fd < 0) {
-				_cleanup_free_ char *p = ob_xasprintf("%s/%s", h->dir, file);
-				*fd = open(p, O_WRONLY | O_CLOEXEC);
-				if (*fd < 0)
-					return ob_error(err, errno, "set %s to \"%s\" in %s", file,
-							rule, h->dir);
-			}
-			ssize_t n = write(*fd, rule, (size_t)len);
-			if (n < 0)
-				return ob_error(err, errno, "set %s to \"%s\" in %s", file, rule,
-						h->dir);
-			if (n != len)
-				return ob_error(err, EIO, "set %s to \"%s\" in %s: short write",
-						file, rule, h->dir);
-			ob_log_debug("cgroup: %s/%s = %s", h->dir, file, rule);
+			snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type ? d->type : 'a', maj,
+				 min, d->access && *d->access ? d->access : "rwm");
+			int r = cg_write_fd(h->dir, d->allow ? "devices.allow" : "devices.deny",
+					    rule, d->allow ? &fd_allow : &fd_deny, err);
+			if (r < 0)
+				return r;
 		}
 		return 0;
 	}
@@ -625,8 +597,8 @@ static int apply_devices(const struct ob_cgroup *cg, const struct ob_resources *
 		return ob_error_msg(err, ENOTSUP,
 				    "linux.resources.devices: cgroup v1 controller devices is not "
 				    "mounted");
-	if (cg->fake) {
-		ob_log_debug("cgroup: fake tree, device program not attached");
+	if (!cg_be->kernel) {
+		ob_log_debug("cgroup: %s tree, device program not attached", cg_be->name);
 		return 0;
 	}
 	if (cg->v2fd < 0)

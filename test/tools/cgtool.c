@@ -1,7 +1,7 @@
 /* cgtool - drive core/cgroup from the tests, one call per command, without a container.
  *
- * Linked against build/libocibox.a, the same core the ocibox binary runs.
- * OCIBOX_CGROUP_ROOT is honoured as by the applets.
+ * Linked against build/libocibox.a, the same core the ocibox binary runs, and cgroot.c:
+ * OCIBOX_CGROUP_ROOT=DIR is the cgroup root (a fake tree's back end is there too).
  *
  *   cgtool path CGROUPS_PATH ID [systemd]   print the resolved cgroup path
  *   cgtool create PATH [empty]              ob_cgroup_create (empty: OB_CGROUP_MUST_BE_EMPTY)
@@ -172,7 +172,6 @@ int main(int argc, char **argv)
 		return die("usage: see the comment at the top of test/tools/cgtool.c");
 	ob_log_init(NULL, OB_LOG_TEXT, getenv("CGTOOL_DEBUG") != NULL);
 	ob_log_set_prefix("cgtool");
-	ob_cgroup_set_root(getenv("OCIBOX_CGROUP_ROOT"));
 	struct ob_err err = {0};
 	const char *cmd = argv[1];
 	int r = 0;
