@@ -239,8 +239,7 @@ __attribute__((noreturn)) void ob_init_main(struct init_args *a)
 	 * environ (CVE-2019-5736). The one exception: an unprivileged caller writes the id
 	 * maps of a new user namespace into our /proc/PID, which must then be its own; we
 	 * stay dumpable until GO (the maps are written by then), in namespaces all new. */
-	bool maps_by_owner = a->new_userns && geteuid() != 0;
-	if (!maps_by_owner)
+	if (!a->maps_by_owner)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	close(a->lock_fd);
 	init_join(a);

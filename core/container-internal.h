@@ -31,7 +31,8 @@ struct init_args {
 			    * bind source's O_PATH fd, received after GO; -1 */
 	bool bind_src_fds; /* the parent opens every bind source (open_bind_sources) */
 	bool new_userns, new_netns, new_uts;
-	bool no_mntns; /* the runtime's mount namespace: chroot, no mount (check_no_mntns) */
+	bool maps_by_owner; /* a caller that is not root writes the id maps (stay dumpable) */
+	bool no_mntns;	    /* the runtime's mount namespace: chroot, no mount (check_no_mntns) */
 	/* cgroup v1, joined by the init itself first thing ("0" into each `tasks` file, see
 	 * ob_cgroup_open_tasks); none: the parent moved it (ob_cgroup_enter) */
 	int *cg_fds;

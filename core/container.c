@@ -388,6 +388,9 @@ static void create_init_args(struct create_ctx *c)
 		c->clone_flags &= CLONE_NEWTIME;
 	}
 	a->new_userns = c->clone_flags & CLONE_NEWUSER;
+	/* decided here, not in the init: there geteuid() turns 0 as soon as we have written
+	 * uid_map, a race the init would lose before we write gid_map */
+	a->maps_by_owner = a->new_userns && geteuid() != 0;
 	a->new_netns = (c->clone_flags | a->unshare_flags) & CLONE_NEWNET;
 	a->rootfs = (struct ob_rootfs_ctx){.spec = spec,
 					   .rootfs = c->rootfs,
