@@ -374,170 +374,232 @@ static int dump_notify(void *arg, const char *script, pid_t pid, int fd, struct 
 	return 0;
 }
 
-int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
+/* One checkpoint, step by step: check, dirs, criu_opts, run. */
+struct checkpoint_ctx {
+	struct ob_checkpoint_opts *o;
+	struct ob_state *st;
+	struct ob_spec *spec;
+	char *image, *work;
+	int img_fd, work_fd;
+	bool img_made;
+	int cgm;
+	struct ob_pb opts;
+};
+
+/* The container can be checkpointed so, on this kernel. */
+static int checkpoint_check(struct checkpoint_ctx *x, struct ob_err *err)
 {
-	struct ob_cr_opts *c = &o->cr;
-	_cleanup_close_ int lock = -1, img_fd = -1, work_fd = -1;
-	_cleanup_state_ struct ob_state *st = NULL;
-	int r = ob_state_lock(o->root, o->id, &lock, err);
-	if (r < 0 || (r = ob_state_load(o->root, o->id, &st, err)) < 0)
-		return r;
-	enum ob_status s = ob_state_status(st);
+	struct ob_checkpoint_opts *o = x->o;
+	enum ob_status s = ob_state_status(x->st);
 	if (s != OB_STATUS_RUNNING && s != OB_STATUS_PAUSED)
 		return ob_error_msg(
 		    err, EINVAL,
 		    "container `%s` is %s: only a running container can be checkpointed", o->id,
 		    ob_status_name(s));
-	int cgm;
-	if ((r = cg_mode(c->manage_cgroups_mode, &cgm, err)) < 0)
+	int r = cg_mode(o->cr.manage_cgroups_mode, &x->cgm, err);
+	if (r < 0)
 		return r;
 	if (o->pre_dump &&
 	    (r = check_feature(1, "--pre-dump",
 			       "no memory change tracking: the kernel has no soft-dirty bits",
 			       err)) < 0)
 		return r;
-	if (c->lazy_pages && (r = check_feature(2, "--lazy-pages", "no userfaultfd", err)) < 0)
+	if (o->cr.lazy_pages && (r = check_feature(2, "--lazy-pages", "no userfaultfd", err)) < 0)
 		return r;
-	struct ob_spec *spec = NULL;
-	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", st->bundle);
-	if ((r = ob_spec_load(config, &spec, err)) < 0)
+	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", x->st->bundle);
+	if ((r = ob_spec_load(config, &x->spec, err)) < 0)
 		return r;
-	_cleanup_free_ char *image = abs_of(c->image_path ? c->image_path : "checkpoint");
-	_cleanup_free_ char *work = c->work_path ? abs_of(c->work_path) : NULL;
-	bool img_made = false;
-	struct ob_pb req = {0}, opts = {0};
-	struct ob_criu criu = {.pid = 0, .sock = -1};
+	if (o->parent_path && o->parent_path[0] == '/')
+		return ob_error_msg(err, EINVAL,
+				    "--parent-path `%s` must be relative to the image path",
+				    o->parent_path);
+	return 0;
+}
 
-	if (o->parent_path && o->parent_path[0] == '/') {
-		r = ob_error_msg(err, EINVAL,
-				 "--parent-path `%s` must be relative to the image path",
-				 o->parent_path);
-		goto out;
-	}
-	if ((r = open_dir("--image-path", image, true, &img_made, &img_fd, err)) < 0)
-		goto out;
+/* The image directory (made when missing), the parent images in it, the work directory. */
+static int checkpoint_dirs(struct checkpoint_ctx *x, struct ob_err *err)
+{
+	struct ob_checkpoint_opts *o = x->o;
+	x->image = abs_of(o->cr.image_path ? o->cr.image_path : "checkpoint");
+	x->work = o->cr.work_path ? abs_of(o->cr.work_path) : NULL;
+	int r = open_dir("--image-path", x->image, true, &x->img_made, &x->img_fd, err);
+	if (r < 0)
+		return r;
 	if (o->parent_path) {
 		struct stat pst;
 		errno = 0;
-		if (fstatat(img_fd, o->parent_path, &pst, 0) < 0 || !S_ISDIR(pst.st_mode)) {
-			r = ob_error(err, errno ? errno : ENOTDIR, "--parent-path `%s/%s`", image,
-				     o->parent_path);
-			goto fail;
-		}
+		if (fstatat(x->img_fd, o->parent_path, &pst, 0) < 0 || !S_ISDIR(pst.st_mode))
+			return ob_error(err, errno ? errno : ENOTDIR, "--parent-path `%s/%s`",
+					x->image, o->parent_path);
 	}
-	if (work && (r = open_dir("--work-path", work, true, NULL, &work_fd, err)) < 0)
-		goto fail;
-	snprintf(c->log_path, sizeof(c->log_path), "%s/dump.log", work ? work : image);
+	if (x->work && (r = open_dir("--work-path", x->work, true, NULL, &x->work_fd, err)) < 0)
+		return r;
+	snprintf(o->cr.log_path, sizeof(o->cr.log_path), "%s/dump.log",
+		 x->work ? x->work : x->image);
+	return 0;
+}
 
-	common_opts(&opts, c, img_fd, work_fd, image, "dump.log", cgm);
-	ob_pb_int32(&opts, CRIU_OPT_PID, st->pid);
-	ob_pb_str(&opts, CRIU_OPT_ROOT, st->rootfs);
-	if (o->leave_running)
-		ob_pb_bool(&opts, CRIU_OPT_LEAVE_RUNNING, true);
-	if (o->parent_path) {
-		ob_pb_str(&opts, CRIU_OPT_PARENT_IMG, o->parent_path);
-		ob_pb_bool(&opts, CRIU_OPT_TRACK_MEM, true);
-	}
-	if (o->page_server) {
-		const char *colon = strrchr(o->page_server, ':');
-		uint32_t port;
-		if (!colon || colon == o->page_server || ob_parse_uint32(colon + 1, &port) < 0 ||
-		    port == 0 || port > 65535) {
-			r = ob_error_msg(err, EINVAL, "--page-server `%s`: use ADDRESS:PORT",
-					 o->page_server);
-			goto fail;
-		}
-		_cleanup_free_ char *addr =
-		    strndup(o->page_server, (size_t)(colon - o->page_server));
-		struct ob_pb ps = {0};
-		ob_pb_str(&ps, 1, addr);
-		ob_pb_int32(&ps, 2, (int32_t)port);
-		ob_pb_msg(&opts, CRIU_OPT_PS, &ps);
-		ob_pb_free(&ps);
-	}
+/* --page-server ADDRESS:PORT as CRIU's page server option. */
+static int page_server_opt(struct ob_pb *opts, const char *spec, struct ob_err *err)
+{
+	const char *colon = strrchr(spec, ':');
+	uint32_t port;
+	if (!colon || colon == spec || ob_parse_uint32(colon + 1, &port) < 0 || port == 0 ||
+	    port > 65535)
+		return ob_error_msg(err, EINVAL, "--page-server `%s`: use ADDRESS:PORT", spec);
+	_cleanup_free_ char *addr = strndup(spec, (size_t)(colon - spec));
+	struct ob_pb ps = {0};
+	ob_pb_str(&ps, 1, addr);
+	ob_pb_int32(&ps, 2, (int32_t)port);
+	ob_pb_msg(opts, CRIU_OPT_PS, &ps);
+	ob_pb_free(&ps);
+	return 0;
+}
+
+/* Network and pid namespaces joined by path: external (`net[INODE]:extRootNetNS`). */
+static int external_namespaces(struct ob_pb *opts, const struct ob_spec *spec, struct ob_err *err)
+{
 	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
 		const struct ob_namespace *ns = &spec->linux_.namespaces[i];
 		if (!ns->path || (ns->type != OB_NS_NETWORK && ns->type != OB_NS_PID))
 			continue;
 		struct stat nst;
-		if (stat(ns->path, &nst) < 0) {
-			r = ob_error(err, errno, "linux.namespaces[%zu]: `%s`", i, ns->path);
-			goto fail;
-		}
+		if (stat(ns->path, &nst) < 0)
+			return ob_error(err, errno, "linux.namespaces[%zu]: `%s`", i, ns->path);
 		char ext[128];
 		snprintf(ext, sizeof(ext), "%s[%lu]:%s", ob_ns_proc_name(ns->type),
 			 (unsigned long)nst.st_ino, ext_ns_key(ns->type));
-		ob_pb_str(&opts, CRIU_OPT_EXTERNAL, ext);
+		ob_pb_str(opts, CRIU_OPT_EXTERNAL, ext);
 	}
+	return 0;
+}
+
+/* CRIU's options for the dump: the process and its root, parent images, the page server,
+ * external namespaces, the freezer, external mounts and stdio. */
+static int checkpoint_criu_opts(struct checkpoint_ctx *x, struct ob_err *err)
+{
+	struct ob_checkpoint_opts *o = x->o;
+	struct ob_pb *opts = &x->opts;
+	common_opts(opts, &o->cr, x->img_fd, x->work_fd, x->image, "dump.log", x->cgm);
+	ob_pb_int32(opts, CRIU_OPT_PID, x->st->pid);
+	ob_pb_str(opts, CRIU_OPT_ROOT, x->st->rootfs);
+	if (o->leave_running)
+		ob_pb_bool(opts, CRIU_OPT_LEAVE_RUNNING, true);
+	if (o->parent_path) {
+		ob_pb_str(opts, CRIU_OPT_PARENT_IMG, o->parent_path);
+		ob_pb_bool(opts, CRIU_OPT_TRACK_MEM, true);
+	}
+	int r;
+	if (o->page_server && (r = page_server_opt(opts, o->page_server, err)) < 0)
+		return r;
+	if ((r = external_namespaces(opts, x->spec, err)) < 0)
+		return r;
 	struct ob_cgroup *cg = NULL;
-	if (ob_cgroup_open_state(st, &cg, NULL) == 0 && cg) {
+	if (ob_cgroup_open_state(x->st, &cg, NULL) == 0 && cg) {
 		const char *fz = ob_cgroup_freezer_dir(cg);
 		if (fz)
-			ob_pb_str(&opts, CRIU_OPT_FREEZE_CGROUP, fz);
+			ob_pb_str(opts, CRIU_OPT_FREEZE_CGROUP, fz);
 		ob_cgroup_free(cg);
 	}
-	if (!o->pre_dump) {
-		external_mounts(&opts, spec, st->bundle, false, NULL, st->pid);
-		if ((r = write_descriptors(img_fd, st->pid, &opts, err)) < 0)
-			goto fail;
-	}
-	ob_pb_uint(&req, 1, o->pre_dump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
-	ob_pb_msg(&req, 2, &opts);
+	if (o->pre_dump)
+		return 0;
+	external_mounts(opts, x->spec, x->st->bundle, false, NULL, x->st->pid);
+	return write_descriptors(x->img_fd, x->st->pid, opts, err);
+}
 
-	if ((r = ob_criu_start(&criu, NULL, 0, NULL, NULL, err)) < 0)
-		goto fail;
+/* CRIU dumps (or pre-dumps) the container. */
+static int checkpoint_run(struct checkpoint_ctx *x, struct ob_err *err)
+{
+	struct ob_checkpoint_opts *o = x->o;
+	struct ob_pb req = {0};
+	struct ob_criu criu = {.pid = 0, .sock = -1};
+	ob_pb_uint(&req, 1, o->pre_dump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
+	ob_pb_msg(&req, 2, &x->opts);
+	int r = ob_criu_start(&criu, NULL, 0, NULL, NULL, err);
+	if (r < 0) {
+		ob_pb_free(&req);
+		return r;
+	}
 	struct ob_criu_resp resp;
 	r = ob_criu_call(&criu, &req, dump_notify, o, &resp, err);
+	ob_pb_free(&req);
 	int status = ob_criu_finish(&criu);
 	if (r < 0)
-		goto fail;
+		return r;
 	/* CRIU's answer is what counts: once it says the dump is done the processes may be
 	 * gone, and the images are the only copy of them (a pre-dump answers and then
 	 * waits for more: it exits when we hang up) */
 	if (status != 0)
 		ob_log_debug("criu exited with status %d after answering", status);
-	if (!resp.success) {
-		r = criu_failed(c, o->pre_dump ? "pre-dump" : "dump", &resp, status, err);
-		goto fail;
+	if (!resp.success)
+		return criu_failed(&o->cr, o->pre_dump ? "pre-dump" : "dump", &resp, status, err);
+	return 0;
+}
+
+int ob_container_checkpoint(struct ob_checkpoint_opts *o, struct ob_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	struct checkpoint_ctx x = {.o = o, .img_fd = -1, .work_fd = -1};
+	int r = ob_state_lock(o->root, o->id, &lock, err);
+	if (r < 0 || (r = ob_state_load(o->root, o->id, &x.st, err)) < 0)
+		return r;
+	if ((r = checkpoint_check(&x, err)) < 0)
+		goto out;
+	if ((r = checkpoint_dirs(&x, err)) < 0 || (r = checkpoint_criu_opts(&x, err)) < 0 ||
+	    (r = checkpoint_run(&x, err)) < 0) {
+		/* an image directory made for this dump goes, unless it holds the log to read */
+		if (x.img_made && (x.work || faccessat(x.img_fd, "dump.log", F_OK, 0) < 0))
+			ob_rm_rf(x.image);
+		else if (x.img_fd >= 0)
+			remove_images(x.img_fd);
+		goto out;
 	}
 	if (!o->leave_running && !o->pre_dump) {
 		/* the processes are gone: the state says stopped, and where they went */
-		ob_state_set_ext(st, "checkpoint", image);
-		if ((r = ob_state_save(st, err)) < 0)
-			goto out;
+		ob_state_set_ext(x.st, "checkpoint", x.image);
+		r = ob_state_save(x.st, err);
 	}
-	r = 0;
-	goto out;
-fail:
-	/* an image directory made for this dump goes, unless it holds the log to read */
-	if (img_made && (work || faccessat(img_fd, "dump.log", F_OK, 0) < 0))
-		ob_rm_rf(image);
-	else if (img_fd >= 0)
-		remove_images(img_fd);
 out:
-	ob_pb_free(&req);
-	ob_pb_free(&opts);
 	if (o->status_fd >= 0) {
 		close(o->status_fd);
 		o->status_fd = -1;
 	}
-	ob_spec_free(spec);
+	if (x.img_fd >= 0)
+		close(x.img_fd);
+	if (x.work_fd >= 0)
+		close(x.work_fd);
+	free(x.image);
+	free(x.work);
+	ob_pb_free(&x.opts);
+	ob_spec_free(x.spec);
+	ob_state_free(x.st);
 	return r;
 }
 
 /* ---- restore ---- */
 
+/* One restore, step by step: open, prepare, criu_opts, state, share_images, run; undo. */
 struct restore_ctx {
 	struct ob_restore_opts *o;
-	const struct ob_spec *spec;
-	struct ob_state st;
-	const char *criu_root;
-	const char *rootfs;
+	struct ob_spec *spec;
+	struct ob_state st; /* what the hooks and oci-state see */
+	char *bundle, *image, *work, *rootfs;
+	char *criu_root; /* ROOT/ID/criu-root, once made */
+	int cgm;
+	int img_fd;
+	struct stat img_st; /* the image directory's owner and mode before share_images */
+	bool img_shared;
 	int console_fd;
+	int lock;
+	bool dir_made;
+	struct ob_cgroup *cg;
+	int fds[2]; /* namespaces joined by path, inherited by CRIU */
+	size_t n_fds;
 	bool new_netns;
 	int devs_nsfd;
 	bool saved;
 	char created[64];
+	struct ob_pb opts;
 };
 
 /* In criu's child, before exec: a mount namespace of its own with the rootfs bound on
@@ -718,219 +780,297 @@ static void cgroup_roots(struct ob_pb *b, pid_t criu_pid)
 	}
 }
 
-int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
+/* The bundle, the images and the spec, checked: nothing is made yet. */
+static int restore_open(struct restore_ctx *x, struct ob_err *err)
 {
+	struct ob_restore_opts *o = x->o;
 	struct ob_cr_opts *c = &o->cr;
-	o->pid = 0;
-	o->status = 1;
 	int r = ob_state_validate_id(o->id, err);
-	if (r < 0)
-		return r;
-	int cgm;
-	if ((r = cg_mode(c->manage_cgroups_mode, &cgm, err)) < 0)
+	if (r < 0 || (r = cg_mode(c->manage_cgroups_mode, &x->cgm, err)) < 0)
 		return r;
 	_cleanup_free_ char *bundle_raw = abs_of(o->bundle ? o->bundle : ".");
-	_cleanup_free_ char *bundle = realpath(bundle_raw, NULL);
-	if (!bundle)
+	if (!(x->bundle = realpath(bundle_raw, NULL)))
 		return ob_error(err, errno, "bundle `%s`", bundle_raw);
-	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", bundle);
-	_cleanup_free_ char *image = abs_of(c->image_path ? c->image_path : "checkpoint");
-	_cleanup_free_ char *work = c->work_path ? abs_of(c->work_path) : NULL;
-	_cleanup_close_ int img_fd = -1, work_fd = -1;
-	if ((r = open_dir("--image-path", image, false, NULL, &img_fd, err)) < 0)
+	x->image = abs_of(c->image_path ? c->image_path : "checkpoint");
+	x->work = c->work_path ? abs_of(c->work_path) : NULL;
+	if ((r = open_dir("--image-path", x->image, false, NULL, &x->img_fd, err)) < 0)
 		return r;
-	if (faccessat(img_fd, "inventory.img", F_OK, 0) < 0)
-		return ob_error(err, errno, "no checkpoint in `%s`: inventory.img", image);
-	if (work && (r = open_dir("--work-path", work, true, NULL, &work_fd, err)) < 0)
+	if (faccessat(x->img_fd, "inventory.img", F_OK, 0) < 0)
+		return ob_error(err, errno, "no checkpoint in `%s`: inventory.img", x->image);
+	_cleanup_close_ int work_fd = -1;
+	if (x->work && (r = open_dir("--work-path", x->work, true, NULL, &work_fd, err)) < 0)
 		return r;
-	if (work_fd >= 0)
-		close(TAKE_FD(work_fd));
-	snprintf(c->log_path, sizeof(c->log_path), "%s/restore.log", work ? work : image);
-
-	struct ob_spec *spec = NULL;
-	if ((r = ob_spec_load(config, &spec, err)) < 0)
+	snprintf(c->log_path, sizeof(c->log_path), "%s/restore.log", x->work ? x->work : x->image);
+	_cleanup_free_ char *config = ob_xasprintf("%s/config.json", x->bundle);
+	if ((r = ob_spec_load(config, &x->spec, err)) < 0)
 		return r;
-	struct restore_ctx x = {.o = o, .spec = spec, .console_fd = -1, .devs_nsfd = -1};
-	_cleanup_free_ char *rootfs = NULL, *criu_root = NULL;
-	struct ob_pb req = {0}, opts = {0};
-	struct ob_criu criu = {.pid = 0, .sock = -1};
-	struct ob_cgroup *cg = NULL;
-	struct stat img_st;
-	bool img_shared = false;
-	int lock = -1, fds[2] = {-1, -1};
-	size_t n_fds = 0;
-	bool dir_made = false;
-	sigset_t fwd, old;
-	ob_terminal_fg_signals(&fwd);
-	if (!o->detach)
-		sigprocmask(SIG_BLOCK, &fwd, &old);
+	if (!x->spec->root_path)
+		return ob_error_msg(err, EINVAL, "config.json: root.path is required");
+	x->rootfs = x->spec->root_path[0] == '/'
+			? ob_xstrdup(x->spec->root_path)
+			: ob_xasprintf("%s/%s", x->bundle, x->spec->root_path);
+	if (x->spec->process.terminal && !o->console_socket)
+		return ob_error_msg(err, EINVAL,
+				    "process.terminal is true: --console-socket is required");
+	return 0;
+}
 
-	if (!spec->root_path) {
-		r = ob_error_msg(err, EINVAL, "config.json: root.path is required");
-		goto fail;
-	}
-	rootfs = spec->root_path[0] == '/' ? ob_xstrdup(spec->root_path)
-					   : ob_xasprintf("%s/%s", bundle, spec->root_path);
-	if (spec->process.terminal && !o->console_socket) {
-		r = ob_error_msg(err, EINVAL,
-				 "process.terminal is true: --console-socket is required");
-		goto fail;
-	}
-	if (spec->process.terminal &&
-	    (r = ob_terminal_connect(o->console_socket, &x.console_fd, err)) < 0)
-		goto fail;
-
-	/* a checkpointed (stopped) container of this id is taken over */
+/* The console, the state directory (a checkpointed container of this id is taken over)
+ * and the container's cgroup, made and limited from the bundle. */
+static int restore_prepare(struct restore_ctx *x, struct ob_err *err)
+{
+	struct ob_restore_opts *o = x->o;
+	int r;
+	if (x->spec->process.terminal &&
+	    (r = ob_terminal_connect(o->console_socket, &x->console_fd, err)) < 0)
+		return r;
 	struct ob_state *old_st = NULL;
-	struct ob_err e2;
-	if (ob_state_load(o->root, o->id, &old_st, &e2) == 0) {
+	struct ob_err ignored;
+	if (ob_state_load(o->root, o->id, &old_st, &ignored) == 0) {
 		bool take = ob_state_get_ext(old_st, "checkpoint") &&
 			    ob_state_status(old_st) == OB_STATUS_STOPPED;
 		ob_state_free(old_st);
-		if (!take) {
-			r = ob_error_msg(err, EEXIST, "container `%s` already exists", o->id);
-			goto fail;
-		}
+		if (!take)
+			return ob_error_msg(err, EEXIST, "container `%s` already exists", o->id);
 		if ((r = ob_container_delete(o->root, o->id, false, err)) < 0)
-			goto fail;
+			return r;
 	}
-	if ((r = ob_state_create_dir(o->root, o->id, &lock, err)) < 0)
-		goto fail;
-	dir_made = true;
+	if ((r = ob_state_create_dir(o->root, o->id, &x->lock, err)) < 0)
+		return r;
+	x->dir_made = true;
+	/* a transient scope needs a holder process until the init is in: not done yet */
+	if (o->systemd_cgroup)
+		return ob_error_msg(err, ENOTSUP,
+				    "--systemd-cgroup: not supported by oci-restore yet");
 	struct ob_create_opts co = {.root = o->root,
 				    .id = o->id,
 				    .systemd_cgroup = o->systemd_cgroup,
 				    .cgroup_manager = o->cgroup_manager};
-	if (o->systemd_cgroup) {
-		/* a transient scope needs a holder process until the init is in: not done yet */
-		r = ob_error_msg(err, ENOTSUP,
-				 "--systemd-cgroup: not supported by oci-restore yet");
-		goto fail;
-	}
 	struct ob_systemd_scope sc = {0}; /* unused: no --systemd-cgroup here */
-	if ((r = ob_container_cgroup(&co, spec, &cg, &sc, err)) < 0)
-		goto fail;
+	return ob_container_cgroup(&co, x->spec, &x->cg, &sc, err);
+}
 
-	common_opts(&opts, c, -1, -1, image, "restore.log", cgm);
-	if (work) {
-		/* the RPC names a work directory only by fd: by path through a config file */
-		char conf[PATH_MAX];
-		ob_state_path(o->root, o->id, "criu.conf", conf, sizeof(conf));
-		_cleanup_free_ char *text = ob_xasprintf("work-dir %s\n", work);
-		if ((r = ob_write_file_atomic(conf, text, strlen(text), 0600, err)) < 0)
-			goto fail;
-		ob_pb_str(&opts, CRIU_OPT_CONFIG_FILE, conf);
-	}
-	ob_pb_bool(&opts, CRIU_OPT_RST_SIBLING, true);
-	ob_pb_bool(&opts, CRIU_OPT_EVASIVE_DEVICES, true);
-	x.new_netns = false;
-	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
-		const struct ob_namespace *ns = &spec->linux_.namespaces[i];
+/* Namespaces: network and pid ones joined by path are inherited fds of their external
+ * keys, other joined ones join_ns; a new network namespace is noted (lo, netDevices). */
+static int restore_namespaces(struct restore_ctx *x, struct ob_err *err)
+{
+	for (size_t i = 0; i < x->spec->linux_.n_namespaces; i++) {
+		const struct ob_namespace *ns = &x->spec->linux_.namespaces[i];
 		if (!ns->path) {
 			if (ns->type == OB_NS_NETWORK)
-				x.new_netns = true;
+				x->new_netns = true;
 			continue;
 		}
 		if (ns->type == OB_NS_NETWORK || ns->type == OB_NS_PID) {
-			if ((r = ob_ns_open(ns->path, ns->type, &fds[n_fds], err)) < 0) {
-				ob_error_prefix(err, r, "linux.namespaces[%zu]", i);
-				goto fail;
-			}
-			ob_pb_inherit_fd(&opts, ext_ns_key(ns->type), 4 + (int)n_fds);
-			n_fds++;
+			int r = ob_ns_open(ns->path, ns->type, &x->fds[x->n_fds], err);
+			if (r < 0)
+				return ob_error_prefix(err, r, "linux.namespaces[%zu]", i);
+			ob_pb_inherit_fd(&x->opts, ext_ns_key(ns->type), 4 + (int)x->n_fds);
+			x->n_fds++;
 		} else if (ns->type == OB_NS_CGROUP) {
-			r = ob_error_msg(err, ENOTSUP,
-					 "linux.namespaces[%zu]: criu cannot join a cgroup "
-					 "namespace by path",
-					 i);
-			goto fail;
+			return ob_error_msg(err, ENOTSUP,
+					    "linux.namespaces[%zu]: criu cannot join a cgroup "
+					    "namespace by path",
+					    i);
 		} else {
-			ob_pb_pair(&opts, CRIU_OPT_JOIN_NS, ob_ns_proc_name(ns->type), ns->path);
+			ob_pb_pair(&x->opts, CRIU_OPT_JOIN_NS, ob_ns_proc_name(ns->type), ns->path);
 		}
 	}
-	external_mounts(&opts, spec, bundle, true, cg ? ob_cgroup_path(cg) : "/", 0);
-	inherit_stdio(&opts, img_fd);
+	return 0;
+}
 
-	/* the state the hooks and oci-state see */
+/* CRIU's options for the restore: images, work directory, namespaces, external mounts,
+ * stdio. */
+static int restore_criu_opts(struct restore_ctx *x, struct ob_err *err)
+{
+	struct ob_pb *opts = &x->opts;
+	common_opts(opts, &x->o->cr, -1, -1, x->image, "restore.log", x->cgm);
+	int r;
+	if (x->work) {
+		/* the RPC names a work directory only by fd: by path through a config file */
+		char conf[PATH_MAX];
+		ob_state_path(x->o->root, x->o->id, "criu.conf", conf, sizeof(conf));
+		_cleanup_free_ char *text = ob_xasprintf("work-dir %s\n", x->work);
+		if ((r = ob_write_file_atomic(conf, text, strlen(text), 0600, err)) < 0)
+			return r;
+		ob_pb_str(opts, CRIU_OPT_CONFIG_FILE, conf);
+	}
+	ob_pb_bool(opts, CRIU_OPT_RST_SIBLING, true);
+	ob_pb_bool(opts, CRIU_OPT_EVASIVE_DEVICES, true);
+	if ((r = restore_namespaces(x, err)) < 0)
+		return r;
+	external_mounts(opts, x->spec, x->bundle, true, x->cg ? ob_cgroup_path(x->cg) : "/", 0);
+	inherit_stdio(opts, x->img_fd);
+	return 0;
+}
+
+/* The state the hooks and oci-state see (written at post-restore), and CRIU's root. */
+static int restore_state(struct restore_ctx *x, struct ob_err *err)
+{
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	ob_format_time(x.created, sizeof(x.created), &now);
-	x.st.root = (char *)o->root;
-	x.st.id = (char *)o->id;
-	x.st.bundle = bundle;
-	x.st.rootfs = rootfs;
-	x.st.created = x.created;
-	x.st.owner = getuid();
-	x.st.annotations = spec->annotations;
-	x.st.n_annotations = spec->n_annotations;
-	x.st.systemd_cgroup = o->systemd_cgroup;
-	if (spec->hooks.n_poststop)
-		ob_state_set_ext(&x.st, "poststop", "1");
-	if (spec->hooks.n_poststart)
-		ob_state_set_ext(&x.st, "poststart", "1");
-	if (cg) {
-		x.st.cgroup_path = (char *)ob_cgroup_path(cg);
+	ob_format_time(x->created, sizeof(x->created), &now);
+	x->st.root = (char *)x->o->root;
+	x->st.id = (char *)x->o->id;
+	x->st.bundle = x->bundle;
+	x->st.rootfs = x->rootfs;
+	x->st.created = x->created;
+	x->st.owner = getuid();
+	x->st.annotations = x->spec->annotations;
+	x->st.n_annotations = x->spec->n_annotations;
+	x->st.systemd_cgroup = x->o->systemd_cgroup;
+	if (x->spec->hooks.n_poststop)
+		ob_state_set_ext(&x->st, "poststop", "1");
+	if (x->spec->hooks.n_poststart)
+		ob_state_set_ext(&x->st, "poststart", "1");
+	if (x->cg) {
+		x->st.cgroup_path = (char *)ob_cgroup_path(x->cg);
 		if (ob_cgroup_root())
-			ob_state_set_ext(&x.st, "cgroup_root", ob_cgroup_root());
-		if (ob_cgroup_created_top(cg))
-			ob_state_set_ext(&x.st, "cgroup_top", ob_cgroup_created_top(cg));
+			ob_state_set_ext(&x->st, "cgroup_root", ob_cgroup_root());
+		if (ob_cgroup_created_top(x->cg))
+			ob_state_set_ext(&x->st, "cgroup_top", ob_cgroup_created_top(x->cg));
 	}
-	char rootbuf[PATH_MAX];
-	ob_state_path(o->root, o->id, "criu-root", rootbuf, sizeof(rootbuf));
-	criu_root = ob_xstrdup(rootbuf);
-	if (mkdir(criu_root, 0755) < 0) {
-		r = ob_error(err, errno, "mkdir `%s`", criu_root);
-		goto fail;
-	}
-	x.criu_root = criu_root;
-	x.rootfs = rootfs;
-	ob_pb_str(&opts, CRIU_OPT_ROOT, criu_root);
-	/* In a new user namespace the restored tasks read images themselves, as the
-	 * container's root: its group may search the image directory while CRIU runs. */
-	if (ob_spec_namespace(spec, OB_NS_USER) && fstat(img_fd, &img_st) == 0) {
-		for (size_t i = 0; i < spec->linux_.n_gid_mappings; i++) {
-			const struct ob_idmap *m = &spec->linux_.gid_mappings[i];
-			if (m->container_id == 0 && fchown(img_fd, (uid_t)-1, m->host_id) == 0) {
-				fchmod(img_fd, (img_st.st_mode & 07777) | 0010);
-				img_shared = true;
-			}
+	char root[PATH_MAX];
+	ob_state_path(x->o->root, x->o->id, "criu-root", root, sizeof(root));
+	if (mkdir(root, 0755) < 0)
+		return ob_error(err, errno, "mkdir `%s`", root);
+	x->criu_root = ob_xstrdup(root);
+	ob_pb_str(&x->opts, CRIU_OPT_ROOT, x->criu_root);
+	return 0;
+}
+
+/* In a new user namespace the restored tasks read images themselves, as the container's
+ * root: its group may search the image directory while CRIU runs (undone at the end). */
+static void restore_share_images(struct restore_ctx *x)
+{
+	if (!ob_spec_namespace(x->spec, OB_NS_USER) || fstat(x->img_fd, &x->img_st) < 0)
+		return;
+	for (size_t i = 0; i < x->spec->linux_.n_gid_mappings; i++) {
+		const struct ob_idmap *m = &x->spec->linux_.gid_mappings[i];
+		if (m->container_id == 0 && fchown(x->img_fd, (uid_t)-1, m->host_id) == 0) {
+			fchmod(x->img_fd, (x->img_st.st_mode & 07777) | 0010);
+			x->img_shared = true;
 		}
 	}
+}
 
-	if ((r = ob_criu_start(&criu, fds, n_fds, restore_setup, &x, err)) < 0)
-		goto fail;
+/* CRIU restores the tasks, started in the container's cgroup; the poststart hooks. */
+static int restore_run(struct restore_ctx *x, struct ob_err *err)
+{
+	struct ob_criu criu = {.pid = 0, .sock = -1};
+	int r = ob_criu_start(&criu, x->fds, x->n_fds, restore_setup, x, err);
+	if (r < 0)
+		return r;
 	/* CRIU and so every restored task start in the container's cgroup */
-	if (cg) {
-		if ((r = ob_cgroup_enter(cg, criu.pid, err)) < 0)
-			goto fail;
-		cgroup_roots(&opts, criu.pid);
+	if (x->cg) {
+		if ((r = ob_cgroup_enter(x->cg, criu.pid, err)) < 0)
+			return r;
+		cgroup_roots(&x->opts, criu.pid);
 	}
+	struct ob_pb req = {0};
 	ob_pb_uint(&req, 1, CRIU_REQ_RESTORE);
-	ob_pb_msg(&req, 2, &opts);
+	ob_pb_msg(&req, 2, &x->opts);
 	struct ob_criu_resp resp;
-	r = ob_criu_call(&criu, &req, restore_notify, &x, &resp, err);
+	r = ob_criu_call(&criu, &req, restore_notify, x, &resp, err);
+	ob_pb_free(&req);
 	int status = ob_criu_finish(&criu);
 	if (r < 0)
-		goto fail;
-	if (!resp.success || status != 0) {
-		r = criu_failed(c, "restore", &resp, status, err);
-		goto fail;
+		return r;
+	if (!resp.success || status != 0)
+		return criu_failed(&x->o->cr, "restore", &resp, status, err);
+	if (!x->saved)
+		return ob_error_msg(err, EIO,
+				    "criu restored without telling the pid (post-restore)");
+	x->o->pid = x->st.pid;
+	const struct ob_hooks *hk = &x->spec->hooks;
+	if (!hk->n_poststart)
+		return 0;
+	_cleanup_free_ char *json = ob_state_json(&x->st, OB_STATUS_RUNNING, false);
+	return ob_hooks_run(hk->poststart, hk->n_poststart, "poststart", json, err);
+}
+
+/* After a failed step: what the steps made goes (restored tasks, devices, the cgroup, the
+ * state directory). */
+static void restore_undo(struct restore_ctx *x)
+{
+	struct ob_err ignored;
+	if (x->devs_nsfd >= 0)
+		ob_net_devices_move_out(x->devs_nsfd, x->spec->linux_.net_devices,
+					x->spec->linux_.n_net_devices, &ignored);
+	if (x->st.pid > 0 && ob_proc_starttime(x->st.pid) &&
+	    (!x->st.start_time || ob_proc_starttime(x->st.pid) == x->st.start_time)) {
+		kill(x->st.pid, SIGKILL);
+		waitpid(x->st.pid, NULL, 0);
 	}
-	if (!x.saved) {
-		r = ob_error_msg(err, EIO, "criu restored without telling the pid (post-restore)");
-		goto fail;
+	if (x->cg) {
+		ob_cgroup_kill(x->cg, SIGKILL, NULL);
+		ob_cgroup_destroy(x->cg, 5000, NULL);
 	}
-	o->pid = x.st.pid;
-	if (spec->hooks.n_poststart) {
-		_cleanup_free_ char *json = ob_state_json(&x.st, OB_STATUS_RUNNING, false);
-		if ((r = ob_hooks_run(spec->hooks.poststart, spec->hooks.n_poststart, "poststart",
-				      json, err)) < 0)
-			goto fail;
+	if (x->criu_root)
+		rmdir(x->criu_root);
+	if (x->dir_made)
+		ob_state_remove(x->o->root, x->o->id, NULL);
+}
+
+static void restore_free(struct restore_ctx *x)
+{
+	if (x->img_shared) {
+		fchown(x->img_fd, (uid_t)-1, x->img_st.st_gid);
+		fchmod(x->img_fd, x->img_st.st_mode & 07777);
 	}
-	rmdir(criu_root);
-	close(lock);
-	lock = -1;
-	r = 0;
+	for (size_t i = 0; i < x->st.n_ext; i++) {
+		free(x->st.ext[i].key);
+		free(x->st.ext[i].value);
+	}
+	free(x->st.ext);
+	for (size_t i = 0; i < x->n_fds; i++)
+		close(x->fds[i]);
+	int fds[] = {x->img_fd, x->devs_nsfd, x->console_fd, x->lock};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	ob_cgroup_free(x->cg);
+	ob_pb_free(&x->opts);
+	ob_spec_free(x->spec);
+	free(x->bundle);
+	free(x->image);
+	free(x->work);
+	free(x->rootfs);
+	free(x->criu_root);
+}
+
+int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
+{
+	o->pid = 0;
+	o->status = 1;
+	struct restore_ctx x = {
+	    .o = o, .img_fd = -1, .console_fd = -1, .lock = -1, .devs_nsfd = -1};
+	int r = restore_open(&x, err);
+	if (r < 0) {
+		restore_free(&x);
+		return r;
+	}
+	sigset_t fwd, old;
+	ob_terminal_fg_signals(&fwd);
+	sigemptyset(&old);
+	if (!o->detach)
+		sigprocmask(SIG_BLOCK, &fwd, &old);
+	if ((r = restore_prepare(&x, err)) < 0 || (r = restore_criu_opts(&x, err)) < 0 ||
+	    (r = restore_state(&x, err)) < 0) {
+		restore_undo(&x);
+	} else {
+		restore_share_images(&x);
+		if ((r = restore_run(&x, err)) < 0)
+			restore_undo(&x);
+	}
+	if (r < 0) {
+		if (!o->detach)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		restore_free(&x);
+		return r;
+	}
+	rmdir(x.criu_root);
+	close(TAKE_FD(x.lock));
 	if (!o->detach) {
 		if (!o->no_subreaper)
 			prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -941,49 +1081,6 @@ int ob_container_restore(struct ob_restore_opts *o, struct ob_err *err)
 	} else {
 		o->status = 0;
 	}
-	goto out;
-
-fail:
-	if (x.devs_nsfd >= 0) {
-		ob_net_devices_move_out(x.devs_nsfd, spec->linux_.net_devices,
-					spec->linux_.n_net_devices, &e2);
-	}
-	if (x.st.pid > 0 && ob_proc_starttime(x.st.pid) &&
-	    (!x.st.start_time || ob_proc_starttime(x.st.pid) == x.st.start_time)) {
-		kill(x.st.pid, SIGKILL);
-		waitpid(x.st.pid, NULL, 0);
-	}
-	if (cg) {
-		ob_cgroup_kill(cg, SIGKILL, NULL);
-		ob_cgroup_destroy(cg, 5000, NULL);
-	}
-	if (criu_root)
-		rmdir(criu_root);
-	if (dir_made)
-		ob_state_remove(o->root, o->id, NULL);
-	if (!o->detach)
-		sigprocmask(SIG_SETMASK, &old, NULL);
-out:
-	if (img_shared) {
-		fchown(img_fd, (uid_t)-1, img_st.st_gid);
-		fchmod(img_fd, img_st.st_mode & 07777);
-	}
-	if (x.devs_nsfd >= 0)
-		close(x.devs_nsfd);
-	for (size_t i = 0; i < x.st.n_ext; i++) {
-		free(x.st.ext[i].key);
-		free(x.st.ext[i].value);
-	}
-	free(x.st.ext);
-	for (size_t i = 0; i < n_fds; i++)
-		close(fds[i]);
-	if (x.console_fd >= 0)
-		close(x.console_fd);
-	if (lock >= 0)
-		close(lock);
-	ob_cgroup_free(cg);
-	ob_pb_free(&req);
-	ob_pb_free(&opts);
-	ob_spec_free(spec);
+	restore_free(&x);
 	return r;
 }
