@@ -63,6 +63,13 @@ const char *ob_only_id_arg(int argc, char **argv)
 	return ob_id_arg(argc, argv);
 }
 
+int ob_exec_failed(const char *file)
+{
+	int e = errno;
+	ob_log_error("failed to execute %s: %s", file, strerror(e));
+	return e == ENOENT ? OB_EXIT_NOT_FOUND : OB_EXIT_CANNOT_RUN;
+}
+
 int ob_print_usage(void)
 {
 	if (current)

@@ -35,6 +35,9 @@ int ob_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *ob_id_arg(int argc, char **argv);
 /* Same for applets that take no options at all, only ID. */
 const char *ob_only_id_arg(int argc, char **argv);
+/* After a failed exec of file (errno set): "failed to execute FILE: strerror" logged, the
+ * exit code returned: 127 when it is not found, else 126 (util-linux's errexec). */
+int ob_exec_failed(const char *file);
 /* Print the applet's usage text (stdout) and return 0. */
 int ob_print_usage(void);
 

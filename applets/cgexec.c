@@ -4,7 +4,7 @@
 #include <sys/wait.h>
 
 #include "../core/cgroup.h"
-#include "../core/spec.h"
+#include "../core/terminal.h"
 #include "applet.h"
 
 const char cgexec_usage[] =
@@ -20,7 +20,7 @@ const char cgexec_usage[] =
     "  --sticky              accepted for libcgroup compatibility (there is no cgrulesengd)\n"
     "  --create              make the cgroup when missing, and after COMMAND exits kill what\n"
     "                        is left in it and remove it (cgexec then stays as the parent,\n"
-    "                        forwarding HUP INT QUIT TERM USR1 USR2 to COMMAND)\n"
+    "                        forwarding signals to COMMAND as oci-run does)\n"
     "  --limit KEY=VALUE     with --create: set a limit by its cgroup v2 name, mapped to the\n"
     "                        v1 files where the controller is in v1: memory.max=64M,\n"
     "                        memory.low, memory.high, memory.swap.max, pids.max=20,\n"
@@ -33,20 +33,10 @@ const char cgexec_usage[] =
     "Exit status: COMMAND's (128+N when killed by signal N); 126 when COMMAND cannot be\n"
     "run, 127 when it is not found, 1 when the cgroup cannot be joined, 2 on usage errors.\n";
 
-static volatile sig_atomic_t child_pid;
-
-static void forward(int sig)
-{
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig);
-}
-
 static _Noreturn void exec_command(char **argv)
 {
 	execvp(argv[0], argv);
-	int e = errno;
-	ob_log_error("failed to execute %s: %s", argv[0], strerror(e));
-	_exit(e == ENOENT ? OB_EXIT_NOT_FOUND : OB_EXIT_CANNOT_RUN);
+	_exit(ob_exec_failed(argv[0]));
 }
 
 static void release(struct ob_cgroup_group *g, size_t n)
@@ -57,15 +47,12 @@ static void release(struct ob_cgroup_group *g, size_t n)
 }
 
 /* --create: stay outside the cgroups as the parent (so they can be removed after),
- * forwarding signals; COMMAND's status. */
+ * forwarding signals as oci-run does (ob_terminal_foreground); COMMAND's status. */
 static int run_inside(struct ob_cgroup_group *g, size_t n, char **cmd)
 {
-	static const int fwd[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-	sigset_t block, old;
-	sigemptyset(&block);
-	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
-		sigaddset(&block, fwd[i]);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigset_t fwd, old;
+	ob_terminal_fg_signals(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
 	pid_t pid = fork();
 	if (pid < 0) {
 		ob_log_error("fork: %s", strerror(errno));
@@ -80,22 +67,12 @@ static int run_inside(struct ob_cgroup_group *g, size_t n, char **cmd)
 		}
 		exec_command(cmd);
 	}
-	child_pid = pid;
-	struct sigaction sa = {.sa_handler = forward};
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
-		sigaction(fwd[i], &sa, NULL);
+	int status = OB_EXIT_FAIL;
+	struct ob_err err = {0};
+	if (ob_terminal_foreground(pid, -1, &status, &err) < 0)
+		ob_log_error("%s", err.msg);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			ob_log_error("waitpid: %s", strerror(errno));
-			status = OB_EXIT_FAIL << 8;
-			break;
-		}
-	}
-	child_pid = 0;
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	return status;
 }
 
 int cgexec_main(int argc, char **argv)
@@ -141,13 +118,7 @@ int cgexec_main(int argc, char **argv)
 		return ob_usage_error("%s needs --create", limits ? "--limit" : "--resources");
 
 	struct ob_err err = {0};
-	struct ob_resources res = {0};
-	int r = ob_cgroup_groups_open(g, n, create, &err);
-	if (r >= 0 && resources && (r = ob_spec_load_resources(resources, &res, &err)) >= 0)
-		r = ob_cgroup_apply(g[0].cg, &res, &err);
-	ob_resources_free(&res);
-	if (r >= 0)
-		r = ob_cgroup_groups_limit(g, n, limits, &err);
+	int r = ob_cgroup_groups_open(g, n, create, resources, limits, &err);
 	if (r >= 0 && !create)
 		r = ob_cgroup_groups_enter_self(g, n, &err);
 	if (r < 0) {

@@ -133,9 +133,7 @@ static int run_program(char **args)
 		file = shell;
 		execl(shell, arg0, (char *)NULL);
 	}
-	int e = errno;
-	ob_log_error("failed to execute %s: %s", file, strerror(e));
-	return e == ENOENT ? OB_EXIT_NOT_FOUND : OB_EXIT_CANNOT_RUN;
+	return ob_exec_failed(file);
 }
 
 /* Open a directory or namespace file the util-linux way: FILE when given, else

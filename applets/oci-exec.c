@@ -1,7 +1,4 @@
-/* oci-exec - run another process in a created or running container (runc exec).
- *
- * Options as runc's; the work is core/exec.c (ob_container_exec).
- */
+/* oci-exec - run another process in a container (runc exec): core/exec.c's work. */
 #include "applet.h"
 #include "../core/exec.h"
 
@@ -38,42 +35,29 @@ const char oci_exec_usage[] =
 
 int oci_exec_main(int argc, char **argv)
 {
-	enum {
-		OPT_CONSOLE = 256,
-		OPT_PID_FILE,
-		OPT_CWD,
-		OPT_NNP,
-		OPT_APPARMOR,
-		OPT_LABEL,
-		OPT_PRESERVE,
-		OPT_IGNORE_PAUSED,
-		OPT_CGROUP,
-	};
+	/* long-only options: letters that are not in the optstring (a short -C is unknown) */
 	static const struct option longopts[] = {
 	    {"process", required_argument, NULL, 'p'},
 	    {"tty", no_argument, NULL, 't'},
-	    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+	    {"console-socket", required_argument, NULL, 'C'},
 	    {"detach", no_argument, NULL, 'd'},
-	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
-	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"pid-file", required_argument, NULL, 'P'},
+	    {"cwd", required_argument, NULL, 'w'},
 	    {"env", required_argument, NULL, 'e'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"additional-gids", required_argument, NULL, 'g'},
 	    {"cap", required_argument, NULL, 'c'},
-	    {"no-new-privs", no_argument, NULL, OPT_NNP},
-	    {"apparmor", required_argument, NULL, OPT_APPARMOR},
-	    {"process-label", required_argument, NULL, OPT_LABEL},
-	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-	    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
-	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"no-new-privs", no_argument, NULL, 'N'},
+	    {"apparmor", required_argument, NULL, 'A'},
+	    {"process-label", required_argument, NULL, 'L'},
+	    {"preserve-fds", required_argument, NULL, 'F'},
+	    {"ignore-paused", no_argument, NULL, 'I'},
+	    {"cgroup", required_argument, NULL, 'G'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ob_exec_opts o = {.root = ob_opts.root};
-	_cleanup_strv_ char **env = NULL;
-	_cleanup_strv_ char **gids = NULL;
-	_cleanup_strv_ char **caps = NULL;
-	_cleanup_strv_ char **cgroups = NULL;
+	_cleanup_strv_ char **env = NULL, **gids = NULL, **caps = NULL, **cgroups = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:hp:tde:u:g:c:", longopts, NULL)) != -1) {
@@ -86,22 +70,22 @@ int oci_exec_main(int argc, char **argv)
 		case 't':
 			o.tty = true;
 			break;
-		case OPT_CONSOLE:
+		case 'C':
 			o.console_socket = optarg;
 			break;
 		case 'd':
 			o.detach = true;
 			break;
-		case OPT_PID_FILE:
+		case 'P':
 			o.pid_file = optarg;
 			break;
-		case OPT_CWD:
+		case 'w':
 			o.cwd = optarg;
 			break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return ob_usage_error("--env: `%s` is not KEY=VALUE", optarg);
-			env = ob_strv_push(env ? env : ob_xcalloc(1, sizeof(char *)), optarg);
+			env = ob_strv_push(env, optarg);
 			break;
 		case 'u':
 			if (!*optarg || optarg[0] == ':')
@@ -109,21 +93,21 @@ int oci_exec_main(int argc, char **argv)
 			o.user = optarg;
 			break;
 		case 'g':
-			gids = ob_strv_push(gids ? gids : ob_xcalloc(1, sizeof(char *)), optarg);
+			gids = ob_strv_push(gids, optarg);
 			break;
 		case 'c':
-			caps = ob_strv_push(caps ? caps : ob_xcalloc(1, sizeof(char *)), optarg);
+			caps = ob_strv_push(caps, optarg);
 			break;
-		case OPT_NNP:
+		case 'N':
 			o.no_new_privs = true;
 			break;
-		case OPT_APPARMOR:
+		case 'A':
 			o.apparmor = optarg;
 			break;
-		case OPT_LABEL:
+		case 'L':
 			o.label = optarg;
 			break;
-		case OPT_PRESERVE: {
+		case 'F': {
 			uint32_t n;
 			if (ob_parse_uint32(optarg, &n) < 0 || n > 4096)
 				return ob_usage_error("--preserve-fds: `%s` is not a number of fds",
@@ -131,12 +115,11 @@ int oci_exec_main(int argc, char **argv)
 			o.preserve_fds = (int)n;
 			break;
 		}
-		case OPT_IGNORE_PAUSED:
+		case 'I':
 			o.ignore_paused = true;
 			break;
-		case OPT_CGROUP:
-			cgroups =
-			    ob_strv_push(cgroups ? cgroups : ob_xcalloc(1, sizeof(char *)), optarg);
+		case 'G':
+			cgroups = ob_strv_push(cgroups, optarg);
 			break;
 		case ':':
 			return ob_usage_error("option '%s' requires an argument", argv[optind - 1]);

@@ -1,7 +1,4 @@
 /* oci-restore - restore a container from CRIU images (runc restore). */
-#include "applet.h"
-
-#include "../core/cgroup.h"
 #include "cr-opts.h"
 
 const char oci_restore_usage[] =
@@ -28,9 +25,37 @@ const char oci_restore_usage[] =
     "  --empty-ns, --auto-dedup, --lazy-pages: as oci-checkpoint\n"
     "Available only where a working criu is found (PATH, or the global --criu).\n";
 
+enum { PID_FILE = CR_LAST, CONSOLE, NO_SUBREAPER, NO_PIVOT };
+
+static int restore_opt(int c, const char *arg, void *ctx)
+{
+	struct ob_restore_opts *o = ctx;
+	switch (c) {
+	case 'b':
+		o->bundle = arg;
+		break;
+	case 'd':
+		o->detach = true;
+		break;
+	case PID_FILE:
+		o->pid_file = arg;
+		break;
+	case CONSOLE:
+		o->console_socket = arg;
+		break;
+	case NO_SUBREAPER:
+		o->no_subreaper = true;
+		break;
+	case NO_PIVOT:
+		break;
+	default:
+		return OB_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int oci_restore_main(int argc, char **argv)
 {
-	enum { PID_FILE = CR_LAST, CONSOLE, NO_SUBREAPER, NO_PIVOT, HELP };
 	static const struct option opts[] = {
 	    CR_LONGOPTS,
 	    {"bundle", required_argument, NULL, 'b'},
@@ -39,53 +64,17 @@ int oci_restore_main(int argc, char **argv)
 	    {"console-socket", required_argument, NULL, CONSOLE},
 	    {"no-subreaper", no_argument, NULL, NO_SUBREAPER},
 	    {"no-pivot", no_argument, NULL, NO_PIVOT},
-	    {"help", no_argument, NULL, HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	struct ob_restore_opts o = {0};
-	int c, r;
-	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
-		if ((r = ob_cr_opt(c, optarg, &o.cr)) != 1) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (c) {
-		case 'b':
-			o.bundle = optarg;
-			break;
-		case 'd':
-			o.detach = true;
-			break;
-		case PID_FILE:
-			o.pid_file = optarg;
-			break;
-		case CONSOLE:
-			o.console_socket = optarg;
-			break;
-		case NO_SUBREAPER:
-			o.no_subreaper = true;
-			break;
-		case NO_PIVOT:
-			break;
-		case 'h':
-		case HELP:
-			return ob_cr_help();
-		default:
-			return OB_EXIT_USAGE;
-		}
-	}
-	const char *id = ob_id_arg(argc, argv);
-	if (!id)
-		return OB_EXIT_USAGE;
-	o.root = ob_opts.root;
-	o.id = id;
-	o.systemd_cgroup = ob_opts.systemd_cgroup;
-	o.cgroup_manager = ob_opts.cgroup_manager;
-	ob_cr_setup();
+	struct ob_restore_opts o = {.root = ob_opts.root,
+				    .systemd_cgroup = ob_opts.systemd_cgroup,
+				    .cgroup_manager = ob_opts.cgroup_manager};
+	int ex;
+	if (!(o.id = cr_parse(argc, argv, "+b:dh", opts, &o.cr, restore_opt, &o, &ex)))
+		return ex;
 	struct ob_err err = {0};
 	if (ob_container_restore(&o, &err) < 0) {
-		ob_cr_fail(&err, &o.cr);
+		cr_fail(&err, &o.cr);
 		return o.status ? o.status : OB_EXIT_FAIL;
 	}
 	return o.status;

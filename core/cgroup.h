@@ -215,11 +215,12 @@ struct ob_cgroup_group {
 	struct ob_cgroup *cg;
 	bool made; /* made by ob_cgroup_groups_open: removed by ob_cgroup_groups_release */
 };
-/* Open each group; a missing one is made when create, else "cgroup `x` does not exist". */
-int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, struct ob_err *err);
-/* KEY=VALUE limits (cgroup v2 names, ob_cgroup_set_limit), each on the first group whose
- * hierarchies hold KEY's controller. */
-int ob_cgroup_groups_limit(struct ob_cgroup_group *g, size_t n, char **limits, struct ob_err *err);
+/* Open each group; a missing one is made when create, else "cgroup `x` does not exist".
+ * Then the linux.resources file (JSON, "-" stdin; NULL: none) is applied to the first
+ * group, and the KEY=VALUE limits (cgroup v2 names, ob_cgroup_set_limit; NULL: none) each
+ * on the first group whose hierarchies hold KEY's controller. */
+int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, const char *resources,
+			  char **limits, struct ob_err *err);
 /* The calling process into every group. */
 int ob_cgroup_groups_enter_self(const struct ob_cgroup_group *g, size_t n, struct ob_err *err);
 /* Kill what is left in the groups made, remove them; free all. The first failure in err. */

@@ -6,7 +6,7 @@
 #include "../cgroup.h"
 #include "../util.h"
 
-int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, struct ob_err *err)
+static int groups_make(struct ob_cgroup_group *g, size_t n, bool create, struct ob_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		int r = ob_cgroup_open_controllers(g[i].controllers, g[i].path, &g[i].cg, err);
@@ -26,7 +26,7 @@ int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, stru
 	return 0;
 }
 
-int ob_cgroup_groups_limit(struct ob_cgroup_group *g, size_t n, char **limits, struct ob_err *err)
+static int groups_limit(struct ob_cgroup_group *g, size_t n, char **limits, struct ob_err *err)
 {
 	for (size_t l = 0; limits && limits[l]; l++) {
 		_cleanup_free_ char *key = ob_xstrdup(limits[l]);
@@ -49,6 +49,23 @@ int ob_cgroup_groups_limit(struct ob_cgroup_group *g, size_t n, char **limits, s
 			return ob_error_prefix(err, r, "--limit %s", limits[l]);
 	}
 	return 0;
+}
+
+int ob_cgroup_groups_open(struct ob_cgroup_group *g, size_t n, bool create, const char *resources,
+			  char **limits, struct ob_err *err)
+{
+	int r = groups_make(g, n, create, err);
+	if (r < 0)
+		return r;
+	if (resources) {
+		struct ob_resources res = {0};
+		if ((r = ob_spec_load_resources(resources, &res, err)) >= 0)
+			r = ob_cgroup_apply(g[0].cg, &res, err);
+		ob_resources_free(&res);
+		if (r < 0)
+			return r;
+	}
+	return groups_limit(g, n, limits, err);
 }
 
 int ob_cgroup_groups_enter_self(const struct ob_cgroup_group *g, size_t n, struct ob_err *err)
