@@ -152,6 +152,40 @@ static int add_route(struct cni_req *q, json_t *rt, const char *path, struct cni
 	return 0;
 }
 
+/* Each route of the array arr (named name in errors). */
+static int add_routes(struct cni_req *q, json_t *arr, const char *name, struct cni_err *e)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item)
+	{
+		char path[48];
+		snprintf(path, sizeof(path), "%s[%zu]", name, i);
+		if (add_route(q, item, path, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A container address ("10.0.0.2/24"), with its gateway when gw is a string. */
+static int add_ip(struct cni_req *q, json_t *v, json_t *gw, const char *path, const char *too_many,
+		  struct cni_err *e)
+{
+	if (q->nips == MAX_IPS)
+		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "%s", too_many);
+	struct cni_ip *ip = &q->ips[q->nips];
+	memset(ip, 0, sizeof(*ip));
+	if (parse_ip_field(v, path, true, &ip->ip, e) < 0)
+		return -1;
+	if (gw && json_is_string(gw)) {
+		if (parse_ip_field(gw, path, false, &ip->gw, e) < 0)
+			return -1;
+		ip->has_gw = true;
+	}
+	q->nips++;
+	return 0;
+}
+
 static int parse_env(struct cni_req *q, bool need_netns, struct cni_err *e)
 {
 	q->containerid = getenv("CNI_CONTAINERID");
@@ -237,13 +271,8 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 	{
 		char path[32];
 		snprintf(path, sizeof(path), "addresses[%zu]", i);
-		if (q->nips == MAX_IPS)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
-				    "addresses: too many");
-		memset(&q->ips[q->nips], 0, sizeof(q->ips[0]));
-		if (parse_ip_field(item, path, true, &q->ips[q->nips].ip, e) < 0)
+		if (add_ip(q, item, NULL, path, "addresses: too many", e) < 0)
 			return -1;
-		q->nips++;
 	}
 	json_array_foreach(json_object_get(c, "hostAddresses"), i, item)
 	{
@@ -265,13 +294,8 @@ static int parse_conf(struct cni_req *q, struct cni_err *e)
 		r->gw = gw;
 		r->has_gw = true;
 	}
-	json_array_foreach(json_object_get(c, "routes"), i, item)
-	{
-		char path[32];
-		snprintf(path, sizeof(path), "routes[%zu]", i);
-		if (add_route(q, item, path, e) < 0)
-			return -1;
-	}
+	if (add_routes(q, json_object_get(c, "routes"), "routes", e) < 0)
+		return -1;
 	json_t *ipam = json_object_get(c, "ipam");
 	if (ipam && json_is_object(ipam) && json_object_size(ipam) > 0) {
 		json_t *t = json_object_get(ipam, "type");
@@ -388,29 +412,11 @@ static int take_ipam(struct cni_req *q, json_t *res, struct cni_err *e)
 	{
 		char path[48];
 		snprintf(path, sizeof(path), "IPAM result ips[%zu]", i);
-		if (q->nips == MAX_IPS)
-			return cerr(e, CNI_ERR_CONFIG, "invalid network config",
-				    "too many addresses");
-		struct cni_ip *ip = &q->ips[q->nips];
-		memset(ip, 0, sizeof(*ip));
-		if (parse_ip_field(json_object_get(item, "address"), path, true, &ip->ip, e) < 0)
-			return -1;
-		json_t *gw = json_object_get(item, "gateway");
-		if (gw && json_is_string(gw)) {
-			if (parse_ip_field(gw, path, false, &ip->gw, e) < 0)
-				return -1;
-			ip->has_gw = true;
-		}
-		q->nips++;
-	}
-	json_array_foreach(json_object_get(res, "routes"), i, item)
-	{
-		char path[48];
-		snprintf(path, sizeof(path), "IPAM result routes[%zu]", i);
-		if (add_route(q, item, path, e) < 0)
+		if (add_ip(q, json_object_get(item, "address"), json_object_get(item, "gateway"),
+			   path, "too many addresses", e) < 0)
 			return -1;
 	}
-	return 0;
+	return add_routes(q, json_object_get(res, "routes"), "IPAM result routes", e);
 }
 
 /* ---- the result ----------------------------------------------------------------------------- */
@@ -494,15 +500,25 @@ static json_t *build_result(struct cni_req *q, struct ob_nl *host, struct ob_nl 
 
 /* ---- commands -------------------------------------------------------------------------------- */
 
+/* CNI_NETNS, and a netlink socket on each side of the pair: the host's, the container's. */
+static int open_sides(struct cni_req *q, int *nsfd, struct ob_nl **host, struct ob_nl **ctr,
+		      struct cni_err *e)
+{
+	struct ob_err oe = {0};
+	if (ob_netns_open(q->netns, nsfd, &oe) < 0)
+		return cerr(e, CNI_ERR_PLUGIN, "failed to open netns", "CNI_NETNS: %s", oe.msg);
+	if (ob_nl_open(-1, host, &oe) < 0 || ob_nl_open(*nsfd, ctr, &oe) < 0)
+		return cerr(e, CNI_ERR_PLUGIN, "netlink", "%s", oe.msg);
+	return 0;
+}
+
 static int cmd_add(struct cni_req *q, const char *conf_text, char **ret_out, struct cni_err *e)
 {
 	struct ob_err oe = {0};
 	_cleanup_close_ int nsfd = -1;
 	_cleanup_nl_ struct ob_nl *host = NULL, *ctr = NULL;
-	if (ob_netns_open(q->netns, &nsfd, &oe) < 0)
-		return cerr(e, CNI_ERR_PLUGIN, "failed to open netns", "CNI_NETNS: %s", oe.msg);
-	if (ob_nl_open(-1, &host, &oe) < 0 || ob_nl_open(nsfd, &ctr, &oe) < 0)
-		return cerr(e, CNI_ERR_PLUGIN, "netlink", "%s", oe.msg);
+	if (open_sides(q, &nsfd, &host, &ctr, e) < 0)
+		return -1;
 	/* Before IPAM: a second ADD must fail without touching the first one's lease. */
 	int r = ob_net_link_index(ctr, q->ifname, NULL, &oe);
 	if (r > 0)
@@ -621,10 +637,8 @@ static int cmd_check(struct cni_req *q, const char *conf_text, struct cni_err *e
 		return cerr(e, CNI_ERR_CONFIG, "invalid network config", "CHECK needs prevResult");
 	_cleanup_close_ int nsfd = -1;
 	_cleanup_nl_ struct ob_nl *host = NULL, *ctr = NULL;
-	if (ob_netns_open(q->netns, &nsfd, &oe) < 0)
-		return cerr(e, CNI_ERR_PLUGIN, "failed to open netns", "CNI_NETNS: %s", oe.msg);
-	if (ob_nl_open(-1, &host, &oe) < 0 || ob_nl_open(nsfd, &ctr, &oe) < 0)
-		return cerr(e, CNI_ERR_PLUGIN, "netlink", "%s", oe.msg);
+	if (open_sides(q, &nsfd, &host, &ctr, e) < 0)
+		return -1;
 	struct ob_net_info hi = {0}, ci = {0};
 	int r = 0;
 	if (ob_net_show(host, q->host_if, &hi, &oe) < 0)

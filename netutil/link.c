@@ -22,13 +22,18 @@ int obnl_get_link(struct ob_nl *nl, const char *name, struct rtnl_link **ret, st
 	return 0;
 }
 
+/* The link named name: 1 (in *ret), 0 when there is none, or -errno. */
+static int find_link(struct ob_nl *nl, const char *name, struct rtnl_link **ret, struct ob_err *err)
+{
+	int r = obnl_get_link(nl, name, ret, err);
+	return r == -ENODEV ? 0 : r < 0 ? r : 1;
+}
+
 int ob_net_link_index(struct ob_nl *nl, const char *name, int *ret_ifindex, struct ob_err *err)
 {
 	struct rtnl_link *link = NULL;
-	int r = obnl_get_link(nl, name, &link, err);
-	if (r == -ENODEV)
-		return 0;
-	if (r < 0)
+	int r = find_link(nl, name, &link, err);
+	if (r <= 0)
 		return r;
 	if (ret_ifindex)
 		*ret_ifindex = rtnl_link_get_ifindex(link);
@@ -50,6 +55,19 @@ int ob_net_link_del(struct ob_nl *nl, const char *name, struct ob_err *err)
 	return 0;
 }
 
+/* Apply the changes ch to orig; both are released. "VERB interface `NAME`: ..." */
+static int link_change(struct ob_nl *nl, struct rtnl_link *orig, struct rtnl_link *ch,
+		       const char *verb, const char *name, struct ob_err *err)
+{
+	obnl_reset(nl);
+	int r = rtnl_link_change(nl->sk, orig, ch, 0);
+	rtnl_link_put(ch);
+	rtnl_link_put(orig);
+	if (r < 0)
+		return obnl_fail(nl, r, err, "%s interface `%s`", verb, name);
+	return 0;
+}
+
 int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint8_t *mac, bool up,
 		    struct ob_err *err)
 {
@@ -67,13 +85,7 @@ int ob_net_link_set(struct ob_nl *nl, const char *name, unsigned mtu, const uint
 	}
 	if (up)
 		rtnl_link_set_flags(ch, IFF_UP);
-	obnl_reset(nl);
-	r = rtnl_link_change(nl->sk, orig, ch, 0);
-	rtnl_link_put(ch);
-	rtnl_link_put(orig);
-	if (r < 0)
-		return obnl_fail(nl, r, err, "configure interface `%s`", name);
-	return 0;
+	return link_change(nl, orig, ch, "configure", name, err);
 }
 
 int ob_net_link_up(struct ob_nl *nl, const char *name, struct ob_err *err)
@@ -84,10 +96,8 @@ int ob_net_link_up(struct ob_nl *nl, const char *name, struct ob_err *err)
 int ob_net_bridge_check(struct ob_nl *nl, const char *name, struct ob_err *err)
 {
 	struct rtnl_link *link = NULL;
-	int r = obnl_get_link(nl, name, &link, err);
-	if (r == -ENODEV)
-		return 0;
-	if (r < 0)
+	int r = find_link(nl, name, &link, err);
+	if (r <= 0)
 		return r;
 	const char *type = rtnl_link_get_type(link);
 	bool is_bridge = type && streq(type, "bridge");
@@ -239,13 +249,7 @@ static int move_link(struct ob_nl *from, int ifindex, const char *name, struct o
 	rtnl_link_set_ns_fd(ch, to->nsfd);
 	if (new_name)
 		rtnl_link_set_name(ch, new_name);
-	obnl_reset(from);
-	r = rtnl_link_change(from->sk, orig, ch, 0);
-	rtnl_link_put(ch);
-	rtnl_link_put(orig);
-	if (r < 0)
-		return obnl_fail(from, r, err, "move interface `%s`", name);
-	return 0;
+	return link_change(from, orig, ch, "move", name, err);
 }
 
 int ob_net_link_move(struct ob_nl *from, const char *name, struct ob_nl *to, const char *new_name,
