@@ -63,6 +63,20 @@ const char *ob_only_id_arg(int argc, char **argv)
 	return ob_id_arg(argc, argv);
 }
 
+int ob_id_verb(int argc, char **argv,
+	       int (*verb)(const char *root, const char *id, struct ob_err *err))
+{
+	const char *id = ob_only_id_arg(argc, argv);
+	if (!id)
+		return OB_EXIT_USAGE;
+	struct ob_err err = {0};
+	if (verb(ob_opts.root, id, &err) < 0) {
+		ob_log_error("%s", err.msg);
+		return OB_EXIT_FAIL;
+	}
+	return OB_EXIT_OK;
+}
+
 int ob_exec_failed(const char *file)
 {
 	int e = errno;

@@ -35,6 +35,10 @@ int ob_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *ob_id_arg(int argc, char **argv);
 /* Same for applets that take no options at all, only ID. */
 const char *ob_only_id_arg(int argc, char **argv);
+/* An applet that takes only ID and makes one core call (oci-start, oci-pause, ...):
+ * verb(--root, ID), its error logged; the exit code. */
+int ob_id_verb(int argc, char **argv,
+	       int (*verb)(const char *root, const char *id, struct ob_err *err));
 /* After a failed exec of file (errno set): "failed to execute FILE: strerror" logged, the
  * exit code returned: 127 when it is not found, else 126 (util-linux's errexec). */
 int ob_exec_failed(const char *file);
