@@ -5,7 +5,7 @@
 
 const char oci_delete_usage[] =
     "Usage: oci-delete [-f|--force] ID\n"
-    "Remove container ID: it must be stopped (or created), unless --force, which kills it\n"
+    "Remove container ID: it must be stopped (runtime.md), unless --force, which kills it\n"
     "first. Runs the poststop hooks; leaves nothing behind.\n";
 
 int oci_delete_main(int argc, char **argv)

@@ -228,14 +228,14 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
 		return r;
 	enum ob_status s = ob_state_status(st);
-	if (s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED) {
-		if (!force)
-			return ob_error_msg(err, EBUSY,
-					    "cannot delete container `%s` that is not stopped: %s",
-					    id, ob_status_name(s));
-	}
+	/* runtime.md, delete: "Attempting to delete a container that is not stopped MUST
+	 * generate an error" -- a created one too (runc and crun destroy it; engines pass
+	 * --force or kill first: README, Differences from runc) */
+	if (!force && (s == OB_STATUS_CREATED || s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED))
+		return ob_error_msg(err, EBUSY,
+				    "cannot delete container `%s` that is not stopped: %s", id,
+				    ob_status_name(s));
 	if (s != OB_STATUS_STOPPED && s != OB_STATUS_CREATING) {
-		/* a created container is destroyed without --force, as runc does */
 		kill_all(st, SIGKILL, NULL);
 		if (!wait_gone(st, 10000))
 			return ob_error_msg(err, ETIMEDOUT,

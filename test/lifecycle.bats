@@ -30,7 +30,9 @@ setup() { container_setup; }
 	assert_nothing_left life
 	# the id is free again
 	obq create -b "$BUNDLE" life
-	ob delete life
+	run ob delete life
+	assert_failure 1
+	ob delete --force life
 	assert_nothing_left life
 }
 

@@ -19,10 +19,17 @@ setup() { container_setup; }
 	assert_output "oci-delete: container \`d1\` does not exist"
 }
 
-@test "delete: a created container is destroyed (its init killed)" {
+# runtime.md: "Attempting to delete a container that is not stopped MUST generate an
+# error" and it "MUST have no effect on the container"; runc and crun destroy a created one.
+@test "delete: a created container needs --force (runtime.md), which kills its init" {
 	obq create -b "$BUNDLE" d2
 	pid=$(ob state d2 | jq -r .pid)
 	run ob delete d2
+	assert_failure 1
+	assert_output "oci-delete: cannot delete container \`d2\` that is not stopped: created"
+	[ "$(ob state d2 | jq -r .status)" = created ]
+	[ "$(cut -d' ' -f3 /proc/$pid/stat)" != Z ]
+	run ob delete --force d2
 	assert_success
 	# gone, or a zombie not reaped yet (it is not our child)
 	st=$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null || echo gone)
