@@ -194,82 +194,6 @@ static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns
 	return join->fd[t] >= 0 && !ob_ns_is_current(join->fd[t], t);
 }
 
-/* hostname, domainname (config.md: they need a new UTS namespace) and linux.sysctl
- * (config-linux.md: only namespaced ones, in a namespace of the container's own), as
- * runc validates them: nothing may be written into a namespace shared with the host. */
-/* config-linux.md: a namespace type that is not listed is inherited from the runtime,
- * the mount namespace too. The init then only chroots into root.path (as runc and crun)
- * and makes no mount: what is mounted in the runtime's namespace stays there after the
- * container (runc and crun leave the spec's mounts behind so). What cannot apply without
- * mounts is refused with the reason; the spec's mounts and linux.devices are not made
- * (debug log). */
-static int check_no_mntns(const struct ob_spec *spec, struct ob_err *err)
-{
-	static const char why[] = "needs a mount namespace (linux.namespaces has none: the "
-				  "runtime's is inherited and no mount is made in it)";
-	const char *what = NULL;
-	if (spec->linux_.masked_paths && spec->linux_.masked_paths[0])
-		what = "linux.maskedPaths";
-	else if (spec->linux_.readonly_paths && spec->linux_.readonly_paths[0])
-		what = "linux.readonlyPaths";
-	else if (spec->root_readonly)
-		what = "root.readonly";
-	else if (spec->linux_.rootfs_propagation)
-		what = "linux.rootfsPropagation";
-	else if (spec->process.terminal)
-		what = "process.terminal (the container's /dev/pts)";
-	if (what)
-		return ob_error_msg(err, EINVAL, "config.json: %s %s", what, why);
-	if (spec->n_mounts || spec->linux_.n_devices)
-		ob_log_debug("no mount namespace: %zu mounts and %zu devices of config.json are "
-			     "not made",
-			     spec->n_mounts, spec->linux_.n_devices);
-	return 0;
-}
-
-static int check_private_ns(const struct ob_spec *spec, int clone_flags,
-			    const struct ob_ns_set *join, struct ob_err *err)
-{
-	bool uts = private_ns(clone_flags, join, OB_NS_UTS);
-	if (spec->hostname && !uts)
-		return ob_error_msg(err, EINVAL,
-				    "config.json: hostname `%s`: unable to set the hostname "
-				    "without a private uts namespace",
-				    spec->hostname);
-	if (spec->domainname && !uts)
-		return ob_error_msg(err, EINVAL,
-				    "config.json: domainname `%s`: unable to set the domainname "
-				    "without a private uts namespace",
-				    spec->domainname);
-	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
-		char key[256];
-		snprintf(key, sizeof(key), "%s", spec->linux_.sysctl[i].key);
-		for (char *c = key; *c; c++)
-			if (*c == '/')
-				*c = '.';
-		enum ob_ns_type t;
-		if (startswith(key, "kernel.msg") || streq(key, "kernel.sem") ||
-		    streq(key, "kernel.sem_next_id") || startswith(key, "kernel.shm") ||
-		    startswith(key, "fs.mqueue."))
-			t = OB_NS_IPC;
-		else if (startswith(key, "net."))
-			t = OB_NS_NETWORK;
-		else if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
-			t = OB_NS_UTS;
-		else
-			return ob_error_msg(err, EINVAL,
-					    "config.json: linux.sysctl: sysctl `%s` is not in a "
-					    "separate kernel namespace",
-					    spec->linux_.sysctl[i].key);
-		if (!private_ns(clone_flags, join, t))
-			return ob_error_msg(err, EINVAL,
-					    "config.json: linux.sysctl: sysctl `%s` needs a "
-					    "private %s namespace (it would change the host's)",
-					    spec->linux_.sysctl[i].key, ob_ns_type_name(t));
-	}
-	return 0;
-}
-
 /* ---- create, in named steps over one context ----
  * validate -> prepare (fds, console, seccomp BPF, state dir, cgroup, fifo, socket) ->
  * spawn (clone in the joined namespaces) -> configure (id maps, cgroup join, devices,
@@ -328,6 +252,14 @@ static int create_namespaces(struct create_ctx *c, struct ob_err *err)
 	return 0;
 }
 
+/* ob_spec_check's question for create: a namespace of the container's own (new, or joined
+ * by a path that is not the caller's: the host's, where nothing may be written). */
+static bool create_private_ns(enum ob_ns_type t, void *ctx)
+{
+	const struct create_ctx *c = ctx;
+	return private_ns(c->clone_flags, &c->join, t);
+}
+
 /* Everything refused before anything exists. */
 static int create_validate(struct create_ctx *c, struct ob_err *err)
 {
@@ -355,21 +287,14 @@ static int create_validate(struct create_ctx *c, struct ob_err *err)
 	c->rootfs = abs_path(c->bundle, spec->root_path);
 	if ((r = create_namespaces(c, err)) < 0)
 		return r;
-	if (!ob_spec_namespace(spec, OB_NS_MOUNT) && (r = check_no_mntns(spec, err)) < 0)
+	/* the one validation oci-spec --validate runs too (core/spec/check.c) */
+	if ((r = ob_spec_check(spec, "config.json", create_private_ns, c, err)) < 0)
 		return r;
 	c->a.no_mntns = !ob_spec_namespace(spec, OB_NS_MOUNT);
-	if ((r = check_private_ns(spec, c->clone_flags, &c->join, err)) < 0)
-		return r;
-	const struct ob_namespace *userns = ob_spec_namespace(spec, OB_NS_USER);
-	if (userns && !userns->path &&
-	    (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings))
-		return ob_error_msg(err, EINVAL,
-				    "config.json: a new user namespace needs linux.uidMappings and "
-				    "linux.gidMappings");
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if ((spec->mounts[i].idmap || spec->mounts[i].ridmap) && !spec->mounts[i].bind)
-			return ob_error_msg(
-			    err, EINVAL, "config.json: mounts[%zu]: idmap needs a bind mount", i);
+	if (c->a.no_mntns && (spec->n_mounts || spec->linux_.n_devices))
+		ob_log_debug("no mount namespace: %zu mounts and %zu devices of config.json are "
+			     "not made",
+			     spec->n_mounts, spec->linux_.n_devices);
 	if (spec->process.terminal && !o->console_socket && !o->keep_pty)
 		return ob_error_msg(err, EINVAL,
 				    "process.terminal is true: --console-socket is required");
@@ -442,12 +367,6 @@ static int create_prepare_process(struct create_ctx *c, struct ob_err *err)
 	    (r = ob_seccomp_prepare(a->proc.seccomp, &a->proc.seccomp_prog, err)) < 0 ||
 	    (a->new_userns && (r = ob_userns_check_maps(&spec->linux_, err)) < 0))
 		return ob_error_prefix(err, r, "config.json");
-	/* linux.intelRdt has MUSTs (config-linux.md "IntelRdt") this runtime does not carry out
-	 * (resctrl groups); refusing beats running without the isolation asked for. */
-	if (spec->linux_.intel_rdt.present)
-		return ob_error_msg(
-		    err, ENOTSUP,
-		    "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox");
 	a->proc.preserve_fds = c->keep->n;
 	a->proc.keep = c->keep;
 	return 0;

@@ -350,6 +350,17 @@ const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns
  * messages in the same form as ob_spec_parse's (free with ob_strv_free). */
 int ob_spec_validate(const char *text, size_t len, const char *name, char ***ret_problems);
 
+/* Whether the container has a namespace of type t of its own. */
+typedef bool (*ob_spec_private_ns_fn)(enum ob_ns_type t, void *ctx);
+/* The rules across fields that create refuses a spec for before anything exists
+ * (core/spec/check.c; ob_spec_validate reports them too): what needs a mount namespace
+ * without one, hostname, domainname and linux.sysctl only in namespaces of the
+ * container's own (private_ns(t, ctx): create's answer; NULL: the type listed in
+ * linux.namespaces, all --validate can know), id maps for a new user namespace, idmap on
+ * bind mounts only, no linux.intelRdt. The first problem in err ("NAME: ..."); -EINVAL. */
+int ob_spec_check(const struct ob_spec *s, const char *name, ob_spec_private_ns_fn private_ns,
+		  void *ctx, struct ob_err *err);
+
 /* Helpers the runtime shares with the parser. */
 /* Fill the parsed fields (flags, propagation, MOUNT_ATTR_*, bind, idmap, data) of m from
  * m->options. */

@@ -400,6 +400,13 @@ runc_spec() { # DIR [--rootless]
 	assert_equal "$(printf '%s\n' "$output" | jq -r .msg | grep -c 'many-problems.json: ')" 7
 }
 
+# validate_refuses MSG: oci-spec --validate t.json fails with exactly that one problem.
+validate_refuses() {
+	run oci-spec --validate t.json
+	assert_failure 1
+	assert_output "oci-spec: t.json: $1"
+}
+
 @test "oci-spec --validate: type and value checks across the spec" {
 	cd "$BATS_TEST_TMPDIR"
 	oci-spec -o base.json
@@ -451,14 +458,41 @@ runc_spec() { # DIR [--rootless]
 	for c in "${cases[@]}"; do
 		IFS='|' read -r filter msg <<<"$c"
 		jq "$filter" base.json >t.json
-		run oci-spec --validate t.json
-		assert_failure 1
-		assert_output "oci-spec: t.json: $msg"
+		validate_refuses "$msg"
 	done
 	# unknown properties are ignored; null is "absent"; 0.x drafts are read
 	jq '.vendorThing = {"x": 1} | .process.vendor = 2 | .linux.seccomp = null | .ociVersion = "0.5.0-dev"' base.json >t.json
 	run oci-spec --validate t.json
 	assert_success
+}
+
+@test "oci-spec --validate refuses what create refuses (one validation: ob_spec_check)" {
+	cd "$BATS_TEST_TMPDIR"
+	oci-spec -o base.json
+	local why="needs a mount namespace (linux.namespaces has none: the runtime's is inherited and no mount is made in it)"
+	local -a cases=(
+		'.linux.namespaces = [] | del(.hostname)|linux.maskedPaths '"$why"
+		'.linux.namespaces |= map(select(.type != "uts"))|hostname `ocibox`: unable to set the hostname without a private uts namespace'
+		'del(.hostname) | .domainname = "d" | .linux.namespaces |= map(select(.type != "uts"))|domainname `d`: unable to set the domainname without a private uts namespace'
+		'.linux.sysctl = {"kernel.pid_max": "9"}|linux.sysctl: sysctl `kernel.pid_max` is not in a separate kernel namespace'
+		'.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))|linux.sysctl: sysctl `net.ipv4.ip_forward` needs a private network namespace (it would change the host'"'"'s)'
+		'.linux.namespaces += [{"type": "user"}]|a new user namespace needs linux.uidMappings and linux.gidMappings'
+		'.mounts[0].options = ["idmap"]|mounts[0]: idmap needs a bind mount'
+		'.linux.intelRdt = {"closID": "g"}|linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox'
+	)
+	local c filter msg
+	for c in "${cases[@]}"; do
+		IFS='|' read -r filter msg <<<"$c"
+		jq "$filter" base.json >t.json
+		validate_refuses "$msg"
+		# and create says the same of it, before anything exists
+		mkdir -p b/rootfs
+		cp t.json b/config.json
+		run ob create -b b v1
+		assert_failure 1
+		assert_output "oci-create: config.json: $msg"
+		[ ! -e "$OB_ROOT/v1" ]
+	done
 }
 
 # The typed structs themselves: a small program linked against build/libocibox.a prints

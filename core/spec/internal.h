@@ -42,6 +42,10 @@ struct pc {
 /* Report a problem at path ("" for the document): "name: path: text". */
 __attribute__((format(printf, 3, 4))) int bad(struct pc *c, const char *path, const char *fmt, ...);
 
+/* check.c: the rules across fields (ob_spec_check) into c; -EINVAL when one failed. */
+int ob_spec_check_rules(struct pc *c, const struct ob_spec *s, ob_spec_private_ns_fn private_ns,
+			void *ctx);
+
 typedef int (*elem_fn)(struct pc *c, const json_t *e, const char *path, size_t i, void *ctx);
 
 const char *jp(char *buf, const char *parent, const char *key);

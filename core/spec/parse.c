@@ -1343,20 +1343,6 @@ int ob_spec_load(const char *path, struct ob_spec **ret, struct ob_err *err)
 	return ob_spec_parse(text, len, path, ret, err);
 }
 
-int ob_spec_validate(const char *text, size_t len, const char *name, char ***ret_problems)
-{
-	struct ob_err err = {0};
-	json_t *root = ob_spec_json_load(text, len, name, &err);
-	if (!root) {
-		char **v = ob_strv_push(NULL, err.msg);
-		*ret_problems = v;
-		return 1;
-	}
-	int n = ob_spec_check_json(root, name, ret_problems, NULL);
-	json_decref(root);
-	return n;
-}
-
 int ob_spec_parse_process(const char *text, size_t len, const char *name, struct ob_process *ret,
 			  struct ob_err *err)
 {
