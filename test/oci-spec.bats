@@ -471,18 +471,18 @@ validate_refuses() {
 	oci-spec -o base.json
 	local why="needs a mount namespace (linux.namespaces has none: the runtime's is inherited and no mount is made in it)"
 	local -a cases=(
-		'.linux.namespaces = [] | del(.hostname)|linux.maskedPaths '"$why"
-		'.linux.namespaces |= map(select(.type != "uts"))|hostname `ocibox`: unable to set the hostname without a private uts namespace'
-		'del(.hostname) | .domainname = "d" | .linux.namespaces |= map(select(.type != "uts"))|domainname `d`: unable to set the domainname without a private uts namespace'
-		'.linux.sysctl = {"kernel.pid_max": "9"}|linux.sysctl: sysctl `kernel.pid_max` is not in a separate kernel namespace'
-		'.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))|linux.sysctl: sysctl `net.ipv4.ip_forward` needs a private network namespace (it would change the host'"'"'s)'
-		'.linux.namespaces += [{"type": "user"}]|a new user namespace needs linux.uidMappings and linux.gidMappings'
-		'.mounts[0].options = ["idmap"]|mounts[0]: idmap needs a bind mount'
-		'.linux.intelRdt = {"closID": "g"}|linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox'
+		'.linux.namespaces = [] | del(.hostname)#linux.maskedPaths '"$why"
+		'.linux.namespaces |= map(select(.type != "uts"))#hostname `ocibox`: unable to set the hostname without a private uts namespace'
+		'del(.hostname) | .domainname = "d" | .linux.namespaces |= map(select(.type != "uts"))#domainname `d`: unable to set the domainname without a private uts namespace'
+		'.linux.sysctl = {"kernel.pid_max": "9"}#linux.sysctl: sysctl `kernel.pid_max` is not in a separate kernel namespace'
+		'.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))#linux.sysctl: sysctl `net.ipv4.ip_forward` needs a private network namespace (it would change the host'"'"'s)'
+		'.linux.namespaces += [{"type": "user"}]#a new user namespace needs linux.uidMappings and linux.gidMappings'
+		'.mounts[0].options = ["idmap"]#mounts[0]: idmap needs a bind mount'
+		'.linux.intelRdt = {"closID": "g"}#linux.intelRdt: Intel RDT (resctrl) is not supported by ocibox'
 	)
 	local c filter msg
 	for c in "${cases[@]}"; do
-		IFS='|' read -r filter msg <<<"$c"
+		IFS='#' read -r filter msg <<<"$c"
 		jq "$filter" base.json >t.json
 		validate_refuses "$msg"
 		# and create says the same of it, before anything exists
