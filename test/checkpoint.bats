@@ -5,15 +5,16 @@
 # by path holding a listening socket, stdio pipes, restore into another id - and the
 # failures: an unknown or stopped container, a dump that fails, a restore without images.
 #
-# The criu is the system's when `criu check` passes, else CRIU 4.2 built by `make criu`
-# into build/third_party/ (test/criu-path); without one every test skips and says so.
+# The criu is the system's when `criu check` passes, else CRIU 4.2, built here the first time
+# (as `make criu` does: into build/third_party/, about 2 minutes, cached; test/criu-path).
+# Only where neither works (no sources, a build that fails) every test skips and says why.
 
 load helpers
 load container-helpers
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	CRIU=$("$BATS_TEST_DIRNAME/criu-path" 2>"$BATS_FILE_TMPDIR/criu.why") || CRIU=
+	CRIU=$("$BATS_TEST_DIRNAME/criu-path" --build 2>"$BATS_FILE_TMPDIR/criu.why") || CRIU=
 	export CRIU
 }
 
@@ -41,13 +42,8 @@ count() {
 
 # wait_count_above N: until the counter is above N (at most ~5s).
 wait_count_above() {
-	local i c
-	for i in $(seq 100); do
-		c=$(count)
-		[ "$c" -gt "$1" ] && return 0
-		sleep 0.05
-	done
-	echo "the counter stayed at $c (wanted > $1)"
+	retry_until 100 0.05 "[ \"\$(count)\" -gt $1 ]" && return 0
+	echo "the counter stayed at $(count) (wanted > $1)"
 	return 1
 }
 
@@ -92,13 +88,13 @@ wait_count_above() {
 	update_config ".mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/data\", \"options\": [\"rbind\", \"rw\"]}]"
 	set_cmd 'i=0; while :; do i=$((i+1)); echo $i >/data/count.new; mv /data/count.new /data/count; sleep 0.05; done'
 	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
-	for _ in $(seq 100); do [ "$(cat "$BATS_TEST_TMPDIR/data/count" 2>/dev/null)" -gt 2 ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ "$(cat "$BATS_TEST_TMPDIR/data/count" 2>/dev/null)" -gt 2 ]'
 	run ob checkpoint --image-path "$IMG" "$ID"
 	assert_success
 	before=$(cat "$BATS_TEST_TMPDIR/data/count")
 	run ob restore -d -b "$BUNDLE" --image-path "$IMG" "$ID"
 	assert_success
-	for _ in $(seq 100); do [ "$(cat "$BATS_TEST_TMPDIR/data/count")" -gt "$before" ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ "$(cat "$BATS_TEST_TMPDIR/data/count")" -gt "$before" ]'
 	[ "$(cat "$BATS_TEST_TMPDIR/data/count")" -gt "$before" ]
 	# the mount is the host directory, the masked file still /dev/null
 	run ob exec "$ID" sh -c 'grep " /data " /proc/self/mountinfo | wc -l; cat /proc/timer_list | wc -c'
@@ -162,8 +158,7 @@ wait_count_above() {
 recvtty() {
 	"$TOOLS/recvtty" "$1" >"$2" 2>"$2.err" &
 	RTTY=$!
-	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.02; done
-	return 1
+	retry 100 0.02 test -S "$1"
 }
 
 @test "a terminal: the restored pty master goes to --console-socket, the process writes on" {
@@ -173,7 +168,7 @@ recvtty() {
 	recvtty "$BATS_TEST_TMPDIR/s1" "$BATS_TEST_TMPDIR/tty1"
 	run obq run -d -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/s1" "$ID"
 	assert_success
-	for _ in $(seq 100); do grep -q 'tick 3' "$BATS_TEST_TMPDIR/tty1" && break; sleep 0.05; done
+	retry 100 0.05 grep -q 'tick 3' "$BATS_TEST_TMPDIR/tty1"
 	run ob checkpoint --image-path "$IMG" "$ID"
 	assert_success
 	# the dumped processes are gone: the first receiver saw its slave close
@@ -189,12 +184,8 @@ recvtty() {
 	run obq restore -d -b "$BUNDLE" --image-path "$IMG" --console-socket "$BATS_TEST_TMPDIR/s2" "$ID"
 	assert_success
 	grep -q '^name: /dev/pts/' "$BATS_TEST_TMPDIR/tty2.err"
-	next=
-	for _ in $(seq 100); do
-		next=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty2" | awk '/^tick/ {print $2; exit}')
-		[ -n "$next" ] && break
-		sleep 0.05
-	done
+	retry_until 100 0.05 'grep -q "^tick" "$BATS_TEST_TMPDIR/tty2"'
+	next=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty2" | awk '/^tick/ {print $2; exit}')
 	[ "$next" -gt "$last" ]
 	ob delete -f "$ID"
 	wait "$RTTY" || true
@@ -213,7 +204,7 @@ recvtty() {
 	set_cmd 'echo served-by-ocibox > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
 	get() { printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 2 ip netns exec "$ns" busybox nc 127.0.0.1 8080 | tail -1; }
-	for _ in $(seq 50); do [ "$(get)" = served-by-ocibox ] && break; sleep 0.1; done
+	retry_until 50 0.1 '[ "$(get)" = served-by-ocibox ]'
 	[ "$(get)" = served-by-ocibox ]
 	run ob checkpoint --image-path "$IMG" "$ID"
 	assert_success
@@ -233,7 +224,7 @@ recvtty() {
 	set_cmd 'echo fresh > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
 	get() { ob exec "$ID" wget -qO- http://127.0.0.1:8080/index.html; }
-	for _ in $(seq 50); do [ "$(get)" = fresh ] && break; sleep 0.1; done
+	retry_until 50 0.1 '[ "$(get)" = fresh ]'
 	[ "$(get)" = fresh ]
 	run ob checkpoint --tcp-established --image-path "$IMG" "$ID"
 	assert_success
@@ -248,12 +239,12 @@ recvtty() {
 	counter_bundle
 	set_cmd 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.05; done'
 	ob run -d -b "$BUNDLE" "$ID" </dev/null 2>/dev/null > >(cat >"$BATS_TEST_TMPDIR/out1")
-	for _ in $(seq 100); do [ "$(wc -l <"$BATS_TEST_TMPDIR/out1")" -ge 3 ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ "$(wc -l <"$BATS_TEST_TMPDIR/out1")" -ge 3 ]'
 	run ob checkpoint --image-path "$IMG" "$ID"
 	assert_success
 	last=$(tail -1 "$BATS_TEST_TMPDIR/out1")
 	ob restore -d -b "$BUNDLE" --image-path "$IMG" "$ID" </dev/null 2>/dev/null > >(cat >"$BATS_TEST_TMPDIR/out2")
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/out2" ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ -s "$BATS_TEST_TMPDIR/out2" ]'
 	[ "$(head -1 "$BATS_TEST_TMPDIR/out2")" -eq $((last + 1)) ]
 }
 
@@ -293,7 +284,7 @@ recvtty() {
 	assert_success
 	ob restore -b "$BUNDLE" --image-path "$IMG" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID" </dev/null >/dev/null 2>&1 &
 	fg=$!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/pid" ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ -s "$BATS_TEST_TMPDIR/pid" ]'
 	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(ob state "$ID" | jq .pid)" ]
 	ob exec "$ID" touch /tmp/stop
 	st=0
@@ -315,7 +306,7 @@ recvtty() {
 	ob delete -f "$ID"
 	update_config '.process.args = ["true"]'
 	ob run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
-	for _ in $(seq 50); do [ "$(ob state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+	wait_for_status "$ID" stopped
 	run ob checkpoint --image-path "$IMG" "$ID"
 	assert_failure 1
 	assert_output "oci-checkpoint: container \`$ID\` is stopped: only a running container can be checkpointed"
@@ -454,7 +445,7 @@ recvtty() {
 	run pod run -d --name obck --network none localhost/obbusybox:latest \
 		sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.05; done'
 	assert_success
-	for _ in $(seq 100); do [ "$(pod logs obck | wc -l)" -ge 3 ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ "$(pod logs obck | wc -l)" -ge 3 ]'
 	run pod container checkpoint obck
 	assert_success
 	run pod inspect obck --format '{{.State.Status}}'
@@ -465,7 +456,7 @@ recvtty() {
 	run pod inspect obck --format '{{.State.Status}} {{.OCIRuntime}}'
 	assert_output "running ocibox"
 	# the same program, its count going on in the log conmon keeps
-	for _ in $(seq 100); do [ "$(pod logs obck | tail -1)" -gt "$last" ] && break; sleep 0.05; done
+	retry_until 100 0.05 '[ "$(pod logs obck | tail -1)" -gt "$last" ]'
 	run pod logs obck
 	[ "${lines[$last]}" = $((last + 1)) ]
 	run pod exec obck cat /proc/1/cmdline
