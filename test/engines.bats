@@ -222,11 +222,7 @@ IMG=docker.io/library/obbusybox:latest
 
 	run ctrx tasks kill -s SIGKILL obc2
 	assert_success
-	local i
-	for i in $(seq 50); do
-		ctrx tasks ls | grep -qE '^obc2 .*STOPPED' && break
-		sleep 0.1
-	done
+	retry_until 50 0.1 "ctrx tasks ls | grep -qE '^obc2 .*STOPPED'"
 	run ctrx tasks ls
 	assert_line --regexp '^obc2[[:space:]].*STOPPED$'
 	[ ! -d "/proc/$pid" ] || [ "$(awk '/^State/ {print $2}' "/proc/$pid/status")" = Z ]

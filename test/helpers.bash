@@ -207,15 +207,17 @@ retry() {
 
 # retry_until N DELAY 'SHELL EXPRESSION': as retry, for a condition with command
 # substitutions, which must be evaluated anew each time (retry's arguments are expanded
-# once, by the caller): single-quote the expression.
+# once, by the caller): single-quote the expression (its $1, $2... are ours: expand them
+# into it first).
 retry_until() {
-	local n=$1 delay=$2 i
+	# names of our own: the expression is evaluated here and sees the caller's variables
+	local _ru_n=$1 _ru_delay=$2 _ru_i
 	shift 2
-	for ((i = 1; i <= n; i++)); do
+	for ((_ru_i = 1; _ru_i <= _ru_n; _ru_i++)); do
 		eval "$1" && return 0
-		sleep "$delay"
+		sleep "$_ru_delay"
 	done
-	echo "retry_until: \`$1\` failed $n times" >&2
+	echo "retry_until: \`$1\` failed $_ru_n times" >&2
 	return 1
 }
 

@@ -271,7 +271,7 @@ start_listener() {
 	run cat "$LOG"
 	refute_line --regexp '^syscall 80 pid'
 	ob start "$id"
-	for _ in $(seq 50); do grep -q '^syscall 80 pid' "$LOG" && break; sleep 0.1; done
+	retry 50 0.1 grep -q '^syscall 80 pid' "$LOG"
 	run cat "$LOG"
 	assert_line --regexp '^syscall 80 pid [0-9]+$'
 	# oci-exec: the same, with an agent of its own on the path
@@ -571,7 +571,7 @@ seccomp_lifecycle() {
 	create_status "$id"
 	assert_success
 	ob start "$id"
-	for _ in $(seq 50); do [ -d "$BUNDLE/rootfs/tmp/$n-cs" ] && break; sleep 0.1; done
+	retry_until 50 0.1 '[ -d "$BUNDLE/rootfs/tmp/$n-cs" ]'
 	[ -d "$BUNDLE/rootfs/tmp/$n-cs" ]
 	ob delete --force "$id"
 

@@ -401,7 +401,7 @@ tty_bundle() {
 	update_config '.process.terminal = true | .process.args = ["/bin/sleep", "100"]'
 	"$TOOLS/recvtty" "$sock" >/dev/null 2>&1 &
 	defer "kill $!"
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	retry_until 50 0.1 '[ -S "$sock" ]'
 	ob run -d --console-socket "$sock" -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
 	# without -t not a terminal process (runc), whatever config.json says: the caller's
 	# terminal as stdio, in a session of its own
@@ -480,7 +480,7 @@ PTY_PROBE='echo "tty:$(tty)"; stty size; echo "dev:$(stat -Lc %d /proc/self/fd/0
 		/dev/null <"$in" >"$out" 2>&1 &
 	sp=$!
 	defer "kill $sp"
-	for _ in $(seq 50); do grep -q '^31 97' "$out" && break; sleep 0.1; done
+	retry 50 0.1 grep -q '^31 97' "$out"
 	# oci-run, the init's parent, has the caller's terminal (script's pty) as stdin
 	oci_run=$(awk '{print $4}' "/proc/$(ob state "$id" | jq .pid)/stat")
 	run stty -F "/proc/$oci_run/fd/0" -a
@@ -490,7 +490,7 @@ PTY_PROBE='echo "tty:$(tty)"; stty size; echo "dev:$(stat -Lc %d /proc/self/fd/0
 	# size on to the container's pty before the line typed after it
 	stty -F "/proc/$oci_run/fd/0" rows 50 cols 120
 	echo go >&7
-	for _ in $(seq 50); do grep -q '^50 120' "$out" && break; sleep 0.1; done
+	retry 50 0.1 grep -q '^50 120' "$out"
 	ob kill "$id" KILL
 	wait "$sp"
 	exec 7>&-
