@@ -44,8 +44,11 @@ int ob_sync_send_msg(int sock, const struct ob_sync_msg *m, int fd, const void *
 	struct iovec iov[2] = {{(void *)m, sizeof(*m)}, {(void *)data, len}};
 	size_t n_iov = data && len ? 2 : 1;
 	ssize_t n = send_fd_iov(sock, iov, n_iov, fd);
-	if (n < 0 && errno == ENOTSOCK && fd < 0) /* exec.fifo: one write below PIPE_BUF */
-		n = writev(sock, iov, (int)n_iov);
+	/* exec.fifo (ENOTSOCK), or a seccomp profile that denies sendmsg (the init's error at
+	 * execve goes back after the filter is loaded): write(2), which a profile lets the
+	 * program do anyway. One write below PIPE_BUF, atomic on a fifo. */
+	if (n < 0 && fd < 0 && errno != EPIPE)
+		n = n_iov == 1 ? write(sock, m, sizeof(*m)) : writev(sock, iov, (int)n_iov);
 	if (n < 0)
 		return -errno;
 	return (size_t)n == sizeof(*m) + (n_iov == 2 ? len : 0) ? 0 : -EIO;

@@ -501,12 +501,16 @@ why it failed"
 }
 
 @test "create: a hook that times out is killed, create fails, nothing left" {
-	update_config '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
+	local pidf=$BATS_TEST_TMPDIR/hook.pid
+	update_config '.hooks = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ >'"$pidf"'; exec sleep 30"], "timeout": 1}]}'
 	run obq create -b "$BUNDLE" h2
 	assert_failure 1
-	assert_output "oci-create: prestart hook \`/bin/sleep\`: timed out after 1s"
+	assert_output "oci-create: prestart hook \`/bin/sh\`: timed out after 1s"
 	assert_nothing_left h2
-	run ! pgrep -f "^sleep 30$"
+	# that hook (not any `sleep 30` of the machine) is gone, or a zombie not reaped yet
+	local pid
+	pid=$(cat "$pidf")
+	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
 }
 
 @test "create: a failing createContainer hook (in the container) fails create" {
