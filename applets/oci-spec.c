@@ -135,7 +135,7 @@ static int read_input(const char *path, char **ret, size_t *ret_len, struct ob_e
 		int r = ob_read_fd(STDIN_FILENO, ret, ret_len, err);
 		return r < 0 ? ob_error_prefix(err, r, "standard input") : 0;
 	}
-	return ob_read_file(path, ret, ret_len, err);
+	return ob_read_json_file(path, ret, ret_len, err);
 }
 
 static const char *display_name(const char *path)
@@ -221,7 +221,7 @@ static int apply(struct ob_spec_doc *d, const struct edit *e, bool *uid_seen, bo
 	case OPT_SECCOMP: {
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
-		int r = ob_read_file(v, &text, &len, err);
+		int r = ob_read_json_file(v, &text, &len, err);
 		return r < 0 ? r : ob_spec_doc_set_seccomp(d, text, len, v, err);
 	}
 	case OPT_SECCOMP_DEFAULT: {

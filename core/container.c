@@ -285,6 +285,15 @@ static int create_validate(struct create_ctx *c, struct ob_err *err)
 	if (!spec->root_path)
 		return ob_error_msg(err, EINVAL, "config.json: root.path is required");
 	c->rootfs = abs_path(c->bundle, spec->root_path);
+	/* A rootfs that is the host's / (root.path a symlink to /, or "/") would have the
+	 * container's /proc, /sys and cgroups mounted over the host's tree (runc: "invalid
+	 * rootfs"). */
+	struct stat rs, hs;
+	if (stat(c->rootfs, &rs) == 0 && stat("/", &hs) == 0 && rs.st_dev == hs.st_dev &&
+	    rs.st_ino == hs.st_ino)
+		return ob_error_msg(err, EINVAL,
+				    "config.json: root.path: invalid rootfs: `%s` is the host's /",
+				    spec->root_path);
 	if ((r = create_namespaces(c, err)) < 0)
 		return r;
 	/* the one validation oci-spec --validate runs too (core/spec/check.c) */

@@ -213,7 +213,7 @@ static int load_process(const struct ob_state *st, const struct ob_exec_opts *o,
 	}
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if ((r = ob_read_file(o->process_file, &text, &len, err)) < 0)
+	if ((r = ob_read_json_file(o->process_file, &text, &len, err)) < 0)
 		return r;
 	if ((r = ob_spec_parse_process(text, len, o->process_file, own, err)) < 0)
 		return r;

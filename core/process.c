@@ -284,12 +284,11 @@ static int set_user(struct ob_proc_ctx *ctx, bool defer_caps, struct ob_err *err
 		if (r < 0)
 			return r;
 	}
-	gid_t gids[256];
-	size_t n =
-	    u->n_additional_gids < ARRAY_SIZE(gids) ? u->n_additional_gids : ARRAY_SIZE(gids);
-	for (size_t i = 0; i < n; i++)
-		gids[i] = u->additional_gids[i];
-	if (setgroups(n, gids) < 0) {
+	/* all of them (the spec refuses more than the kernel's NGROUPS_MAX), as they are:
+	 * gid_t is the spec's uint32 */
+	_Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is 32 bits");
+	size_t n = u->n_additional_gids;
+	if (setgroups(n, (const gid_t *)u->additional_gids) < 0) {
 		/* In a user namespace with setgroups "deny" an empty list is already ours. */
 		if (!(errno == EPERM && n == 0))
 			return ob_error(err, errno, "setgroups");

@@ -65,13 +65,16 @@ struct ob_hooks {
 	    n_poststop;
 };
 
+/* The kernel's NGROUPS_MAX (include/uapi/linux/limits.h): more additionalGids are refused. */
+#define OB_NGROUPS_MAX 65536
+
 struct ob_user {
 	uint32_t uid, gid;
 	bool has_umask;
 	uint32_t umask;
 	uint32_t *additional_gids;
-	size_t n_additional_gids;
-	char *username; /* windows only in the spec; kept for completeness */
+	size_t n_additional_gids; /* at most OB_NGROUPS_MAX */
+	char *username;		  /* windows only in the spec; kept for completeness */
 };
 
 struct ob_capabilities {

@@ -151,6 +151,34 @@ int ob_read_file(const char *path, char **ret, size_t *ret_len, struct ob_err *e
 	return 0;
 }
 
+int ob_read_json_file(const char *path, char **ret, size_t *ret_len, struct ob_err *err)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return ob_error(err, errno, "open `%s`", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return ob_error(err, errno, "stat `%s`", path);
+	if (!S_ISREG(st.st_mode))
+		return ob_error_msg(err, EINVAL, "`%s` is not a regular file", path);
+	if (st.st_size > OB_JSON_FILE_MAX)
+		return ob_error_msg(err, EFBIG, "`%s` is larger than %d MiB", path,
+				    OB_JSON_FILE_MAX >> 20);
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = ob_read_fd(fd, &text, &len, err);
+	if (r < 0)
+		return ob_error_prefix(err, r, "`%s`", path);
+	if (len > OB_JSON_FILE_MAX) /* it grew while we read */
+		return ob_error_msg(err, EFBIG, "`%s` is larger than %d MiB", path,
+				    OB_JSON_FILE_MAX >> 20);
+	if (ret_len)
+		*ret_len = len;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
 int ob_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct ob_err *err)
 {

@@ -89,6 +89,12 @@ char **ob_strv_push(char **v, const char *s);
 /* Read a whole file (NUL-terminated); ret_len optional. */
 int ob_read_file(const char *path, char **ret, size_t *ret_len, struct ob_err *err);
 int ob_read_fd(int fd, char **ret, size_t *ret_len, struct ob_err *err);
+/* A JSON document the caller names (config.json, --process, --resources, a seccomp
+ * profile): only from a regular file (a FIFO would block, /dev/zero would never end) of
+ * at most OB_JSON_FILE_MAX bytes: "`x` is not a regular file", "`x` is larger than
+ * 16 MiB". */
+#define OB_JSON_FILE_MAX (16 << 20)
+int ob_read_json_file(const char *path, char **ret, size_t *ret_len, struct ob_err *err);
 /* Write data to path: written to "path.tmp.PID" and renamed, so readers never see half. */
 int ob_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct ob_err *err);

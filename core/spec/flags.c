@@ -74,8 +74,8 @@ int ob_spec_load_resources(const char *file, struct ob_resources *res, struct ob
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	bool in = streq(file, "-");
-	int r =
-	    in ? ob_read_fd(STDIN_FILENO, &text, &len, err) : ob_read_file(file, &text, &len, err);
+	int r = in ? ob_read_fd(STDIN_FILENO, &text, &len, err)
+		   : ob_read_json_file(file, &text, &len, err);
 	if (r < 0)
 		return r;
 	return ob_spec_parse_resources(text, len, in ? "<stdin>" : file, res, err);

@@ -355,6 +355,18 @@ static bool cpu_list_ok(const char *s)
 	return true;
 }
 
+/* config.md: env entries are KEY=VALUE (execve(2)'s form); one without `=` is refused, as
+ * runc does, rather than dropped. */
+static int check_env(struct pc *c, char *const *env, const char *path)
+{
+	int res = 0;
+	char q[P], qi[P];
+	for (size_t i = 0; env && env[i]; i++)
+		if (!strchr(env[i], '=') || env[i][0] == '=')
+			T(bad(c, ji(qi, jp(q, path, "env"), i), "`%s` is not KEY=VALUE", env[i]));
+	return res;
+}
+
 static int parse_process(struct pc *c, const json_t *o, const char *path, struct ob_process *p)
 {
 	char q[P], q2[P];
@@ -389,6 +401,10 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		T(r);
 		if (r > 0) {
 			jp(q2, q, "additionalGids");
+			/* the kernel's NGROUPS_MAX (include/uapi/linux/limits.h), not glibc's */
+			if (json_array_size(a) > OB_NGROUPS_MAX)
+				T(bad(c, q2, "%zu groups: more than the kernel's limit (%d)",
+				      json_array_size(a), OB_NGROUPS_MAX));
 			p->user.n_additional_gids = json_array_size(a);
 			p->user.additional_gids =
 			    ob_xcalloc(p->user.n_additional_gids + 1, sizeof(uint32_t));
@@ -413,6 +429,7 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		T(bad(c, jp(q, path, "args"), "must have at least one entry"));
 	T(get_str(c, o, "commandLine", path, &p->command_line));
 	T(get_strv(c, o, "env", path, &p->env));
+	T(check_env(c, p->env, path));
 	r = get_str_req(c, o, "cwd", path, &p->cwd);
 	T(r);
 	if (r > 0 && p->cwd[0] != '/')
@@ -525,6 +542,7 @@ static int hook_elem(struct pc *c, const json_t *o, const char *path, size_t i, 
 		T(bad(c, jp(p, path, "path"), "\"%s\" is not an absolute path", h->path));
 	T(get_strv(c, o, "args", path, &h->args));
 	T(get_strv(c, o, "env", path, &h->env));
+	T(check_env(c, h->env, path));
 	int64_t t;
 	r = get_int(c, o, "timeout", path, 1, INT_MAX, &t);
 	T(r);
@@ -744,6 +762,16 @@ static int netprio_elem(struct pc *c, const json_t *o, const char *path, size_t 
 	return res;
 }
 
+/* A signed limit where -1 means unlimited: below -1 is refused (the kernel would take it
+ * as "no limit" or fail later, far from the field). */
+static int limit_at_least_m1(struct pc *c, const char *path, const char *key, bool has, int64_t v)
+{
+	char q[P];
+	if (has && v < -1)
+		return bad(c, jp(q, path, key), "%" PRId64 " is not a limit (-1 is unlimited)", v);
+	return 0;
+}
+
 static int parse_resources(struct pc *c, const json_t *o, const char *path,
 			   struct ob_resources *res_)
 {
@@ -782,6 +810,11 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		r = get_i64(c, x, "kernelTCP", q, &m->kernel_tcp);
 		T(r);
 		m->has_kernel_tcp = r > 0;
+		T(limit_at_least_m1(c, q, "limit", m->has_limit, m->limit));
+		T(limit_at_least_m1(c, q, "reservation", m->has_reservation, m->reservation));
+		T(limit_at_least_m1(c, q, "swap", m->has_swap, m->swap));
+		T(limit_at_least_m1(c, q, "kernel", m->has_kernel, m->kernel));
+		T(limit_at_least_m1(c, q, "kernelTCP", m->has_kernel_tcp, m->kernel_tcp));
 		r = get_u64(c, x, "swappiness", q, &m->swappiness);
 		T(r);
 		/* uint64 -1 is how Go engines say "not set" (runc reads it so) */
@@ -831,6 +864,17 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		r = get_i64(c, x, "idle", q, &cp->idle);
 		T(r);
 		cp->has_idle = r > 0;
+		char q2[P];
+		if (cp->has_shares && cp->shares == 0)
+			T(bad(c, jp(q2, q, "shares"), "0 is not a weight (2 or more)"));
+		T(limit_at_least_m1(c, q, "quota", cp->has_quota, cp->quota));
+		T(limit_at_least_m1(c, q, "realtimeRuntime", cp->has_realtime_runtime,
+				    cp->realtime_runtime));
+		if (cp->has_period && cp->period == 0)
+			T(bad(c, jp(q2, q, "period"),
+			      "0 is not a period (microseconds, 1000 or more)"));
+		if (cp->has_idle && cp->idle != 0 && cp->idle != 1)
+			T(bad(c, jp(q2, q, "idle"), "%" PRId64 " is not 0 or 1", cp->idle));
 	}
 
 	r = get_obj(c, o, "pids", path, &x);
@@ -843,6 +887,7 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		if (r == 0)
 			T(missing(c, q, "limit"));
 		rs->has_pids_limit = r > 0;
+		T(limit_at_least_m1(c, q, "limit", rs->has_pids_limit, rs->pids_limit));
 	}
 
 	r = get_obj(c, o, "blockIO", path, &x);
@@ -857,6 +902,14 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		r = get_u16(c, x, "leafWeight", q, &b->leaf_weight);
 		T(r);
 		b->has_leaf_weight = r > 0;
+		/* 10 - 1000 (config-linux.md "Block IO"); 0 is how Go engines say "not set" */
+		char q2[P];
+		if (b->has_weight && b->weight && (b->weight < 10 || b->weight > 1000))
+			T(bad(c, jp(q2, q, "weight"), "%u is out of range [10, 1000]", b->weight));
+		if (b->has_leaf_weight && b->leaf_weight &&
+		    (b->leaf_weight < 10 || b->leaf_weight > 1000))
+			T(bad(c, jp(q2, q, "leafWeight"), "%u is out of range [10, 1000]",
+			      b->leaf_weight));
 		T(get_blkio_devs(c, x, "weightDevice", q, false, &b->weight_device,
 				 &b->n_weight_device));
 		T(get_blkio_devs(c, x, "throttleReadBpsDevice", q, true, &b->throttle_read_bps,
@@ -1337,7 +1390,7 @@ int ob_spec_load(const char *path, struct ob_spec **ret, struct ob_err *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	int r = ob_read_file(path, &text, &len, err);
+	int r = ob_read_json_file(path, &text, &len, err);
 	if (r < 0)
 		return r;
 	return ob_spec_parse(text, len, path, ret, err);
