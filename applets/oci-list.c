@@ -6,7 +6,8 @@
 const char oci_list_usage[] =
     "Usage: oci-list [-q|--quiet] [-f|--format table|json]\n"
     "List the containers: a table (ID PID STATUS BUNDLE CREATED OWNER), the ids only\n"
-    "(-q), or a JSON array of their states.\n";
+    "(-q), or a JSON array of their states. A half-made entry (its create still running,\n"
+    "or killed) ends its line with the reason in parentheses (\"reason\" in JSON).\n";
 
 int oci_list_main(int argc, char **argv)
 {
@@ -53,10 +54,13 @@ int oci_list_main(int argc, char **argv)
 			enum ob_status s = ob_state_status(sts[i]);
 			char owner[64];
 			ob_state_owner_name(sts[i], owner, sizeof(owner));
-			printf("%-12s %-8d %-10s %-40s %-31s %s\n", sts[i]->id,
+			char why[256];
+			bool half = ob_state_half_made(sts[i], why, sizeof(why));
+			printf("%-12s %-8d %-10s %-40s %-31s %s%s%s%s\n", sts[i]->id,
 			       s == OB_STATUS_STOPPED ? 0 : (int)sts[i]->pid, ob_status_name(s),
 			       sts[i]->bundle ? sts[i]->bundle : "",
-			       sts[i]->created ? sts[i]->created : "", owner);
+			       sts[i]->created ? sts[i]->created : "", owner, half ? " (" : "",
+			       half ? why : "", half ? ")" : "");
 		}
 	}
 	for (size_t i = 0; i < k; i++)

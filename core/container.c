@@ -23,6 +23,7 @@
 #include "cgroup.h"
 #include "cgroup/systemd.h"
 #include "container-internal.h"
+#include "fault.h"
 #include "hooks.h"
 #include "log.h"
 #include "lsm.h"
@@ -114,29 +115,37 @@ static int init_died(pid_t *pid, const struct ob_cgroup *cg, struct ob_err *err)
 			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-/* The container's cgroup: resolved from linux.cgroupsPath, made, checked to hold no other
- * container's processes, limited, all before the init exists (so it never runs
- * unlimited). NULL with --cgroup-manager disabled, or when an unprivileged caller may
- * not make cgroups. With --systemd-cgroup systemd makes it: a transient scope (sc) whose
- * holder process leaves, and whose pids limit is set, once the init is in. */
-int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
-			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
+/* The container's cgroup, resolved from linux.cgroupsPath: nothing is made yet (its path
+ * is recorded in the state before it exists). NULL with --cgroup-manager disabled. */
+static int container_cgroup_open(const struct ob_create_opts *o, const struct ob_spec *spec,
+				 struct ob_cgroup **ret, struct ob_err *err)
 {
 	*ret = NULL;
 	if (o->cgroup_manager && streq(o->cgroup_manager, "disabled"))
 		return 0;
-	struct ob_cgroup *cg = NULL;
-	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, &cg, err);
-	if (r < 0)
-		return ob_error_prefix(err, r, "linux.cgroupsPath");
+	int r = ob_cgroup_open(spec->linux_.cgroups_path, o->id, o->systemd_cgroup, ret, err);
+	return r < 0 ? ob_error_prefix(err, r, "linux.cgroupsPath") : 0;
+}
+
+/* The resolved cgroup *cgp made, checked to hold no other container's processes, limited,
+ * all before the init exists (so it never runs unlimited). *cgp becomes NULL when an
+ * unprivileged caller may not make cgroups, and on failure (what this made is removed
+ * again). With --systemd-cgroup systemd makes it: a transient scope (sc) whose holder
+ * process leaves, and whose pids limit is set, once the init is in. */
+static int container_cgroup_make(const struct ob_create_opts *o, const struct ob_spec *spec,
+				 struct ob_cgroup **cgp, struct ob_systemd_scope *sc,
+				 struct ob_err *err)
+{
+	struct ob_cgroup *cg = *cgp;
+	int r;
 	struct ob_spec first = *spec; /* shallow; with systemd, pids after the holder */
 	if (o->systemd_cgroup) {
 		_cleanup_free_ struct ob_device_cgroup *devs = NULL;
 		struct ob_resources res = ob_cgroup_spec_resources(spec, &devs);
 		if ((r = ob_systemd_scope_begin(sc, spec->linux_.cgroups_path, o->id, &res, err)) <
 		    0) {
-			ob_cgroup_free(cg);
-			return ob_error_prefix(err, r, "linux.cgroupsPath");
+			ob_error_prefix(err, r, "linux.cgroupsPath");
+			goto none;
 		}
 		first.linux_.resources.has_pids = false;
 	}
@@ -145,8 +154,8 @@ int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *sp
 	if (r < 0 && geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS) &&
 	    !o->systemd_cgroup) {
 		ob_log_debug("no cgroup for an unprivileged caller: %s", err->msg);
-		ob_cgroup_free(cg);
-		return 0;
+		r = 0;
+		goto none;
 	}
 	/* A frozen cgroup (its own, or inherited from a frozen parent) would hold the init
 	 * in the refrigerator before its first instruction, and us waiting for it forever:
@@ -164,13 +173,22 @@ int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *sp
 		if (r < 0 && !o->systemd_cgroup)
 			ob_cgroup_destroy(cg, 1000, NULL);
 	}
-	if (r < 0) {
-		ob_systemd_scope_abort(sc);
-		ob_cgroup_free(cg);
+	if (r == 0)
+		return 0;
+	ob_systemd_scope_abort(sc);
+none:
+	ob_cgroup_free(cg);
+	*cgp = NULL;
+	return r;
+}
+
+int ob_container_cgroup(const struct ob_create_opts *o, const struct ob_spec *spec,
+			struct ob_cgroup **ret, struct ob_systemd_scope *sc, struct ob_err *err)
+{
+	int r = container_cgroup_open(o, spec, ret, err);
+	if (r < 0 || !*ret)
 		return r;
-	}
-	*ret = cg;
-	return 0;
+	return container_cgroup_make(o, spec, ret, sc, err);
 }
 
 /* The init is in the scope: its holder goes, the pids limit follows (unit and file). */
@@ -198,7 +216,15 @@ static bool private_ns(int clone_flags, const struct ob_ns_set *join, enum ob_ns
  * validate -> prepare (fds, console, seccomp BPF, state dir, cgroup, fifo, socket) ->
  * spawn (clone in the joined namespaces) -> configure (id maps, cgroup join, devices,
  * idmapped mounts, hooks) -> handshake (GO, fds, READY) -> record (state, pid file). A
- * failing step returns; create_undo removes what the steps made, create_free the rest. */
+ * failing step returns; create_undo removes what the steps made, create_free the rest.
+ *
+ * What create makes is recorded before it is made (DESIGN.md "State"): the state
+ * directory appears with its lock and a first record holding the cgroup path and systemd
+ * unit (ob_state_create), the init's pid and start time are saved right after clone, a
+ * step before net devices move in; until record the step reached stays in the state
+ * (OB_STATE_CREATING), so a create killed anywhere leaves an entry that `list` shows half
+ * made and `delete --force` finishes. ob_fault_point() marks the steps test/faults.bats
+ * kills it at. */
 
 struct create_ctx {
 	struct ob_create_opts *o;
@@ -217,6 +243,7 @@ struct create_ctx {
 	int devs_nsfd; /* linux.netDevices moved into it (to undo on failure) */
 	int pty_sock;  /* keep_pty: the init sends the pty master to it */
 	struct ob_cgroup *cg;
+	bool cg_made;		    /* by this create (resolved only: an id that exists) */
 	struct ob_systemd_scope sc; /* --systemd-cgroup: the transient unit */
 	int *cg_fds;		    /* v1 `tasks` files the init joins through */
 	size_t n_cg;
@@ -381,13 +408,18 @@ static int create_prepare_process(struct create_ctx *c, struct ob_err *err)
 	return 0;
 }
 
-/* The cgroup, made and limited; the init joins its v1 cgroups itself (no RCU grace period
- * per create), then makes its cgroup namespace; not when it first joins a user namespace
- * by path. */
+/* The cgroup (resolved and recorded already), made and limited; the init joins its v1
+ * cgroups itself (no RCU grace period per create), then makes its cgroup namespace; not
+ * when it first joins a user namespace by path. */
 static int create_prepare_cgroup(struct create_ctx *c, struct ob_err *err)
 {
 	struct init_args *a = &c->a;
-	int r = ob_container_cgroup(c->o, c->spec, &c->cg, &c->sc, err);
+	if (!c->cg)
+		return 0;
+	int r = container_cgroup_make(c->o, c->spec, &c->cg, &c->sc, err);
+	c->cg_made = c->cg != NULL;
+	c->st.cgroup_path = c->cg ? (char *)ob_cgroup_path(c->cg) : NULL;
+	ob_fault_point("create-cgroup");
 	if (r < 0 || !c->cg || a->user_ns_fd >= 0)
 		return r;
 	if ((r = ob_cgroup_open_tasks(c->cg, &c->cg_fds, &c->cg_dirs, &c->n_cg, err)) < 0)
@@ -405,8 +437,54 @@ static int create_prepare_cgroup(struct create_ctx *c, struct ob_err *err)
 	return 0;
 }
 
-/* The state directory and its lock (from here on failure removes it), the cgroup,
- * exec.fifo and the sync socket. */
+/* The state as hooks and oci-state see it, first without the init: what create will make
+ * (the cgroup path, the systemd unit), recorded before it is made. */
+static int create_state(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_state *st = &c->st;
+	const struct ob_spec *spec = c->spec;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ob_format_time(c->created, sizeof(c->created), &now);
+	st->root = (char *)c->o->root;
+	st->id = (char *)c->o->id;
+	st->bundle = c->bundle;
+	st->rootfs = c->rootfs;
+	st->created = c->created;
+	st->owner = getuid();
+	st->annotations = spec->annotations;
+	st->n_annotations = spec->n_annotations;
+	st->systemd_cgroup = c->o->systemd_cgroup;
+	if (spec->hooks.n_poststop)
+		ob_state_set_ext(st, "poststop", "1");
+	if (spec->hooks.n_poststart)
+		ob_state_set_ext(st, "poststart", "1");
+	ob_state_set_ext(st, OB_STATE_CREATING, "dir");
+	if (!c->cg)
+		return 0;
+	st->cgroup_path = (char *)ob_cgroup_path(c->cg);
+	if (ob_cgroup_root())
+		ob_state_set_ext(st, "cgroup_root", ob_cgroup_root());
+	if (c->o->systemd_cgroup) {
+		/* the unit's name, so that delete --force stops it whenever create was killed */
+		struct ob_systemd_unit u;
+		int r = ob_systemd_unit_parse(spec->linux_.cgroups_path, c->o->id, &u, err);
+		if (r < 0)
+			return ob_error_prefix(err, r, "linux.cgroupsPath");
+		ob_state_set_ext(st, "systemd_unit", u.unit);
+	}
+	return 0;
+}
+
+/* The step create reached, saved (see "What create makes is recorded" above). */
+static int create_save_step(struct create_ctx *c, const char *step, struct ob_err *err)
+{
+	ob_state_set_ext(&c->st, OB_STATE_CREATING, step);
+	return ob_state_save(&c->st, err);
+}
+
+/* The state directory with its lock and first record (from here on failure removes it),
+ * the cgroup, exec.fifo and the sync socket. */
 static int create_prepare(struct create_ctx *c, struct ob_err *err)
 {
 	struct init_args *a = &c->a;
@@ -415,9 +493,11 @@ static int create_prepare(struct create_ctx *c, struct ob_err *err)
 	create_init_args(c);
 	if ((r = create_prepare_process(c, err)) < 0)
 		return r;
-	if ((r = ob_state_create_dir(o->root, o->id, &c->lock_fd, err)) < 0)
+	if ((r = container_cgroup_open(o, c->spec, &c->cg, err)) < 0 ||
+	    (r = create_state(c, err)) < 0 || (r = ob_state_create(&c->st, &c->lock_fd, err)) < 0)
 		return r;
 	c->dir_made = true;
+	ob_fault_point("create-dir");
 	if ((r = create_prepare_cgroup(c, err)) < 0)
 		return r;
 	a->lock_fd = c->lock_fd;
@@ -487,7 +567,38 @@ static int clone_init(struct create_ctx *c, struct ob_err *err)
 	return r;
 }
 
-/* Joined namespaces (but user and mount) are entered here around the clone, then left. */
+/* A user namespace joined by path with a new pid namespace: the first child made the
+ * init (our child too, CLONE_PARENT), sent its pid and left. */
+static int await_init_pid(struct create_ctx *c, struct ob_err *err)
+{
+	struct ob_sync_in pm;
+	int r = ob_sync_expect(c->sv[0], OB_SYNC_PID, NULL, &pm, err);
+	while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	c->pid = 0;
+	if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
+		r = ob_error_msg(err, EIO, "the container init exited before it was ready");
+	if (r < 0)
+		return r;
+	c->pid = (pid_t)pm.m.value;
+	return 0;
+}
+
+/* The init is there: its pid and start time (a reused pid is never taken for it) and the
+ * cgroup parents made for it, saved before anything is done to it. */
+static int create_record_init(struct create_ctx *c, struct ob_err *err)
+{
+	c->st.pid = c->pid;
+	c->st.start_time = ob_proc_starttime(c->pid);
+	if (c->cg && ob_cgroup_created_top(c->cg))
+		ob_state_set_ext(&c->st, "cgroup_top", ob_cgroup_created_top(c->cg));
+	int r = create_save_step(c, "init", err);
+	ob_fault_point("create-pid");
+	return r;
+}
+
+/* Joined namespaces (but user and mount) are entered here around the clone, then left;
+ * the init's pid recorded. */
 static int create_spawn(struct create_ctx *c, struct ob_err *err)
 {
 	int r = 0;
@@ -517,51 +628,13 @@ static int create_spawn(struct create_ctx *c, struct ob_err *err)
 	}
 	if (r < 0)
 		return r;
+	ob_fault_point("create-clone");
 	close(c->sv[1]);
 	c->sv[1] = -1;
-	return 0;
-}
-
-/* A user namespace joined by path with a new pid namespace: the first child made the
- * init (our child too, CLONE_PARENT), sent its pid and left. */
-static int await_init_pid(struct create_ctx *c, struct ob_err *err)
-{
-	struct ob_sync_in pm;
-	int r = ob_sync_expect(c->sv[0], OB_SYNC_PID, NULL, &pm, err);
-	while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	c->pid = 0;
-	if (r < 0 && pm.m.kind != OB_SYNC_ERROR)
-		r = ob_error_msg(err, EIO, "the container init exited before it was ready");
-	if (r < 0)
+	if (c->a.user_ns_fd >= 0 && (c->a.unshare_flags & CLONE_NEWPID) &&
+	    (r = await_init_pid(c, err)) < 0)
 		return r;
-	c->pid = (pid_t)pm.m.value;
-	return 0;
-}
-
-/* The state as hooks and oci-state see it. */
-static void create_state(struct create_ctx *c)
-{
-	struct ob_state *st = &c->st;
-	const struct ob_spec *spec = c->spec;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	ob_format_time(c->created, sizeof(c->created), &now);
-	st->root = (char *)c->o->root;
-	st->id = (char *)c->o->id;
-	st->bundle = c->bundle;
-	st->rootfs = c->rootfs;
-	st->pid = c->pid;
-	st->start_time = ob_proc_starttime(c->pid);
-	st->created = c->created;
-	st->owner = getuid();
-	st->annotations = spec->annotations;
-	st->n_annotations = spec->n_annotations;
-	st->systemd_cgroup = c->o->systemd_cgroup;
-	if (spec->hooks.n_poststop)
-		ob_state_set_ext(st, "poststop", "1");
-	if (spec->hooks.n_poststart)
-		ob_state_set_ext(st, "poststart", "1");
+	return create_record_init(c, err);
 }
 
 /* The init waits for GO: it is in its cgroup before any user code runs. */
@@ -584,13 +657,6 @@ static int create_join_cgroup(struct create_ctx *c, struct ob_err *err)
 	}
 	if (c->o->systemd_cgroup && (r = container_cgroup_settle(c->spec, cg, &c->sc, err)) < 0)
 		return r;
-	c->st.cgroup_path = (char *)ob_cgroup_path(cg);
-	if (c->sc.started)
-		ob_state_set_ext(&c->st, "systemd_unit", c->sc.u.unit);
-	if (ob_cgroup_root())
-		ob_state_set_ext(&c->st, "cgroup_root", ob_cgroup_root());
-	if (ob_cgroup_created_top(cg))
-		ob_state_set_ext(&c->st, "cgroup_top", ob_cgroup_created_top(cg));
 	return 0;
 }
 
@@ -609,9 +675,14 @@ static int create_net_devices(struct create_ctx *c, struct ob_err *err)
 		return ob_error_msg(
 		    err, EINVAL,
 		    "linux.netDevices: the container has no network namespace of its own");
-	if ((r = ob_net_devices_move_in(nsfd, l->net_devices, l->n_net_devices, err)) < 0)
+	/* recorded before they move: killed from here on, delete --force kills the init and
+	 * with its namespace the devices go as at any container's end (config-linux.md:
+	 * physical ones back to the host, virtual ones destroyed) */
+	if ((r = create_save_step(c, "netdevices", err)) < 0 ||
+	    (r = ob_net_devices_move_in(nsfd, l->net_devices, l->n_net_devices, err)) < 0)
 		return r;
 	c->devs_nsfd = TAKE_FD(nsfd);
+	ob_fault_point("create-netdevices");
 	return 0;
 }
 
@@ -644,9 +715,6 @@ static int create_configure(struct create_ctx *c, struct ob_err *err)
 	struct init_args *a = &c->a;
 	const struct ob_hooks *hk = &c->spec->hooks;
 	int r;
-	if (a->user_ns_fd >= 0 && (a->unshare_flags & CLONE_NEWPID) &&
-	    (r = await_init_pid(c, err)) < 0)
-		return r;
 	close(a->fifo_fd);
 	a->fifo_fd = -1;
 	if (a->console_fd >= 0) {
@@ -657,7 +725,6 @@ static int create_configure(struct create_ctx *c, struct ob_err *err)
 	 * and through newuidmap/newgidmap beyond them (core/userns.c). */
 	if (a->new_userns && (r = ob_userns_write_maps(c->pid, &c->spec->linux_, err)) < 0)
 		return ob_error_prefix(err, r, "user namespace");
-	create_state(c);
 	if ((r = create_join_cgroup(c, err)) < 0 || (r = create_net_devices(c, err)) < 0 ||
 	    (r = create_idmap_mounts(c, err)) < 0)
 		return r;
@@ -673,6 +740,7 @@ static int create_configure(struct create_ctx *c, struct ob_err *err)
 	    (r = ob_hooks_run(hk->create_runtime, hk->n_create_runtime, "createRuntime",
 			      c->json_creating, err)) < 0)
 		return r;
+	ob_fault_point("create-hooks");
 	c->json_created = hk->n_start_container ? ob_state_json(&c->st, OB_STATUS_CREATED, false)
 						: ob_xstrdup("");
 	return 0;
@@ -707,6 +775,8 @@ static int create_handshake(struct create_ctx *c, struct ob_err *err)
 	if ((r = ob_sync_expect(sock, OB_SYNC_READY, &sink, &m, err)) < 0 &&
 	    m.m.kind == OB_SYNC_EOF)
 		r = init_died(&c->pid, c->cg, err);
+	if (r >= 0)
+		ob_fault_point("create-ready");
 	return r;
 }
 
@@ -718,8 +788,10 @@ static int create_record(struct create_ctx *c, struct ob_err *err)
 	/* sent before READY, so it is there; the init's end is closed */
 	if (c->pty_sock >= 0 && (r = ob_terminal_recv_master(c->pty_sock, &o->pty_master, err)) < 0)
 		return r;
+	ob_state_unset_ext(&c->st, OB_STATE_CREATING);
 	if ((r = ob_state_save(&c->st, err)) < 0)
 		return r;
+	ob_fault_point("create-saved");
 	if (o->pid_file) {
 		char buf[32];
 		int len = snprintf(buf, sizeof(buf), "%d", (int)c->pid);
@@ -755,7 +827,7 @@ static void create_undo(struct create_ctx *c)
 	}
 	close_fd(&c->o->pty_master);
 	kill_init(c->pid);
-	if (c->cg) {
+	if (c->cg_made) { /* only resolved (an id that exists): another container's, not ours */
 		ob_cgroup_kill(c->cg, SIGKILL, NULL);
 		if (c->sc.started)
 			ob_systemd_scope_abort(&c->sc); /* systemd removes the scope's cgroup */

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "fault.h"
 #include "lsm.h"
 #include "ns.h"
 #include "process.h"
@@ -468,6 +469,7 @@ static int exec_spawn(struct exec_ctx *c, struct ob_err *err)
 	}
 	close(c->sp[1]);
 	c->sp[1] = -1;
+	ob_fault_point("exec-forked");
 	if (c->o->detach) {
 		sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
 		c->masked = false;
@@ -497,6 +499,7 @@ static int exec_handshake(struct exec_ctx *c, struct ob_err *err)
 		kill_child(c);
 		return ob_error_prefix(err, r, "container `%s`", id);
 	}
+	ob_fault_point("exec-joined");
 	struct ob_seccomp_forward notify = {c->st, c->status, c->pid, &c->spec->linux_.seccomp};
 	struct ob_sync_fd_sink sink = {ob_seccomp_forward_fd, &notify};
 	struct ob_sync_in m = {.m.kind = -1};
@@ -535,6 +538,7 @@ int ob_container_exec(struct ob_exec_opts *o, int *ret_status, struct ob_err *er
 	if ((r = exec_check(&c, err)) >= 0 && (r = exec_prepare(&c, err)) >= 0 &&
 	    (r = exec_fds(&c, err)) >= 0 && (r = exec_spawn(&c, err)) >= 0 &&
 	    (r = exec_handshake(&c, err)) >= 0) {
+		ob_fault_point("exec-started");
 		o->pid = c.pid;
 		if ((o->pid_file && (r = write_pid_file(o->pid_file, c.pid, err)) < 0) ||
 		    /* sent before the exec, so it is there */

@@ -19,6 +19,7 @@
 #include "cgroup.h"
 #include "cgroup/systemd.h"
 #include "container-internal.h"
+#include "fault.h"
 #include "hooks.h"
 #include "log.h"
 #include "sync.h"
@@ -72,12 +73,14 @@ static int start_locked(const struct ob_state *st, struct ob_err *err)
 					    "cannot start a container that has stopped");
 		return ob_error(err, errno, "open `%s`", fifo);
 	}
+	ob_fault_point("start-opened");
 	if (write(fd, "0", 1) != 1)
 		return ob_error(err, errno, "write `%s`", fifo);
 	/* Wait until the init's end of the fifo closes: execve (close-on-exec) or exit. */
 	struct pollfd p = {.fd = fd, .events = 0};
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
+	ob_fault_point("start-written");
 	/* A failure (exec, startContainer hook) was written into the fifo before the init
 	 * exited; our write end keeps the pipe and its data. Nothing there: the process was
 	 * exec'd (it may well have exited already). */
@@ -228,20 +231,25 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 	if (r < 0 || (r = ob_state_load(root, id, &st, err)) < 0)
 		return r;
 	enum ob_status s = ob_state_status(st);
+	/* the init of a half-made entry lives on when its create was killed (the lock we
+	 * hold says nobody works on it): that one is not stopped either */
+	bool alive = s != OB_STATUS_STOPPED && ob_state_init_alive(st);
 	/* runtime.md, delete: "Attempting to delete a container that is not stopped MUST
 	 * generate an error" -- a created one too (runc and crun destroy it; engines pass
 	 * --force or kill first: README, Differences from runc) */
-	if (!force && (s == OB_STATUS_CREATED || s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED))
+	if (!force && (s == OB_STATUS_CREATED || s == OB_STATUS_RUNNING || s == OB_STATUS_PAUSED ||
+		       (s == OB_STATUS_CREATING && alive)))
 		return ob_error_msg(err, EBUSY,
 				    "cannot delete container `%s` that is not stopped: %s", id,
 				    ob_status_name(s));
-	if (s != OB_STATUS_STOPPED && s != OB_STATUS_CREATING) {
+	if (alive) {
 		kill_all(st, SIGKILL, NULL);
 		if (!wait_gone(st, 10000))
 			return ob_error_msg(err, ETIMEDOUT,
 					    "container `%s`: the init did not exit after SIGKILL",
 					    id);
 	}
+	ob_fault_point("delete-killed");
 	struct ob_cgroup *cg = NULL;
 	if ((r = ob_cgroup_open_state(st, &cg, err)) < 0)
 		return r;
@@ -249,8 +257,11 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 		const char *top = ob_state_get_ext(st, "cgroup_top");
 		if (top)
 			ob_cgroup_set_created_top(cg, top);
-		/* what is left (a container without its own pid namespace), then the cgroup */
-		ob_cgroup_kill(cg, SIGKILL, NULL);
+		/* what is left (a container without its own pid namespace), then the cgroup;
+		 * without an init recorded the cgroup was never checked to be empty (create was
+		 * killed before it): what it may hold is not ours to kill */
+		if (st->pid > 0)
+			ob_cgroup_kill(cg, SIGKILL, NULL);
 		/* a systemd scope goes with its unit: systemd removes the cgroup it made */
 		const char *unit = ob_state_get_ext(st, "systemd_unit");
 		if (unit) {
@@ -266,7 +277,9 @@ int ob_container_delete(const char *root, const char *id, bool force, struct ob_
 		if (r < 0)
 			return ob_error_prefix(err, r, "delete container `%s`", id);
 	}
-	if (ob_state_get_ext(st, "poststop")) {
+	ob_fault_point("delete-cgroup");
+	/* poststop hooks belong to a container that was made; a half-made one never was */
+	if (ob_state_get_ext(st, "poststop") && !ob_state_get_ext(st, OB_STATE_CREATING)) {
 		struct ob_spec *spec = NULL;
 		struct ob_err e2 = {0};
 		if (load_spec_of(st, &spec, &e2) < 0) {
@@ -309,6 +322,7 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 	}
 	_cleanup_close_ int master = o->pty_master;
 	o->pty_master = -1;
+	ob_fault_point("run-created");
 	r = start_locked(st, err);
 	ob_state_free(st);
 	/* released before the wait: a delete --force from elsewhere must not block on us */
@@ -323,6 +337,7 @@ int ob_container_run(struct ob_create_opts *o, bool detach, bool keep, int *ret_
 		*ret_status = r < 0 ? ob_err_exit_code(err) : 0;
 		return r;
 	}
+	ob_fault_point("run-started");
 	/* signals forwarded; a terminal process's pty copied to and from our stdio */
 	r = ob_terminal_foreground(o->pid, master, ret_status, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cgroup.h"
+#include "fault.h"
 #include "util.h"
 
 #define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
@@ -34,12 +35,16 @@ int ob_state_path(const char *root, const char *id, const char *file, char *buf,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int open_lock(const char *root, const char *id, bool create, int *ret_fd, struct ob_err *err)
+/* The lock of ROOT/ID, made when missing: every id directory is born with its lock (see
+ * ob_state_create), so one without is debris (a hand-made directory, an older ocibox) that
+ * delete must still be able to lock and remove. O_CREAT fails with ENOENT when the
+ * directory itself is missing. */
+static int open_lock(const char *root, const char *id, int *ret_fd, struct ob_err *err)
 {
 	char path[PATH_MAX];
 	if (ob_state_path(root, id, "lock", path, sizeof(path)) < 0)
 		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
-	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0600);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return ob_error_msg(err, ENOENT, "container `%s` does not exist", id);
@@ -62,30 +67,94 @@ static int open_lock(const char *root, const char *id, bool create, int *ret_fd,
 	return 0;
 }
 
-int ob_state_create_dir(const char *root, const char *id, int *ret_lock_fd, struct ob_err *err)
+#define NEW_PREFIX ".new-"
+
+/* A ROOT/.new-* directory (a create killed before its rename) whose lock nobody holds:
+ * remove it. Its creator, if alive but not yet locked, finds its lock unlinked and
+ * starts over (see ob_state_create); a live one holding it is left alone. */
+static void sweep_new(const char *root)
 {
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!startswith(de->d_name, NEW_PREFIX))
+			continue;
+		_cleanup_free_ char *dir = ob_xasprintf("%s/%s", root, de->d_name);
+		_cleanup_free_ char *lock = ob_xasprintf("%s/lock", dir);
+		_cleanup_close_ int fd = open(lock, O_RDWR | O_CLOEXEC | O_CREAT, 0600);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			ob_rm_rf(dir);
+	}
+}
+
+static int save_to(const char *path, const struct ob_state *st, struct ob_err *err);
+
+int ob_state_create(const struct ob_state *st, int *ret_lock_fd, struct ob_err *err)
+{
+	const char *root = st->root, *id = st->id;
 	int r = ob_state_validate_id(id, err);
 	if (r < 0)
 		return r;
-	char path[PATH_MAX];
-	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0)
+	char path[PATH_MAX], tmp[PATH_MAX];
+	if (ob_state_path(root, id, NULL, path, sizeof(path)) < 0 ||
+	    snprintf(tmp, sizeof(tmp), "%s/" NEW_PREFIX "XXXXXX", root) >= (int)sizeof(tmp))
 		return ob_error(err, ENAMETOOLONG, "container `%s`", id);
-	if (mkdir(path, 0700) < 0) {
-		if (errno == ENOENT) {
-			r = ob_mkdir_p(root, 0711, err);
-			if (r < 0)
-				return ob_error_prefix(err, r, "state root");
-			if (mkdir(path, 0700) == 0)
-				goto made;
+	if (access(path, F_OK) == 0)
+		return ob_error_msg(err, EEXIST, "container `%s` already exists", id);
+	if ((r = ob_mkdir_p(root, 0711, err)) < 0)
+		return ob_error_prefix(err, r, "state root");
+	sweep_new(root);
+	/* ROOT/.new-XXXXXX with its lock (held) and state.json, then renamed to ROOT/ID: the
+	 * id appears with both or not at all, and a killed create leaves either nothing
+	 * under its id or an entry that delete --force can lock and finish. */
+	for (;;) {
+		snprintf(tmp, sizeof(tmp), "%s/" NEW_PREFIX "XXXXXX", root);
+		if (!mkdtemp(tmp))
+			return ob_error(err, errno, "mkdir `%s`", tmp);
+		_cleanup_free_ char *lock = ob_xasprintf("%s/lock", tmp);
+		int fd = open(lock, O_RDWR | O_CLOEXEC | O_CREAT, 0600);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue; /* swept by another create before we locked it */
+			r = ob_error(err, errno, "open `%s`", lock);
+			ob_rm_rf(tmp);
+			return r;
 		}
-		if (errno == EEXIST)
-			return ob_error_msg(err, EEXIST, "container `%s` already exists", id);
-		return ob_error(err, errno, "mkdir `%s`", path);
+		struct stat sb;
+		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &sb) < 0 || sb.st_nlink == 0) {
+			close(fd);
+			continue;
+		}
+		_cleanup_free_ char *state = ob_xasprintf("%s/state.json", tmp);
+		if ((r = save_to(state, st, err)) < 0) {
+			ob_rm_rf(tmp);
+			close(fd);
+			return r;
+		}
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
+			int e = errno;
+			ob_rm_rf(tmp);
+			close(fd);
+			if (e == EEXIST || e == ENOTEMPTY)
+				return ob_error_msg(err, EEXIST, "container `%s` already exists",
+						    id);
+			return ob_error(err, e, "rename `%s` to `%s`", tmp, path);
+		}
+		*ret_lock_fd = fd;
+		return 0;
 	}
-made:
-	r = open_lock(root, id, true, ret_lock_fd, err);
-	if (r < 0)
-		rmdir(path);
+}
+
+int ob_state_create_dir(const char *root, const char *id, int *ret_lock_fd, struct ob_err *err)
+{
+	struct ob_state st = {.root = (char *)root, .id = (char *)id};
+	ob_state_set_ext(&st, OB_STATE_CREATING, "dir");
+	int r = ob_state_create(&st, ret_lock_fd, err);
+	for (size_t i = 0; i < st.n_ext; i++) {
+		free(st.ext[i].key);
+		free(st.ext[i].value);
+	}
+	free(st.ext);
 	return r;
 }
 
@@ -94,7 +163,7 @@ int ob_state_lock(const char *root, const char *id, int *ret_fd, struct ob_err *
 	int r = ob_state_validate_id(id, err);
 	if (r < 0)
 		return r;
-	return open_lock(root, id, false, ret_fd, err);
+	return open_lock(root, id, ret_fd, err);
 }
 
 void ob_state_free(struct ob_state *st)
@@ -310,19 +379,21 @@ char *ob_state_process_json(const struct ob_state *st, enum ob_status status, pi
 char *ob_state_list_json(struct ob_state **sts, size_t n)
 {
 	_cleanup_json_ json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, state_object(sts[i], ob_state_status(sts[i])));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = state_object(sts[i], ob_state_status(sts[i]));
+		char why[256];
+		if (ob_state_half_made(sts[i], why, sizeof(why)))
+			json_object_set_new(o, "reason", json_string(why));
+		json_array_append_new(a, o);
+	}
 	char *s = json_dumps(a, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	if (!s)
 		abort();
 	return s;
 }
 
-int ob_state_save(const struct ob_state *st, struct ob_err *err)
+static int save_to(const char *path, const struct ob_state *st, struct ob_err *err)
 {
-	char path[PATH_MAX];
-	if (ob_state_path(st->root, st->id, "state.json", path, sizeof(path)) < 0)
-		return ob_error(err, ENAMETOOLONG, "container `%s`", st->id);
 	_cleanup_json_ json_t *o = json_object();
 	json_object_set_new(o, "ociVersion", json_string(OB_OCI_VERSION));
 	json_object_set_new(o, "id", json_string(st->id));
@@ -347,6 +418,14 @@ int ob_state_save(const struct ob_state *st, struct ob_err *err)
 	return ob_write_file_atomic(path, s, strlen(s), 0600, err);
 }
 
+int ob_state_save(const struct ob_state *st, struct ob_err *err)
+{
+	char path[PATH_MAX];
+	if (ob_state_path(st->root, st->id, "state.json", path, sizeof(path)) < 0)
+		return ob_error(err, ENAMETOOLONG, "container `%s`", st->id);
+	return save_to(path, st, err);
+}
+
 int ob_state_remove(const char *root, const char *id, struct ob_err *err)
 {
 	char path[PATH_MAX];
@@ -360,6 +439,7 @@ int ob_state_remove(const char *root, const char *id, struct ob_err *err)
 		if (ob_state_path(root, id, files[i], f, sizeof(f)) == 0)
 			unlink(f);
 	}
+	ob_fault_point("delete-state");
 	if (rmdir(path) == 0 || errno == ENOENT)
 		return 0;
 	int r = ob_rm_rf(path);
@@ -404,7 +484,7 @@ static bool state_frozen(const struct ob_state *st)
 
 enum ob_status ob_state_status(const struct ob_state *st)
 {
-	if (st->pid <= 0)
+	if (st->pid <= 0 || ob_state_get_ext(st, OB_STATE_CREATING))
 		return OB_STATUS_CREATING;
 	if (!ob_state_init_alive(st))
 		return OB_STATUS_STOPPED;
@@ -415,6 +495,28 @@ enum ob_status ob_state_status(const struct ob_state *st)
 	    access(fifo, F_OK) == 0)
 		return OB_STATUS_CREATED;
 	return OB_STATUS_RUNNING;
+}
+
+bool ob_state_half_made(const struct ob_state *st, char *buf, size_t len)
+{
+	const char *step = ob_state_get_ext(st, OB_STATE_CREATING);
+	if (st->pid > 0 && !step)
+		return false;
+	/* the lock decides: held, a live ocibox is still at work on it */
+	char path[PATH_MAX];
+	bool held = false;
+	if (ob_state_path(st->root, st->id, "lock", path, sizeof(path)) == 0) {
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		held = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	}
+	if (held)
+		snprintf(buf, len, "being created (step `%s`)", step ? step : "dir");
+	else if (step)
+		snprintf(buf, len, "create interrupted at step `%s`: delete --force removes it",
+			 step);
+	else
+		snprintf(buf, len, "no state recorded: delete --force removes it");
+	return true;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -459,6 +561,17 @@ void ob_state_set_ext(struct ob_state *st, const char *key, const char *value)
 	st->ext[st->n_ext].key = ob_xstrdup(key);
 	st->ext[st->n_ext].value = ob_xstrdup(value);
 	st->n_ext++;
+}
+
+void ob_state_unset_ext(struct ob_state *st, const char *key)
+{
+	for (size_t i = 0; i < st->n_ext; i++)
+		if (streq(st->ext[i].key, key)) {
+			free(st->ext[i].key);
+			free(st->ext[i].value);
+			st->ext[i] = st->ext[--st->n_ext];
+			return;
+		}
 }
 
 const char *ob_state_get_ext(const struct ob_state *st, const char *key)

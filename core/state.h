@@ -49,12 +49,20 @@ int ob_state_validate_id(const char *id, struct ob_err *err);
 /* ROOT/ID into buf. -ENAMETOOLONG when it does not fit. */
 int ob_state_path(const char *root, const char *id, const char *file, char *buf, size_t len);
 
-/* Create ROOT (0711, parents as needed) and ROOT/ID (0700); fails with
- * "container `x` already exists" (EEXIST). Takes the lock of the new id (ret_lock_fd). */
+/* Create ROOT (0711, parents as needed) and ROOT/ST->ID (0700) holding its lock (taken:
+ * ret_lock_fd) and st as state.json, all made under a temporary name and renamed, so the
+ * id appears with its lock and record or not at all; fails with "container `x` already
+ * exists" (EEXIST). Temporary directories of creates killed before their rename are
+ * removed on the way (those whose lock nobody holds). */
+int ob_state_create(const struct ob_state *st, int *ret_lock_fd, struct ob_err *err);
+
+/* ob_state_create with a record that says only "being made" (restore, which fills its
+ * state in later). */
 int ob_state_create_dir(const char *root, const char *id, int *ret_lock_fd, struct ob_err *err);
 
 /* Take the lock of an existing container (blocking flock LOCK_EX); ENOENT:
- * "container `x` does not exist". ret_fd is the lock fd: close it to unlock. */
+ * "container `x` does not exist". ret_fd is the lock fd: close it to unlock. A directory
+ * without a lock gets one (debris that delete must be able to remove). */
 int ob_state_lock(const char *root, const char *id, int *ret_fd, struct ob_err *err);
 
 /* Read ROOT/ID/state.json. ENOENT: "container `x` does not exist". A directory without
@@ -77,9 +85,17 @@ static inline void ob_state_freep(struct ob_state **st)
 }
 #define _cleanup_state_ __attribute__((cleanup(ob_state_freep)))
 
-/* The live status: creating (no pid yet), created (init alive and exec.fifo present),
- * running (alive, fifo gone), paused (frozen cgroup), stopped (pid gone, a zombie, or
- * its start time differs from the one recorded). */
+/* Extension key: set while create runs, to the last step it recorded (see
+ * core/container.c); a state with it is half made. */
+#define OB_STATE_CREATING "creating"
+
+/* A half-made entry (create not finished): true with the reason in buf ("being created"
+ * while its lock is held by a live ocibox, else "create interrupted at step `x`"). */
+bool ob_state_half_made(const struct ob_state *st, char *buf, size_t len);
+
+/* The live status: creating (no pid yet, or create not finished), created (init alive and exec.fifo
+ * present), running (alive, fifo gone), paused (frozen cgroup), stopped (pid gone, a zombie, or its
+ * start time differs from the one recorded). */
 enum ob_status ob_state_status(const struct ob_state *st);
 const char *ob_status_name(enum ob_status s);
 /* true when st->pid is still the container's init (alive, same start time, not zombie). */
@@ -105,6 +121,7 @@ int ob_state_list(const char *root, char ***ret_ids, struct ob_err *err);
 /* Extensions: copy value under key (replaces). get returns NULL when absent. */
 void ob_state_set_ext(struct ob_state *st, const char *key, const char *value);
 const char *ob_state_get_ext(const struct ob_state *st, const char *key);
+void ob_state_unset_ext(struct ob_state *st, const char *key);
 
 /* cgroup output (oci-ps --format json, oci-events), runc's shapes: "[1,2]" and
  * {"type":"stats","id":ID,"data":{"cpu":..,"memory":..,"pids":..,"blkio":..,"hugetlb":..}}
