@@ -122,9 +122,9 @@ int oci_exec_main(int argc, char **argv)
 			cgroups = ob_strv_push(cgroups, optarg);
 			break;
 		case ':':
-			return ob_usage_error("option '%s' requires an argument", argv[optind - 1]);
+			return ob_usage_error("option `%s` requires an argument", argv[optind - 1]);
 		default:
-			return ob_usage_error("unknown option '%s'", argv[optind - 1]);
+			return ob_usage_error("unknown option `%s`", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -103,7 +103,7 @@ static void init_join(struct init_args *a)
 	for (size_t i = 0; i < a->n_cg_fds; i++) {
 		if (write(a->cg_fds[i], "0", 1) != 1)
 			init_fail(
-			    a, (ob_error(&err, errno, "join cgroup `%s`: set tasks to \"0\" in %s",
+			    a, (ob_error(&err, errno, "join cgroup `%s`: set tasks to `0` in `%s`",
 					 a->cg_path, a->cg_dirs[i]),
 				&err));
 		close(a->cg_fds[i]);

@@ -45,7 +45,7 @@ int ob_mempolicy_apply(const struct ob_memory_policy *mp, struct ob_err *err)
 		if (mp->mode && streq(mp->mode, modes[i].name))
 			mode = modes[i].mode;
 	if (mode < 0)
-		return ob_error_msg(err, EINVAL, "linux.memoryPolicy.mode: unknown mode \"%s\"",
+		return ob_error_msg(err, EINVAL, "linux.memoryPolicy.mode: unknown mode `%s`",
 				    mp->mode ? mp->mode : "");
 	for (char **f = mp->flags; f && *f; f++) {
 		size_t i;
@@ -54,7 +54,7 @@ int ob_mempolicy_apply(const struct ob_memory_policy *mp, struct ob_err *err)
 				break;
 		if (i == ARRAY_SIZE(flags))
 			return ob_error_msg(err, EINVAL,
-					    "linux.memoryPolicy.flags: unknown flag \"%s\"", *f);
+					    "linux.memoryPolicy.flags: unknown flag `%s`", *f);
 		mode |= (int)flags[i].flag;
 	}
 	unsigned long mask[MAX_NODES / BITS_PER_WORD] = {0};

@@ -187,7 +187,7 @@ int ob_mount_one(const struct ob_rootfs_ctx *c, int rootfd, const struct ob_moun
 		 * bind the host's read-only instead, as runc does. */
 		if (!(streq(type, "sysfs") && c->userns && e == EPERM) ||
 		    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return ob_error(err, e, "mount \"%s\" on \"%s\"", source, m->destination);
+			return ob_error(err, e, "mount `%s` on `%s`", source, m->destination);
 	}
 	bool remount = m->bind && (flags & ob_remount_mask);
 	if (!remount && !m->recursive_attr && !m->propagation)

@@ -55,7 +55,7 @@ static int parse_action(const char *path, const char *action_key, const char *er
 		*ret = ob_seccomp_action_values[i].action | errno_ret;
 		return 0;
 	}
-	return ob_error_msg(err, EINVAL, "%s.%s: unknown action \"%s\"", path, action_key, name);
+	return ob_error_msg(err, EINVAL, "%s.%s: unknown action `%s`", path, action_key, name);
 }
 
 static int parse_operator(const char *path, const char *name, enum scmp_compare *ret,
@@ -68,7 +68,7 @@ static int parse_operator(const char *path, const char *name, enum scmp_compare 
 			*ret = (enum scmp_compare)ob_seccomp_operator_values[i];
 			return 0;
 		}
-	return ob_error_msg(err, EINVAL, "%s.op: unknown operator \"%s\"", path, name);
+	return ob_error_msg(err, EINVAL, "%s.op: unknown operator `%s`", path, name);
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64" -> its token; 0 when unknown. */
@@ -94,7 +94,7 @@ int ob_seccomp_check_listener_path(const char *path, struct ob_err *err)
 
 	if (!path || path[0] != '/')
 		return ob_error_msg(err, EINVAL,
-				    "linux.seccomp.listenerPath: \"%s\" is not an absolute path",
+				    "linux.seccomp.listenerPath: `%s` is not an absolute path",
 				    path ? path : "");
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return ob_error_msg(err, ENAMETOOLONG,
@@ -168,7 +168,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct ob_seccomp_syscall *sc, si
 
 		if (nr == __NR_SCMP_ERROR) {
 			/* As runc: a profile may name syscalls this libseccomp does not know. */
-			ob_log_debug("seccomp: %s: unknown syscall \"%s\" skipped", path, *n);
+			ob_log_debug("seccomp: %s: unknown syscall `%s` skipped", path, *n);
 			continue;
 		}
 		if (!split) {
@@ -382,7 +382,7 @@ static int parse_flags(const struct ob_seccomp *sc, unsigned int *flags, struct 
 				break;
 		if (f == OB_SECCOMP_N_FLAGS)
 			return ob_error_msg(err, EINVAL,
-					    "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+					    "linux.seccomp.flags[%zu]: unknown flag `%s`", i,
 					    sc->flags[i]);
 		*flags |= ob_seccomp_flag_values[f];
 	}
@@ -398,13 +398,13 @@ static int add_arches(scmp_filter_ctx ctx, const struct ob_seccomp *sc, struct o
 			return ob_error_msg(
 			    err, EINVAL,
 			    "linux.seccomp.architectures[%zu]: unknown architecture "
-			    "\"%s\" (libseccomp %u.%u.%u)",
+			    "`%s` (libseccomp %u.%u.%u)",
 			    i, sc->architectures[i], v->major, v->minor, v->micro);
 		}
 		/* The native arch is in a new filter already (EEXIST). */
 		int r = seccomp_arch_add(ctx, arch);
 		if (r < 0 && r != -EEXIST)
-			return ob_error(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i,
+			return ob_error(err, -r, "linux.seccomp.architectures[%zu]: add `%s`", i,
 					sc->architectures[i]);
 	}
 	return 0;

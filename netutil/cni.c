@@ -742,7 +742,7 @@ int ob_cni_run(const char *in, char **ret_out)
 		known |= streq(q.version, supported[i]);
 	if (!known) {
 		cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
-		     "config is \"%s\", plugin supports [\"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\" "
+		     "config is `%s`, plugin supports [\"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\" "
 		     "\"1.1.0\"]",
 		     q.version);
 		goto out;
@@ -763,13 +763,13 @@ int ob_cni_run(const char *in, char **ret_out)
 	} else if (streq(q.cmd, "CHECK")) {
 		if (version_cmp(q.version, "0.4.0") < 0)
 			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
-			     "CHECK needs cniVersion 0.4.0 or later, config is \"%s\"", q.version);
+			     "CHECK needs cniVersion 0.4.0 or later, config is `%s`", q.version);
 		else if (parse_env(&q, true, &e) == 0)
 			r = cmd_check(&q, in, &e);
 	} else if (streq(q.cmd, "GC") || streq(q.cmd, "STATUS")) {
 		if (version_cmp(q.version, "1.1.0") < 0) {
 			cerr(&e, CNI_ERR_VERSION, "incompatible CNI versions",
-			     "%s needs cniVersion 1.1.0, config is \"%s\"", q.cmd, q.version);
+			     "%s needs cniVersion 1.1.0, config is `%s`", q.cmd, q.version);
 		} else {
 			q.path = getenv("CNI_PATH");
 			/* Nothing of ours outlives a DEL; the IPAM plugin holds the state. */

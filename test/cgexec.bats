@@ -168,7 +168,7 @@ assert_no_cgroup() {
 	# the kernel refuses: the error names file, value and cgroup
 	run cgexec -g "cpuset:/$CG" --create --limit cpuset.cpus=4096 true
 	assert_failure 1
-	assert_output "cgexec: --limit cpuset.cpus=4096: set cpuset.cpus to \"4096\" in $V1/cpuset/$CG: Numerical result out of range"
+	assert_output "cgexec: --limit cpuset.cpus=4096: set cpuset.cpus to \`4096\` in \`$V1/cpuset/$CG\`: Numerical result out of range"
 	assert_no_cgroup "$CG"
 }
 

@@ -163,9 +163,9 @@ c *:5 r"
 	run "$CGT" apply "$CG" hugepageLimits=3MB:1
 	assert_output "cgtool: hugepageLimits: page size 3MB is not supported here (no hugetlb.3MB.max in $V2$CG)"
 	run "$CGT" apply "$CG" cpu.cpus=9999
-	assert_output "cgtool: set cpuset.cpus to \"9999\" in $V1/cpuset$CG: Numerical result out of range"
+	assert_output "cgtool: set cpuset.cpus to \`9999\` in \`$V1/cpuset$CG\`: Numerical result out of range"
 	run "$CGT" apply "$CG" memory.swappiness=1000
-	assert_output "cgtool: set memory.swappiness to \"1000\" in $V1/memory$CG: Invalid argument"
+	assert_output "cgtool: set memory.swappiness to \`1000\` in \`$V1/memory$CG\`: Invalid argument"
 	run "$CGT" apply "$CG" devices=allow:x:1:1:rwm
 	assert_output "cgtool: linux.resources.devices[0].type: \`x\`"
 	# CFQ's leaf weights: gone with CFQ (blkio.bfq.* has none)
@@ -667,7 +667,7 @@ cgroup_gone() {
 	update_config '.linux.resources.cpu = {"cpus": "9999"} | .process.args = ["sleep", "'$slp'"]'
 	run ob create --bundle "$BUNDLE" "$ID"
 	assert_failure
-	assert_output "oci-create: set cpuset.cpus to \"9999\" in $V1/cpuset/ocibox/$ID: Numerical result out of range"
+	assert_output "oci-create: set cpuset.cpus to \`9999\` in \`$V1/cpuset/ocibox/$ID\`: Numerical result out of range"
 	[ ! -d "$OB_ROOT/$ID" ]
 	cgroup_gone "/ocibox/$ID"
 	update_config 'del(.linux.resources.cpu) | .linux.resources.network = {"classID": 1048577}'

@@ -80,7 +80,7 @@ setup() { container_setup; }
 	update_config '.mounts += [{"destination": "/x", "type": "nosuchfs", "source": "none"}]'
 	run obq create -b "$BUNDLE" c4
 	assert_failure 1
-	assert_output 'oci-create: mount "none" on "/x": No such device'
+	assert_output 'oci-create: mount `none` on `/x`: No such device'
 	assert_nothing_left c4
 }
 

@@ -88,7 +88,7 @@ enum() {
 	run bash -c "jq '.linux.namespaces = [{type: \"nett\"}]' '$BATS_TEST_TMPDIR/config.json' |
 		oci-spec --validate -"
 	assert_failure 1
-	assert_output --partial 'linux.namespaces[0].type: unknown namespace "nett"'
+	assert_output --partial 'linux.namespaces[0].type: unknown namespace `nett`'
 }
 
 @test "capabilities: every name libcap knows, as many as the kernel has, all accepted by the parser" {

@@ -313,7 +313,7 @@ runc_spec() { # DIR [--rootless]
 	assert_output "oci-spec: <stdin>:4:23: '}' expected near '\"b\"'"
 	run oci-spec -i "$SPEC_FIX/invalid/unknown-ns.json" --hostname x
 	assert_failure 1
-	assert_output "oci-spec: $SPEC_FIX/invalid/unknown-ns.json: linux.namespaces[2].type: unknown namespace \"nett\""
+	assert_output "oci-spec: $SPEC_FIX/invalid/unknown-ns.json: linux.namespaces[2].type: unknown namespace \`nett\`"
 	run oci-spec -i "$BATS_TEST_TMPDIR/nope.json"
 	assert_failure 1
 	assert_output --partial "nope.json"
@@ -346,7 +346,7 @@ runc_spec() { # DIR [--rootless]
 	assert_output "oci-spec: $b/invalid-json.json:1:2: string or '}' expected near ']'"
 	run oci-spec --validate "$b/linux-hugepage.json"
 	assert_failure 1
-	assert_output "oci-spec: $b/linux-hugepage.json: linux.resources.hugepageLimits[0].pageSize: \"64kB\" is not a page size like \"2MB\" or \"1GB\""
+	assert_output "oci-spec: $b/linux-hugepage.json: linux.resources.hugepageLimits[0].pageSize: \`64kB\` is not a page size like \`2MB\` or \`1GB\`"
 	run oci-spec --validate "$b/linux-netdevice.json"
 	assert_failure 1
 	assert_output "oci-spec: $b/linux-netdevice.json: linux.netDevices[\"eth0\"].name: expected string, got integer"
@@ -362,15 +362,15 @@ runc_spec() { # DIR [--rootless]
 	local -a cases=(
 		"malformed.json|malformed.json:4:23: '}' expected near '\"b\"'"
 		"wrong-type.json|wrong-type.json: process.terminal: expected boolean, got string"
-		"unknown-ns.json|unknown-ns.json: linux.namespaces[2].type: unknown namespace \"nett\""
-		"duplicate-ns.json|duplicate-ns.json: linux.namespaces[2].type: duplicate namespace \"pid\" (also at [0])"
-		"unknown-cap.json|unknown-cap.json: process.capabilities.bounding[1]: unknown capability \"CAP_TEST\""
-		"version2.json|version2.json: ociVersion: unsupported version \"2.0.0\" (this runtime implements 1.x)"
+		"unknown-ns.json|unknown-ns.json: linux.namespaces[2].type: unknown namespace \`nett\`"
+		"duplicate-ns.json|duplicate-ns.json: linux.namespaces[2].type: duplicate namespace \`pid\` (also at [0])"
+		"unknown-cap.json|unknown-cap.json: process.capabilities.bounding[1]: unknown capability \`CAP_TEST\`"
+		"version2.json|version2.json: ociVersion: unsupported version \`2.0.0\` (this runtime implements 1.x)"
 		"missing-version.json|missing-version.json: ociVersion: required property is missing"
 		"missing-root-path.json|missing-root-path.json: root.path: required property is missing"
 		"missing-cwd.json|missing-cwd.json: process.cwd: required property is missing"
 		"missing-mount-destination.json|missing-mount-destination.json: mounts[1].destination: required property is missing"
-		"duplicate-rlimit.json|duplicate-rlimit.json: process.rlimits[1].type: duplicate rlimit \"RLIMIT_NOFILE\""
+		"duplicate-rlimit.json|duplicate-rlimit.json: process.rlimits[1].type: duplicate rlimit \`RLIMIT_NOFILE\`"
 	)
 	local c f msg
 	for c in "${cases[@]}"; do
@@ -389,11 +389,11 @@ runc_spec() { # DIR [--rootless]
 	assert_equal "${#lines[@]}" 7
 	assert_line --index 0 "oci-spec: many-problems.json: root.readonly: expected boolean, got string"
 	assert_line --index 1 "oci-spec: many-problems.json: mounts[0].destination: required property is missing"
-	assert_line --index 2 "oci-spec: many-problems.json: process.cwd: \"relative\" is not an absolute path"
-	assert_line --index 3 "oci-spec: many-problems.json: process.capabilities.effective[0]: unknown capability \"CAP_NOPE\""
-	assert_line --index 4 "oci-spec: many-problems.json: linux.namespaces[0].type: unknown namespace \"nett\""
-	assert_line --index 5 "oci-spec: many-problems.json: linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_MAYBE\""
-	assert_line --index 6 "oci-spec: many-problems.json: linux.rootfsPropagation: unknown rootfs propagation \"sideways\""
+	assert_line --index 2 "oci-spec: many-problems.json: process.cwd: \`relative\` is not an absolute path"
+	assert_line --index 3 "oci-spec: many-problems.json: process.capabilities.effective[0]: unknown capability \`CAP_NOPE\`"
+	assert_line --index 4 "oci-spec: many-problems.json: linux.namespaces[0].type: unknown namespace \`nett\`"
+	assert_line --index 5 "oci-spec: many-problems.json: linux.seccomp.defaultAction: unknown seccomp action \`SCMP_ACT_MAYBE\`"
+	assert_line --index 6 "oci-spec: many-problems.json: linux.rootfsPropagation: unknown rootfs propagation \`sideways\`"
 	# json log format: one object per problem
 	run "$OCIBOX" --log-format json spec --validate many-problems.json
 	assert_failure 1
@@ -415,41 +415,41 @@ validate_refuses() {
 		'.process.args = []|process.args: must have at least one entry'
 		'del(.process.args)|process.args: required property is missing'
 		'del(.process.user)|process.user: required property is missing'
-		'.process.rlimits[0].type = "RLIMIT_BOGUS"|process.rlimits[0].type: unknown rlimit "RLIMIT_BOGUS"'
+		'.process.rlimits[0].type = "RLIMIT_BOGUS"|process.rlimits[0].type: unknown rlimit `RLIMIT_BOGUS`'
 		'.process.rlimits[0].soft = 2048|process.rlimits[0]: soft limit 2048 is above the hard limit 1024'
-		'.process.scheduler = {"policy": "SCHED_NOPE"}|process.scheduler.policy: unknown scheduler policy "SCHED_NOPE"'
-		'.process.scheduler = {"policy": "SCHED_FIFO", "flags": ["SCHED_FLAG_X"]}|process.scheduler.flags[0]: unknown scheduler flag "SCHED_FLAG_X"'
-		'.process.ioPriority = {"class": "IOPRIO_CLASS_XX"}|process.ioPriority.class: unknown I/O priority class "IOPRIO_CLASS_XX"'
+		'.process.scheduler = {"policy": "SCHED_NOPE"}|process.scheduler.policy: unknown scheduler policy `SCHED_NOPE`'
+		'.process.scheduler = {"policy": "SCHED_FIFO", "flags": ["SCHED_FLAG_X"]}|process.scheduler.flags[0]: unknown scheduler flag `SCHED_FLAG_X`'
+		'.process.ioPriority = {"class": "IOPRIO_CLASS_XX"}|process.ioPriority.class: unknown I/O priority class `IOPRIO_CLASS_XX`'
 		'.process.oomScoreAdj = 5000|process.oomScoreAdj: 5000 out of range [-1000, 1000]'
-		'.process.execCPUAffinity = {"initial": "0-3;x"}|process.execCPUAffinity.initial: "0-3;x" is not a cpu list'
+		'.process.execCPUAffinity = {"initial": "0-3;x"}|process.execCPUAffinity.initial: `0-3;x` is not a cpu list'
 		'.mounts[0].options = "ro"|mounts[0].options: expected array, got string'
 		'.mounts[2].options[1] = 7|mounts[2].options[1]: expected string, got integer'
 		'.hooks = {"prestart": [{"path": "/bin/true", "timeout": 0}]}|hooks.prestart[0].timeout: 0 out of range [1, 2147483647]'
 		'.hooks = {"poststop": [{"args": []}]}|hooks.poststop[0].path: required property is missing'
 		'.annotations = {"a": 1}|annotations["a"]: expected string, got integer'
-		'.linux.devices = [{"type": "x", "path": "/dev/x"}]|linux.devices[0].type: unknown device type "x" (c, b, u or p)'
+		'.linux.devices = [{"type": "x", "path": "/dev/x"}]|linux.devices[0].type: unknown device type `x` (c, b, u or p)'
 		'.linux.devices = [{"type": "c", "path": "/dev/x", "minor": 1}]|linux.devices[0].major: required property is missing'
-		'.linux.resources.devices[0].access = "rwx"|linux.resources.devices[0].access: "rwx": access is made of r, w and m'
+		'.linux.resources.devices[0].access = "rwx"|linux.resources.devices[0].access: `rwx`: access is made of r, w and m'
 		'.linux.resources.devices[0] = {"access": "r"}|linux.resources.devices[0].allow: required property is missing'
 		'.linux.resources.memory = {"limit": "1G"}|linux.resources.memory.limit: expected integer, got string'
 		'.linux.resources.pids = {}|linux.resources.pids.limit: required property is missing'
 		'.linux.resources.cpu = {"shares": 1.5}|linux.resources.cpu.shares: expected integer, got number with a fraction'
-		'.linux.rootfsPropagation = "weird"|linux.rootfsPropagation: unknown rootfs propagation "weird"'
-		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_Z80"]}|linux.seccomp.architectures[0]: unknown seccomp architecture "SCMP_ARCH_Z80"'
-		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_ABOUT"}]}]}|linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator "SCMP_CMP_ABOUT"'
-		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_X"]}|linux.seccomp.flags[0]: unknown seccomp flag "SECCOMP_FILTER_FLAG_X"'
+		'.linux.rootfsPropagation = "weird"|linux.rootfsPropagation: unknown rootfs propagation `weird`'
+		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_Z80"]}|linux.seccomp.architectures[0]: unknown seccomp architecture `SCMP_ARCH_Z80`'
+		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_ABOUT"}]}]}|linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator `SCMP_CMP_ABOUT`'
+		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_X"]}|linux.seccomp.flags[0]: unknown seccomp flag `SECCOMP_FILTER_FLAG_X`'
 		'.linux.seccomp = {}|linux.seccomp.defaultAction: required property is missing'
-		'.linux.memoryPolicy = {"mode": "MPOL_NOPE"}|linux.memoryPolicy.mode: unknown memory policy mode "MPOL_NOPE"'
-		'.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_X"]}|linux.memoryPolicy.flags[0]: unknown memory policy flag "MPOL_F_X"'
-		'.linux.personality = {"domain": "LINUX64"}|linux.personality.domain: unknown personality domain "LINUX64"'
-		'.linux.netDevices = {"eth0/1": {}}|linux.netDevices["eth0/1"]: "eth0/1" is not a valid interface name'
-		'.linux.netDevices = {"eth0": {"name": "a-name-far-too-long"}}|linux.netDevices["eth0"].name: "a-name-far-too-long" is not a valid interface name'
+		'.linux.memoryPolicy = {"mode": "MPOL_NOPE"}|linux.memoryPolicy.mode: unknown memory policy mode `MPOL_NOPE`'
+		'.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_X"]}|linux.memoryPolicy.flags[0]: unknown memory policy flag `MPOL_F_X`'
+		'.linux.personality = {"domain": "LINUX64"}|linux.personality.domain: unknown personality domain `LINUX64`'
+		'.linux.netDevices = {"eth0/1": {}}|linux.netDevices["eth0/1"]: `eth0/1` is not a valid interface name'
+		'.linux.netDevices = {"eth0": {"name": "a-name-far-too-long"}}|linux.netDevices["eth0"].name: `a-name-far-too-long` is not a valid interface name'
 		'.linux.sysctl = {"net.ipv4.ip_forward": 1}|linux.sysctl["net.ipv4.ip_forward"]: expected string, got integer'
 		'.linux.uidMappings = [{"containerID": 0, "hostID": 0}]|linux.uidMappings[0].size: required property is missing'
-		'.linux.namespaces[0].path = "relative"|linux.namespaces[0].path: "relative" is not an absolute path'
+		'.linux.namespaces[0].path = "relative"|linux.namespaces[0].path: `relative` is not an absolute path'
 		'.linux.timeOffsets = {"boottime": {"secs": 1, "nanosecs": 1000000000}}|linux.timeOffsets.boottime.nanosecs: 1000000000 out of range [0, 999999999]'
-		'.linux.intelRdt = {"memBwSchema": "L3:0=1"}|linux.intelRdt.memBwSchema: "L3:0=1" does not start with "MB:"'
-		'.ociVersion = "one"|ociVersion: "one" is not a SemVer 2.0.0 version'
+		'.linux.intelRdt = {"memBwSchema": "L3:0=1"}|linux.intelRdt.memBwSchema: `L3:0=1` does not start with `MB:`'
+		'.ociVersion = "one"|ociVersion: `one` is not a SemVer 2.0.0 version'
 		'.root = "rootfs"|root: expected object, got string'
 		'del(.root)|root: required property is missing'
 		'[]|the document is not a JSON object'
@@ -556,7 +556,7 @@ build_probe() {
 	jq '.capabilities.bounding += ["CAP_TEST"]' "$BATS_TEST_TMPDIR/process.json" >"$BATS_TEST_TMPDIR/bad.json"
 	run "$PROBE" process "$BATS_TEST_TMPDIR/bad.json"
 	assert_failure 1
-	assert_output 'process.json: capabilities.bounding[3]: unknown capability "CAP_TEST"'
+	assert_output 'process.json: capabilities.bounding[3]: unknown capability `CAP_TEST`'
 	jq .linux.resources "$SPEC_FIX/good/spec-example.json" >"$BATS_TEST_TMPDIR/res.json"
 	run "$PROBE" resources "$BATS_TEST_TMPDIR/res.json"
 	assert_success

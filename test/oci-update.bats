@@ -98,7 +98,7 @@ start() {
 	assert_failure 2
 	run ob update --cpuset-cpus 9999 "$ID"
 	assert_failure 1
-	assert_output "oci-update: set cpuset.cpus to \"9999\" in $V1/cpuset/ocibox/$ID: Numerical result out of range"
+	assert_output "oci-update: set cpuset.cpus to \`9999\` in \`$V1/cpuset/ocibox/$ID\`: Numerical result out of range"
 	run ob update --pids-limit 3 nosuch-$ID
 	assert_failure 1
 	assert_output "oci-update: container \`nosuch-$ID\` does not exist"

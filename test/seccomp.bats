@@ -186,7 +186,7 @@ allow_but() { # allow_but ACTION-OBJECT-FIELDS NAMES...: default allow, NAMES ge
 		/bin/mkdir /tmp/d
 	run ob --debug run -b "$BUNDLE" "$(uniq_name)"
 	assert_failure 1
-	assert_output --partial 'unknown syscall "no_such_syscall_ocibox" skipped'
+	assert_output --partial 'unknown syscall `no_such_syscall_ocibox` skipped'
 	assert_output --partial "mkdir: can't create directory '/tmp/d': Operation not permitted"
 }
 
@@ -314,28 +314,28 @@ start_listener() {
 		[ ! -e "$OB_ROOT/$id" ]
 	}
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"},{"names":["rmdir"],"action":"SCMP_ACT_FOO"}]}' \
-		'linux.seccomp.syscalls[1].action: unknown seccomp action "SCMP_ACT_FOO"'
+		'linux.seccomp.syscalls[1].action: unknown seccomp action `SCMP_ACT_FOO`'
 	check_refused '{"defaultAction":"SCMP_ACT_NOPE"}' \
-		'linux.seccomp.defaultAction: unknown seccomp action "SCMP_ACT_NOPE"'
+		'linux.seccomp.defaultAction: unknown seccomp action `SCMP_ACT_NOPE`'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_VAX"]}' \
-		'linux.seccomp.architectures[0]: unknown seccomp architecture "SCMP_ARCH_VAX"'
+		'linux.seccomp.architectures[0]: unknown seccomp architecture `SCMP_ARCH_VAX`'
 	# Valid for the spec, unknown to the libseccomp we link.
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_SH"]}' \
-		'linux.seccomp.architectures[0]: unknown architecture "SCMP_ARCH_SH" (libseccomp 2.5.4)'
+		'linux.seccomp.architectures[0]: unknown architecture `SCMP_ARCH_SH` (libseccomp 2.5.4)'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NOPE"]}' \
-		'linux.seccomp.flags[0]: unknown seccomp flag "SECCOMP_FILTER_FLAG_NOPE"'
+		'linux.seccomp.flags[0]: unknown seccomp flag `SECCOMP_FILTER_FLAG_NOPE`'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":5000}]}' \
 		'linux.seccomp.syscalls[0].errnoRet: 5000 out of range (0-4095)'
 	check_refused '{"defaultAction":"SCMP_ACT_KILL","defaultErrnoRet":1}' \
 		'linux.seccomp.defaultErrnoRet: SCMP_ACT_KILL does not take an errno'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":1,"op":"SCMP_CMP_ALMOST"}]}]}' \
-		'linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator "SCMP_CMP_ALMOST"'
+		'linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator `SCMP_CMP_ALMOST`'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]}' \
 		'linux.seccomp.syscalls[0].args[0].index: 6 out of range [0, 5]'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' \
 		'linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"relative.sock","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' \
-		'linux.seccomp.listenerPath: "relative.sock" is not an absolute path'
+		'linux.seccomp.listenerPath: `relative.sock` is not an absolute path'
 	check_refused '{"defaultAction":"SCMP_ACT_ALLOW","listenerMetadata":"x"}' \
 		'linux.seccomp.listenerMetadata: set without listenerPath'
 }
@@ -479,7 +479,7 @@ sysno_of() {
 	echo '{"defaultAction": "SCMP_ACT_ALOW"}' >"$BATS_TEST_TMPDIR/bad2.json"
 	run oci-spec -i - --seccomp "$BATS_TEST_TMPDIR/bad2.json" <"$BUNDLE/config.json"
 	assert_failure 1
-	assert_output --partial 'linux.seccomp.defaultAction: unknown seccomp action "SCMP_ACT_ALOW"'
+	assert_output --partial 'linux.seccomp.defaultAction: unknown seccomp action `SCMP_ACT_ALOW`'
 
 	# What only create would refuse is refused here too.
 	echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 9999}]}' >"$BATS_TEST_TMPDIR/bad3.json"
@@ -542,7 +542,7 @@ sysno_of() {
 	ob run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
 	run ob exec --apparmor ocibox-test "$id" /bin/touch /tmp/ran
 	assert_failure 1
-	assert_output 'oci-exec: process.apparmorProfile: AppArmor is not enabled on this host (profile "ocibox-test" requested)'
+	assert_output 'oci-exec: process.apparmorProfile: AppArmor is not enabled on this host (profile `ocibox-test` requested)'
 	[ ! -e "$BUNDLE/rootfs/tmp/ran" ]
 }
 

@@ -324,7 +324,7 @@ CapAmb:	0000000000000000"
 	update_config '.process.apparmorProfile = "ocibox-test"'
 	create_status "$id"
 	assert_failure 1
-	assert_output --partial 'process.apparmorProfile: AppArmor is not enabled on this host (profile "ocibox-test" requested)'
+	assert_output --partial 'process.apparmorProfile: AppArmor is not enabled on this host (profile `ocibox-test` requested)'
 	[ ! -e "$OB_ROOT/$id" ]
 
 	update_config 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'

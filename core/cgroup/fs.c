@@ -48,13 +48,13 @@ const struct ob_cgroup_backend cg_kernel_backend = {
 int cg_write_fd(const char *dir, const char *file, const char *value, int *fd, struct ob_err *err)
 {
 	if (*fd < 0 && (*fd = cg_be->open_file(dir, file)) < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, dir);
+		return ob_error(err, errno, "set %s to `%s` in `%s`", file, value, dir);
 	size_t len = strlen(value);
 	ssize_t n = cg_be->write_value(*fd, file, value);
 	if (n < 0)
-		return ob_error(err, errno, "set %s to \"%s\" in %s", file, value, dir);
+		return ob_error(err, errno, "set %s to `%s` in `%s`", file, value, dir);
 	if ((size_t)n != len)
-		return ob_error(err, EIO, "set %s to \"%s\" in %s: short write", file, value, dir);
+		return ob_error(err, EIO, "set %s to `%s` in `%s`: short write", file, value, dir);
 	ob_log_debug("cgroup: %s/%s = %s", dir, file, value);
 	return 0;
 }

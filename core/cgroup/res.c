@@ -698,8 +698,8 @@ static int io_max_v1(const struct cg_hier *h, const char *key, const char *value
 	char *save = NULL, *dev = strtok_r(copy, " ", &save);
 	unsigned maj, min;
 	if (!dev || sscanf(dev, "%u:%u", &maj, &min) != 2)
-		return ob_error_msg(err, EINVAL, "%s: expected \"MAJ:MIN rbps=N ...\", got `%s`",
-				    key, value);
+		return ob_error_msg(err, EINVAL, "%s: expected `MAJ:MIN rbps=N ...`, got `%s`", key,
+				    value);
 	for (char *t = strtok_r(NULL, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		static const char *const map[][2] = {
 		    {"rbps", "blkio.throttle.read_bps_device"},
@@ -759,8 +759,8 @@ static int limit_cpu_max(const struct cg_hier *h, const char *key, const char *v
 	uint64_t qv = 0, pv = 0;
 	if (k < 1 || (!streq(q, "max") && parse_u64_value(key, q, &qv, err) < 0) ||
 	    (k == 2 && parse_u64_value(key, p, &pv, err) < 0))
-		return ob_error_msg(err, EINVAL, "%s: expected \"QUOTA|max [PERIOD]\", got `%s`",
-				    key, value);
+		return ob_error_msg(err, EINVAL, "%s: expected `QUOTA|max [PERIOD]`, got `%s`", key,
+				    value);
 	if (h->m->v2)
 		return cg_write(h, key, value, err);
 	if (k == 2 && (r = cg_writef(h, "cpu.cfs_period_us", err, "%" PRIu64, pv)) < 0)

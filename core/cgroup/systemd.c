@@ -43,8 +43,7 @@ int ob_systemd_unit_parse(const char *cgroups_path, const char *id, struct ob_sy
 	if (!c1 || !c2 || strchr(c2 + 1, ':'))
 		return ob_error_msg(
 		    err, EINVAL,
-		    "cgroupsPath `%s`: expected \"slice:prefix:name\" with --systemd-cgroup",
-		    shown);
+		    "cgroupsPath `%s`: expected `slice:prefix:name` with --systemd-cgroup", shown);
 	*c1 = *c2 = '\0';
 	const char *slice = copy, *prefix = c1 + 1, *name = c2 + 1;
 	if (!*slice)

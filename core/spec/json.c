@@ -414,7 +414,7 @@ int check_enum(struct pc *c, const char *path, const char *what, const char *val
 	for (size_t i = 0; allowed[i]; i++)
 		if (streq(allowed[i], val))
 			return (int)i;
-	return bad(c, path, "unknown %s \"%s\"", what, val);
+	return bad(c, path, "unknown %s `%s`", what, val);
 }
 
 /* An enum string property; *ret_idx gets its index in allowed. */

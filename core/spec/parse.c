@@ -295,10 +295,10 @@ static int rlimit_elem(struct pc *c, const json_t *o, const char *path, size_t i
 	if (rl->type) {
 		rl->resource = ob_rlimit_from_name(rl->type);
 		if (rl->resource < 0)
-			T(bad(c, jp(p, path, "type"), "unknown rlimit \"%s\"", rl->type));
+			T(bad(c, jp(p, path, "type"), "unknown rlimit `%s`", rl->type));
 		for (size_t j = 0; j < i && rl->resource >= 0; j++)
 			if (proc->rlimits[j].resource == rl->resource) {
-				T(bad(c, jp(p, path, "type"), "duplicate rlimit \"%s\"", rl->type));
+				T(bad(c, jp(p, path, "type"), "duplicate rlimit `%s`", rl->type));
 				break;
 			}
 	}
@@ -330,7 +330,7 @@ static int get_caps(struct pc *c, const json_t *o, const char *key, const char *
 	int res = r;
 	for (size_t i = 0; (*ret)[i]; i++)
 		if (ob_cap_from_name((*ret)[i]) < 0) {
-			res = bad(c, ji(pi, p, i), "unknown capability \"%s\"", (*ret)[i]);
+			res = bad(c, ji(pi, p, i), "unknown capability `%s`", (*ret)[i]);
 			if (!c->collect)
 				break;
 		}
@@ -433,7 +433,7 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 	r = get_str_req(c, o, "cwd", path, &p->cwd);
 	T(r);
 	if (r > 0 && p->cwd[0] != '/')
-		T(bad(c, jp(q, path, "cwd"), "\"%s\" is not an absolute path", p->cwd));
+		T(bad(c, jp(q, path, "cwd"), "`%s` is not an absolute path", p->cwd));
 
 	r = get_obj(c, o, "capabilities", path, &x);
 	T(r);
@@ -518,12 +518,12 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		r = get_str(c, x, "initial", q, &p->exec_cpu_affinity.initial);
 		T(r);
 		if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.initial))
-			T(bad(c, jp(q2, q, "initial"), "\"%s\" is not a cpu list",
+			T(bad(c, jp(q2, q, "initial"), "`%s` is not a cpu list",
 			      p->exec_cpu_affinity.initial));
 		r = get_str(c, x, "final", q, &p->exec_cpu_affinity.final);
 		T(r);
 		if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.final))
-			T(bad(c, jp(q2, q, "final"), "\"%s\" is not a cpu list",
+			T(bad(c, jp(q2, q, "final"), "`%s` is not a cpu list",
 			      p->exec_cpu_affinity.final));
 	}
 	return res;
@@ -539,7 +539,7 @@ static int hook_elem(struct pc *c, const json_t *o, const char *path, size_t i, 
 	r = get_str_req(c, o, "path", path, &h->path);
 	T(r);
 	if (r > 0 && h->path[0] != '/')
-		T(bad(c, jp(p, path, "path"), "\"%s\" is not an absolute path", h->path));
+		T(bad(c, jp(p, path, "path"), "`%s` is not an absolute path", h->path));
 	T(get_strv(c, o, "args", path, &h->args));
 	T(get_strv(c, o, "env", path, &h->env));
 	T(check_env(c, h->env, path));
@@ -581,13 +581,12 @@ static int ns_elem(struct pc *c, const json_t *o, const char *path, size_t i, vo
 	if (r > 0) {
 		int t = ob_ns_type_from_name(type);
 		if (t < 0) {
-			T(bad(c, jp(p, path, "type"), "unknown namespace \"%s\"", type));
+			T(bad(c, jp(p, path, "type"), "unknown namespace `%s`", type));
 		} else {
 			for (size_t j = 0; j < i; j++)
 				if (l->namespaces[j].type == (enum ob_ns_type)t) {
 					T(bad(c, jp(p, path, "type"),
-					      "duplicate namespace \"%s\" (also at [%zu])", type,
-					      j));
+					      "duplicate namespace `%s` (also at [%zu])", type, j));
 					t = -1;
 					break;
 				}
@@ -598,7 +597,7 @@ static int ns_elem(struct pc *c, const json_t *o, const char *path, size_t i, vo
 	r = get_str(c, o, "path", path, &ns->path);
 	T(r);
 	if (r > 0 && ns->path[0] != '/')
-		T(bad(c, jp(p, path, "path"), "\"%s\" is not an absolute path", ns->path));
+		T(bad(c, jp(p, path, "path"), "`%s` is not an absolute path", ns->path));
 	return res;
 }
 
@@ -612,7 +611,7 @@ static int device_elem(struct pc *c, const json_t *o, const char *path, size_t i
 	T(r);
 	if (r > 0) {
 		if (strlen(type) != 1 || !strchr("cbup", type[0]))
-			T(bad(c, jp(p, path, "type"), "unknown device type \"%s\" (c, b, u or p)",
+			T(bad(c, jp(p, path, "type"), "unknown device type `%s` (c, b, u or p)",
 			      type));
 		else
 			d->type = type[0];
@@ -620,7 +619,7 @@ static int device_elem(struct pc *c, const json_t *o, const char *path, size_t i
 	r = get_str_req(c, o, "path", path, &d->path);
 	T(r);
 	if (r > 0 && d->path[0] != '/')
-		T(bad(c, jp(p, path, "path"), "\"%s\" is not an absolute path", d->path));
+		T(bad(c, jp(p, path, "path"), "`%s` is not an absolute path", d->path));
 	r = get_i64(c, o, "major", path, &d->major);
 	T(r);
 	if (r == 0 && d->type && d->type != 'p')
@@ -661,7 +660,7 @@ static int devcg_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 	T(r);
 	if (r > 0) {
 		if (strlen(type) != 1 || !strchr("abc", type[0]))
-			T(bad(c, jp(p, path, "type"), "unknown device type \"%s\" (a, c or b)",
+			T(bad(c, jp(p, path, "type"), "unknown device type `%s` (a, c or b)",
 			      type));
 		else
 			d->type = type[0];
@@ -678,7 +677,7 @@ static int devcg_elem(struct pc *c, const json_t *o, const char *path, size_t i,
 		for (const char *s = d->access; *s; s++)
 			if (!strchr("rwm", *s)) {
 				T(bad(c, jp(p, path, "access"),
-				      "\"%s\": access is made of r, w and m", d->access));
+				      "`%s`: access is made of r, w and m", d->access));
 				break;
 			}
 	return res;
@@ -746,8 +745,8 @@ static int hugepage_elem(struct pc *c, const json_t *o, const char *path, size_t
 	r = get_str_req(c, o, "pageSize", path, &h->page_size);
 	T(r);
 	if (r > 0 && !page_size_ok(h->page_size))
-		T(bad(c, jp(p, path, "pageSize"),
-		      "\"%s\" is not a page size like \"2MB\" or \"1GB\"", h->page_size));
+		T(bad(c, jp(p, path, "pageSize"), "`%s` is not a page size like `2MB` or `1GB`",
+		      h->page_size));
 	r = get_u64(c, o, "limit", path, &h->limit);
 	T(r == 0 ? missing(c, path, "limit") : r);
 	return res;
@@ -1159,7 +1158,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		T(r);
 		if (r > 0 &&
 		    (!startswith(rdt->mem_bw_schema, "MB:") || strchr(rdt->mem_bw_schema, '\n')))
-			T(bad(c, jp(q2, q, "memBwSchema"), "\"%s\" does not start with \"MB:\"",
+			T(bad(c, jp(q2, q, "memBwSchema"), "`%s` does not start with `MB:`",
 			      rdt->mem_bw_schema));
 		T(get_strv(c, x, "schemata", q, &rdt->schemata));
 		T(get_bool(c, x, "enableMonitoring", q, &rdt->enable_monitoring));
@@ -1178,7 +1177,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 		T(r == 0 ? missing(c, q, "mode") : r);
 		T(get_str(c, x, "nodes", q, &mp->nodes));
 		if (mp->nodes && !cpu_list_ok(mp->nodes))
-			T(bad(c, jp(q2, q, "nodes"), "\"%s\" is not a node list", mp->nodes));
+			T(bad(c, jp(q2, q, "nodes"), "`%s` is not a node list", mp->nodes));
 		r = get_strv(c, x, "flags", q, &mp->flags);
 		T(r);
 		if (r > 0)
@@ -1200,7 +1199,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 			d->host_name = ob_xstrdup(k);
 			jk(qk, q, k);
 			if (!ob_ifname_valid(k))
-				T(bad(c, qk, "\"%s\" is not a valid interface name", k));
+				T(bad(c, qk, "`%s` is not a valid interface name", k));
 			if (!json_is_object(v)) {
 				T(bad_type(c, qk, "object", v));
 				continue;
@@ -1208,7 +1207,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 			r = get_str(c, v, "name", qk, &d->name);
 			T(r);
 			if (r > 0 && !ob_ifname_valid(d->name))
-				T(bad(c, jp(q2, qk, "name"), "\"%s\" is not a valid interface name",
+				T(bad(c, jp(q2, qk, "name"), "`%s` is not a valid interface name",
 				      d->name));
 		}
 	}
@@ -1285,13 +1284,13 @@ static int parse_spec(struct pc *c, const json_t *o, struct ob_spec *s)
 	if (r > 0) {
 		int major = semver_major(s->oci_version);
 		if (major < 0)
-			T(bad(c, "ociVersion", "\"%s\" is not a SemVer 2.0.0 version",
+			T(bad(c, "ociVersion", "`%s` is not a SemVer 2.0.0 version",
 			      s->oci_version));
 		/* 1.x is what we implement; 0.x drafts (the spec's own example says
 		 * "0.5.0-dev") are read as 1.x; a later major is a different format. */
 		else if (major > 1)
 			T(bad(c, "ociVersion",
-			      "unsupported version \"%s\" (this runtime implements 1.x)",
+			      "unsupported version `%s` (this runtime implements 1.x)",
 			      s->oci_version));
 	}
 
