@@ -367,9 +367,148 @@ static int check_env(struct pc *c, char *const *env, const char *path)
 	return res;
 }
 
-static int parse_process(struct pc *c, const json_t *o, const char *path, struct ob_process *p)
+static int process_user(struct pc *c, const json_t *o, const char *path, struct ob_process *p)
 {
 	char q[P], q2[P];
+	json_t *x, *a;
+	int res = 0, r = get_obj(c, o, "user", path, &x);
+	if (r == 0)
+		return missing(c, path, "user");
+	if (r <= 0)
+		return r;
+	jp(q, path, "user");
+	T(get_u32_req(c, x, "uid", q, &p->user.uid));
+	T(get_u32_req(c, x, "gid", q, &p->user.gid));
+	r = get_u32(c, x, "umask", q, &p->user.umask);
+	T(r);
+	p->user.has_umask = r > 0;
+	if (p->user.has_umask && p->user.umask > 0777)
+		T(bad(c, jp(q2, q, "umask"), "%u is not a file mode creation mask (0 - 511)",
+		      p->user.umask));
+	r = get_arr(c, x, "additionalGids", q, &a);
+	T(r);
+	if (r > 0) {
+		jp(q2, q, "additionalGids");
+		/* the kernel's NGROUPS_MAX (include/uapi/linux/limits.h), not glibc's */
+		if (json_array_size(a) > OB_NGROUPS_MAX)
+			T(bad(c, q2, "%zu groups: more than the kernel's limit (%d)",
+			      json_array_size(a), OB_NGROUPS_MAX));
+		p->user.n_additional_gids = json_array_size(a);
+		p->user.additional_gids =
+		    ob_xcalloc(p->user.n_additional_gids + 1, sizeof(uint32_t));
+		size_t i;
+		json_t *e;
+		json_array_foreach(a, i, e)
+		{
+			int64_t v = 0;
+			char qi[P];
+			T(int_value(c, e, ji(qi, q2, i), 0, UINT32_MAX, &v));
+			p->user.additional_gids[i] = (uint32_t)v;
+		}
+	}
+	T(get_str(c, x, "username", q, &p->user.username));
+	return res;
+}
+
+static int process_capabilities(struct pc *c, const json_t *o, const char *path,
+				struct ob_process *p)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "capabilities", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "capabilities");
+	p->capabilities.present = true;
+	T(get_caps(c, x, "bounding", q, &p->capabilities.bounding));
+	T(get_caps(c, x, "effective", q, &p->capabilities.effective));
+	T(get_caps(c, x, "inheritable", q, &p->capabilities.inheritable));
+	T(get_caps(c, x, "permitted", q, &p->capabilities.permitted));
+	T(get_caps(c, x, "ambient", q, &p->capabilities.ambient));
+	return res;
+}
+
+static int process_scheduler(struct pc *c, const json_t *o, const char *path, struct ob_process *p)
+{
+	char q[P], q2[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "scheduler", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "scheduler");
+	p->scheduler.present = true;
+	r = get_enum(c, x, "policy", q, "scheduler policy", sched_policies, &p->scheduler.policy,
+		     &p->scheduler.policy_num);
+	T(r);
+	if (r == 0)
+		T(missing(c, q, "policy"));
+	int32_t nice = 0;
+	r = get_i32(c, x, "nice", q, &nice);
+	T(r);
+	if (r > 0 && (nice < -20 || nice > 19))
+		T(bad(c, jp(q2, q, "nice"), "%d out of range [-20, 19]", nice));
+	p->scheduler.nice = nice;
+	T(get_i32(c, x, "priority", q, &p->scheduler.priority));
+	r = get_strv(c, x, "flags", q, &p->scheduler.flags);
+	T(r);
+	if (r > 0)
+		T(check_enum_strv(c, jp(q2, q, "flags"), "scheduler flag", p->scheduler.flags,
+				  sched_flags));
+	T(get_u64(c, x, "runtime", q, &p->scheduler.runtime));
+	T(get_u64(c, x, "deadline", q, &p->scheduler.deadline));
+	T(get_u64(c, x, "period", q, &p->scheduler.period));
+	return res;
+}
+
+static int process_io_priority(struct pc *c, const json_t *o, const char *path,
+			       struct ob_process *p)
+{
+	char q[P];
+	json_t *x;
+	int64_t v;
+	int res = 0, r = get_obj(c, o, "ioPriority", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "ioPriority");
+	p->io_priority.present = true;
+	r = get_enum(c, x, "class", q, "I/O priority class", ioprio_classes, &p->io_priority.class,
+		     &p->io_priority.class_num);
+	T(r);
+	if (r == 0)
+		T(missing(c, q, "class"));
+	if (r > 0)
+		p->io_priority.class_num += 1; /* IOPRIO_CLASS_RT = 1 */
+	r = get_int(c, x, "priority", q, 0, 7, &v);
+	T(r);
+	if (r > 0)
+		p->io_priority.priority = (int)v;
+	return res;
+}
+
+static int process_cpu_affinity(struct pc *c, const json_t *o, const char *path,
+				struct ob_process *p)
+{
+	char q[P], q2[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "execCPUAffinity", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "execCPUAffinity");
+	r = get_str(c, x, "initial", q, &p->exec_cpu_affinity.initial);
+	T(r);
+	if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.initial))
+		T(bad(c, jp(q2, q, "initial"), "`%s` is not a cpu list",
+		      p->exec_cpu_affinity.initial));
+	r = get_str(c, x, "final", q, &p->exec_cpu_affinity.final);
+	T(r);
+	if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.final))
+		T(bad(c, jp(q2, q, "final"), "`%s` is not a cpu list", p->exec_cpu_affinity.final));
+	return res;
+}
+
+static int parse_process(struct pc *c, const json_t *o, const char *path, struct ob_process *p)
+{
+	char q[P];
 	json_t *x, *a;
 	int res = 0, r;
 
@@ -383,43 +522,7 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 		T(get_u32_req(c, x, "width", q, &p->console_width));
 	}
 
-	r = get_obj(c, o, "user", path, &x);
-	T(r);
-	if (r == 0)
-		T(missing(c, path, "user"));
-	if (r > 0) {
-		jp(q, path, "user");
-		T(get_u32_req(c, x, "uid", q, &p->user.uid));
-		T(get_u32_req(c, x, "gid", q, &p->user.gid));
-		r = get_u32(c, x, "umask", q, &p->user.umask);
-		T(r);
-		p->user.has_umask = r > 0;
-		if (p->user.has_umask && p->user.umask > 0777)
-			T(bad(c, jp(q2, q, "umask"),
-			      "%u is not a file mode creation mask (0 - 511)", p->user.umask));
-		r = get_arr(c, x, "additionalGids", q, &a);
-		T(r);
-		if (r > 0) {
-			jp(q2, q, "additionalGids");
-			/* the kernel's NGROUPS_MAX (include/uapi/linux/limits.h), not glibc's */
-			if (json_array_size(a) > OB_NGROUPS_MAX)
-				T(bad(c, q2, "%zu groups: more than the kernel's limit (%d)",
-				      json_array_size(a), OB_NGROUPS_MAX));
-			p->user.n_additional_gids = json_array_size(a);
-			p->user.additional_gids =
-			    ob_xcalloc(p->user.n_additional_gids + 1, sizeof(uint32_t));
-			size_t i;
-			json_t *e;
-			json_array_foreach(a, i, e)
-			{
-				int64_t v = 0;
-				char qi[P];
-				T(int_value(c, e, ji(qi, q2, i), 0, UINT32_MAX, &v));
-				p->user.additional_gids[i] = (uint32_t)v;
-			}
-		}
-		T(get_str(c, x, "username", q, &p->user.username));
-	}
+	T(process_user(c, o, path, p));
 
 	r = get_strv(c, o, "args", path, &p->args);
 	T(r);
@@ -435,17 +538,7 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 	if (r > 0 && p->cwd[0] != '/')
 		T(bad(c, jp(q, path, "cwd"), "`%s` is not an absolute path", p->cwd));
 
-	r = get_obj(c, o, "capabilities", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "capabilities");
-		p->capabilities.present = true;
-		T(get_caps(c, x, "bounding", q, &p->capabilities.bounding));
-		T(get_caps(c, x, "effective", q, &p->capabilities.effective));
-		T(get_caps(c, x, "inheritable", q, &p->capabilities.inheritable));
-		T(get_caps(c, x, "permitted", q, &p->capabilities.permitted));
-		T(get_caps(c, x, "ambient", q, &p->capabilities.ambient));
-	}
+	T(process_capabilities(c, o, path, p));
 
 	r = get_arr(c, o, "rlimits", path, &a);
 	T(r);
@@ -466,66 +559,9 @@ static int parse_process(struct pc *c, const json_t *o, const char *path, struct
 	}
 	T(get_str(c, o, "selinuxLabel", path, &p->selinux_label));
 
-	r = get_obj(c, o, "scheduler", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "scheduler");
-		p->scheduler.present = true;
-		r = get_enum(c, x, "policy", q, "scheduler policy", sched_policies,
-			     &p->scheduler.policy, &p->scheduler.policy_num);
-		T(r);
-		if (r == 0)
-			T(missing(c, q, "policy"));
-		int32_t nice = 0;
-		r = get_i32(c, x, "nice", q, &nice);
-		T(r);
-		if (r > 0 && (nice < -20 || nice > 19))
-			T(bad(c, jp(q2, q, "nice"), "%d out of range [-20, 19]", nice));
-		p->scheduler.nice = nice;
-		T(get_i32(c, x, "priority", q, &p->scheduler.priority));
-		r = get_strv(c, x, "flags", q, &p->scheduler.flags);
-		T(r);
-		if (r > 0)
-			T(check_enum_strv(c, jp(q2, q, "flags"), "scheduler flag",
-					  p->scheduler.flags, sched_flags));
-		T(get_u64(c, x, "runtime", q, &p->scheduler.runtime));
-		T(get_u64(c, x, "deadline", q, &p->scheduler.deadline));
-		T(get_u64(c, x, "period", q, &p->scheduler.period));
-	}
-
-	r = get_obj(c, o, "ioPriority", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "ioPriority");
-		p->io_priority.present = true;
-		r = get_enum(c, x, "class", q, "I/O priority class", ioprio_classes,
-			     &p->io_priority.class, &p->io_priority.class_num);
-		T(r);
-		if (r == 0)
-			T(missing(c, q, "class"));
-		if (r > 0)
-			p->io_priority.class_num += 1; /* IOPRIO_CLASS_RT = 1 */
-		r = get_int(c, x, "priority", q, 0, 7, &v);
-		T(r);
-		if (r > 0)
-			p->io_priority.priority = (int)v;
-	}
-
-	r = get_obj(c, o, "execCPUAffinity", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "execCPUAffinity");
-		r = get_str(c, x, "initial", q, &p->exec_cpu_affinity.initial);
-		T(r);
-		if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.initial))
-			T(bad(c, jp(q2, q, "initial"), "`%s` is not a cpu list",
-			      p->exec_cpu_affinity.initial));
-		r = get_str(c, x, "final", q, &p->exec_cpu_affinity.final);
-		T(r);
-		if (r > 0 && !cpu_list_ok(p->exec_cpu_affinity.final))
-			T(bad(c, jp(q2, q, "final"), "`%s` is not a cpu list",
-			      p->exec_cpu_affinity.final));
-	}
+	T(process_scheduler(c, o, path, p));
+	T(process_io_priority(c, o, path, p));
+	T(process_cpu_affinity(c, o, path, p));
 	return res;
 }
 
@@ -771,11 +807,215 @@ static int limit_at_least_m1(struct pc *c, const char *path, const char *key, bo
 	return 0;
 }
 
+static int res_memory(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "memory", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_memory *m = &rs->memory;
+	rs->has_memory = true;
+	jp(q, path, "memory");
+	r = get_i64(c, x, "limit", q, &m->limit);
+	T(r);
+	m->has_limit = r > 0;
+	r = get_i64(c, x, "reservation", q, &m->reservation);
+	T(r);
+	m->has_reservation = r > 0;
+	r = get_i64(c, x, "swap", q, &m->swap);
+	T(r);
+	m->has_swap = r > 0;
+	r = get_i64(c, x, "kernel", q, &m->kernel);
+	T(r);
+	m->has_kernel = r > 0;
+	r = get_i64(c, x, "kernelTCP", q, &m->kernel_tcp);
+	T(r);
+	m->has_kernel_tcp = r > 0;
+	T(limit_at_least_m1(c, q, "limit", m->has_limit, m->limit));
+	T(limit_at_least_m1(c, q, "reservation", m->has_reservation, m->reservation));
+	T(limit_at_least_m1(c, q, "swap", m->has_swap, m->swap));
+	T(limit_at_least_m1(c, q, "kernel", m->has_kernel, m->kernel));
+	T(limit_at_least_m1(c, q, "kernelTCP", m->has_kernel_tcp, m->kernel_tcp));
+	r = get_u64(c, x, "swappiness", q, &m->swappiness);
+	T(r);
+	/* uint64 -1 is how Go engines say "not set" (runc reads it so) */
+	m->has_swappiness = r > 0 && m->swappiness != UINT64_MAX;
+	if (m->has_swappiness && m->swappiness > 100) {
+		char q2[P];
+		T(bad(c, jp(q2, q, "swappiness"), "%" PRIu64 " out of range [0, 100]",
+		      m->swappiness));
+	}
+	r = get_bool(c, x, "disableOOMKiller", q, &m->disable_oom_killer);
+	T(r);
+	m->has_disable_oom_killer = r > 0;
+	r = get_bool(c, x, "useHierarchy", q, &m->use_hierarchy);
+	T(r);
+	m->has_use_hierarchy = r > 0;
+	r = get_bool(c, x, "checkBeforeUpdate", q, &m->check_before_update);
+	T(r);
+	m->has_check_before_update = r > 0;
+	return res;
+}
+
+static int res_cpu(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "cpu", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_cpu *cp = &rs->cpu;
+	rs->has_cpu = true;
+	jp(q, path, "cpu");
+	r = get_u64(c, x, "shares", q, &cp->shares);
+	T(r);
+	cp->has_shares = r > 0;
+	r = get_i64(c, x, "quota", q, &cp->quota);
+	T(r);
+	cp->has_quota = r > 0;
+	r = get_u64(c, x, "burst", q, &cp->burst);
+	T(r);
+	cp->has_burst = r > 0;
+	r = get_u64(c, x, "period", q, &cp->period);
+	T(r);
+	cp->has_period = r > 0;
+	r = get_i64(c, x, "realtimeRuntime", q, &cp->realtime_runtime);
+	T(r);
+	cp->has_realtime_runtime = r > 0;
+	r = get_u64(c, x, "realtimePeriod", q, &cp->realtime_period);
+	T(r);
+	cp->has_realtime_period = r > 0;
+	T(get_str(c, x, "cpus", q, &cp->cpus));
+	T(get_str(c, x, "mems", q, &cp->mems));
+	r = get_i64(c, x, "idle", q, &cp->idle);
+	T(r);
+	cp->has_idle = r > 0;
+	char q2[P];
+	if (cp->has_shares && cp->shares == 0)
+		T(bad(c, jp(q2, q, "shares"), "0 is not a weight (2 or more)"));
+	T(limit_at_least_m1(c, q, "quota", cp->has_quota, cp->quota));
+	T(limit_at_least_m1(c, q, "realtimeRuntime", cp->has_realtime_runtime,
+			    cp->realtime_runtime));
+	if (cp->has_period && cp->period == 0)
+		T(bad(c, jp(q2, q, "period"), "0 is not a period (microseconds, 1000 or more)"));
+	if (cp->has_idle && cp->idle != 0 && cp->idle != 1)
+		T(bad(c, jp(q2, q, "idle"), "%" PRId64 " is not 0 or 1", cp->idle));
+	return res;
+}
+
+static int res_pids(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "pids", path, &x);
+	if (r <= 0)
+		return r;
+	rs->has_pids = true;
+	jp(q, path, "pids");
+	r = get_i64(c, x, "limit", q, &rs->pids_limit);
+	T(r);
+	if (r == 0)
+		T(missing(c, q, "limit"));
+	rs->has_pids_limit = r > 0;
+	T(limit_at_least_m1(c, q, "limit", rs->has_pids_limit, rs->pids_limit));
+	return res;
+}
+
+static int res_blkio(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "blockIO", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_blkio *b = &rs->blkio;
+	rs->has_blkio = true;
+	jp(q, path, "blockIO");
+	r = get_u16(c, x, "weight", q, &b->weight);
+	T(r);
+	b->has_weight = r > 0;
+	r = get_u16(c, x, "leafWeight", q, &b->leaf_weight);
+	T(r);
+	b->has_leaf_weight = r > 0;
+	/* 10 - 1000 (config-linux.md "Block IO"); 0 is how Go engines say "not set" */
+	char q2[P];
+	if (b->has_weight && b->weight && (b->weight < 10 || b->weight > 1000))
+		T(bad(c, jp(q2, q, "weight"), "%u is out of range [10, 1000]", b->weight));
+	if (b->has_leaf_weight && b->leaf_weight && (b->leaf_weight < 10 || b->leaf_weight > 1000))
+		T(bad(c, jp(q2, q, "leafWeight"), "%u is out of range [10, 1000]", b->leaf_weight));
+	T(get_blkio_devs(c, x, "weightDevice", q, false, &b->weight_device, &b->n_weight_device));
+	T(get_blkio_devs(c, x, "throttleReadBpsDevice", q, true, &b->throttle_read_bps,
+			 &b->n_throttle_read_bps));
+	T(get_blkio_devs(c, x, "throttleWriteBpsDevice", q, true, &b->throttle_write_bps,
+			 &b->n_throttle_write_bps));
+	T(get_blkio_devs(c, x, "throttleReadIOPSDevice", q, true, &b->throttle_read_iops,
+			 &b->n_throttle_read_iops));
+	T(get_blkio_devs(c, x, "throttleWriteIOPSDevice", q, true, &b->throttle_write_iops,
+			 &b->n_throttle_write_iops));
+	return res;
+}
+
+static int res_network(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x, *a;
+	int res = 0, r = get_obj(c, o, "network", path, &x);
+	if (r <= 0)
+		return r;
+	rs->has_network = true;
+	jp(q, path, "network");
+	r = get_u32(c, x, "classID", q, &rs->net_class_id);
+	T(r);
+	rs->has_net_class_id = r > 0;
+	r = get_arr(c, x, "priorities", q, &a);
+	T(r);
+	if (r > 0) {
+		char q2[P];
+		rs->n_net_priorities = json_array_size(a);
+		rs->net_priorities =
+		    ob_xcalloc(rs->n_net_priorities + 1, sizeof(*rs->net_priorities));
+		T(each_obj(c, a, jp(q2, q, "priorities"), netprio_elem, rs->net_priorities));
+	}
+	return res;
+}
+
+static int res_rdma(struct pc *c, const json_t *o, const char *path, struct ob_resources *rs)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "rdma", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "rdma");
+	rs->rdma = ob_xcalloc(json_object_size(x) + 1, sizeof(*rs->rdma));
+	const char *k;
+	json_t *v;
+	json_object_foreach(x, k, v)
+	{
+		char qk[P];
+		struct ob_rdma_limit *l = &rs->rdma[rs->n_rdma++];
+		l->device = ob_xstrdup(k);
+		jk(qk, q, k);
+		if (!json_is_object(v)) {
+			T(bad_type(c, qk, "object", v));
+			continue;
+		}
+		r = get_u32(c, v, "hcaHandles", qk, &l->hca_handles);
+		T(r);
+		l->has_hca_handles = r > 0;
+		r = get_u32(c, v, "hcaObjects", qk, &l->hca_objects);
+		T(r);
+		l->has_hca_objects = r > 0;
+	}
+	return res;
+}
+
 static int parse_resources(struct pc *c, const json_t *o, const char *path,
 			   struct ob_resources *res_)
 {
 	char q[P];
-	json_t *x, *a;
+	json_t *a;
 	int res = 0, r;
 	struct ob_resources *rs = res_;
 	rs->present = true;
@@ -788,138 +1028,10 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 		T(each_obj(c, a, jp(q, path, "devices"), devcg_elem, rs->devices));
 	}
 
-	r = get_obj(c, o, "memory", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_memory *m = &rs->memory;
-		rs->has_memory = true;
-		jp(q, path, "memory");
-		r = get_i64(c, x, "limit", q, &m->limit);
-		T(r);
-		m->has_limit = r > 0;
-		r = get_i64(c, x, "reservation", q, &m->reservation);
-		T(r);
-		m->has_reservation = r > 0;
-		r = get_i64(c, x, "swap", q, &m->swap);
-		T(r);
-		m->has_swap = r > 0;
-		r = get_i64(c, x, "kernel", q, &m->kernel);
-		T(r);
-		m->has_kernel = r > 0;
-		r = get_i64(c, x, "kernelTCP", q, &m->kernel_tcp);
-		T(r);
-		m->has_kernel_tcp = r > 0;
-		T(limit_at_least_m1(c, q, "limit", m->has_limit, m->limit));
-		T(limit_at_least_m1(c, q, "reservation", m->has_reservation, m->reservation));
-		T(limit_at_least_m1(c, q, "swap", m->has_swap, m->swap));
-		T(limit_at_least_m1(c, q, "kernel", m->has_kernel, m->kernel));
-		T(limit_at_least_m1(c, q, "kernelTCP", m->has_kernel_tcp, m->kernel_tcp));
-		r = get_u64(c, x, "swappiness", q, &m->swappiness);
-		T(r);
-		/* uint64 -1 is how Go engines say "not set" (runc reads it so) */
-		m->has_swappiness = r > 0 && m->swappiness != UINT64_MAX;
-		if (m->has_swappiness && m->swappiness > 100) {
-			char q2[P];
-			T(bad(c, jp(q2, q, "swappiness"), "%" PRIu64 " out of range [0, 100]",
-			      m->swappiness));
-		}
-		r = get_bool(c, x, "disableOOMKiller", q, &m->disable_oom_killer);
-		T(r);
-		m->has_disable_oom_killer = r > 0;
-		r = get_bool(c, x, "useHierarchy", q, &m->use_hierarchy);
-		T(r);
-		m->has_use_hierarchy = r > 0;
-		r = get_bool(c, x, "checkBeforeUpdate", q, &m->check_before_update);
-		T(r);
-		m->has_check_before_update = r > 0;
-	}
-
-	r = get_obj(c, o, "cpu", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_cpu *cp = &rs->cpu;
-		rs->has_cpu = true;
-		jp(q, path, "cpu");
-		r = get_u64(c, x, "shares", q, &cp->shares);
-		T(r);
-		cp->has_shares = r > 0;
-		r = get_i64(c, x, "quota", q, &cp->quota);
-		T(r);
-		cp->has_quota = r > 0;
-		r = get_u64(c, x, "burst", q, &cp->burst);
-		T(r);
-		cp->has_burst = r > 0;
-		r = get_u64(c, x, "period", q, &cp->period);
-		T(r);
-		cp->has_period = r > 0;
-		r = get_i64(c, x, "realtimeRuntime", q, &cp->realtime_runtime);
-		T(r);
-		cp->has_realtime_runtime = r > 0;
-		r = get_u64(c, x, "realtimePeriod", q, &cp->realtime_period);
-		T(r);
-		cp->has_realtime_period = r > 0;
-		T(get_str(c, x, "cpus", q, &cp->cpus));
-		T(get_str(c, x, "mems", q, &cp->mems));
-		r = get_i64(c, x, "idle", q, &cp->idle);
-		T(r);
-		cp->has_idle = r > 0;
-		char q2[P];
-		if (cp->has_shares && cp->shares == 0)
-			T(bad(c, jp(q2, q, "shares"), "0 is not a weight (2 or more)"));
-		T(limit_at_least_m1(c, q, "quota", cp->has_quota, cp->quota));
-		T(limit_at_least_m1(c, q, "realtimeRuntime", cp->has_realtime_runtime,
-				    cp->realtime_runtime));
-		if (cp->has_period && cp->period == 0)
-			T(bad(c, jp(q2, q, "period"),
-			      "0 is not a period (microseconds, 1000 or more)"));
-		if (cp->has_idle && cp->idle != 0 && cp->idle != 1)
-			T(bad(c, jp(q2, q, "idle"), "%" PRId64 " is not 0 or 1", cp->idle));
-	}
-
-	r = get_obj(c, o, "pids", path, &x);
-	T(r);
-	if (r > 0) {
-		rs->has_pids = true;
-		jp(q, path, "pids");
-		r = get_i64(c, x, "limit", q, &rs->pids_limit);
-		T(r);
-		if (r == 0)
-			T(missing(c, q, "limit"));
-		rs->has_pids_limit = r > 0;
-		T(limit_at_least_m1(c, q, "limit", rs->has_pids_limit, rs->pids_limit));
-	}
-
-	r = get_obj(c, o, "blockIO", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_blkio *b = &rs->blkio;
-		rs->has_blkio = true;
-		jp(q, path, "blockIO");
-		r = get_u16(c, x, "weight", q, &b->weight);
-		T(r);
-		b->has_weight = r > 0;
-		r = get_u16(c, x, "leafWeight", q, &b->leaf_weight);
-		T(r);
-		b->has_leaf_weight = r > 0;
-		/* 10 - 1000 (config-linux.md "Block IO"); 0 is how Go engines say "not set" */
-		char q2[P];
-		if (b->has_weight && b->weight && (b->weight < 10 || b->weight > 1000))
-			T(bad(c, jp(q2, q, "weight"), "%u is out of range [10, 1000]", b->weight));
-		if (b->has_leaf_weight && b->leaf_weight &&
-		    (b->leaf_weight < 10 || b->leaf_weight > 1000))
-			T(bad(c, jp(q2, q, "leafWeight"), "%u is out of range [10, 1000]",
-			      b->leaf_weight));
-		T(get_blkio_devs(c, x, "weightDevice", q, false, &b->weight_device,
-				 &b->n_weight_device));
-		T(get_blkio_devs(c, x, "throttleReadBpsDevice", q, true, &b->throttle_read_bps,
-				 &b->n_throttle_read_bps));
-		T(get_blkio_devs(c, x, "throttleWriteBpsDevice", q, true, &b->throttle_write_bps,
-				 &b->n_throttle_write_bps));
-		T(get_blkio_devs(c, x, "throttleReadIOPSDevice", q, true, &b->throttle_read_iops,
-				 &b->n_throttle_read_iops));
-		T(get_blkio_devs(c, x, "throttleWriteIOPSDevice", q, true, &b->throttle_write_iops,
-				 &b->n_throttle_write_iops));
-	}
+	T(res_memory(c, o, path, rs));
+	T(res_cpu(c, o, path, rs));
+	T(res_pids(c, o, path, rs));
+	T(res_blkio(c, o, path, rs));
 
 	r = get_arr(c, o, "hugepageLimits", path, &a);
 	T(r);
@@ -931,51 +1043,8 @@ static int parse_resources(struct pc *c, const json_t *o, const char *path,
 			   rs->hugepage_limits));
 	}
 
-	r = get_obj(c, o, "network", path, &x);
-	T(r);
-	if (r > 0) {
-		rs->has_network = true;
-		jp(q, path, "network");
-		r = get_u32(c, x, "classID", q, &rs->net_class_id);
-		T(r);
-		rs->has_net_class_id = r > 0;
-		r = get_arr(c, x, "priorities", q, &a);
-		T(r);
-		if (r > 0) {
-			char q2[P];
-			rs->n_net_priorities = json_array_size(a);
-			rs->net_priorities =
-			    ob_xcalloc(rs->n_net_priorities + 1, sizeof(*rs->net_priorities));
-			T(each_obj(c, a, jp(q2, q, "priorities"), netprio_elem,
-				   rs->net_priorities));
-		}
-	}
-
-	r = get_obj(c, o, "rdma", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "rdma");
-		rs->rdma = ob_xcalloc(json_object_size(x) + 1, sizeof(*rs->rdma));
-		const char *k;
-		json_t *v;
-		json_object_foreach(x, k, v)
-		{
-			char qk[P];
-			struct ob_rdma_limit *l = &rs->rdma[rs->n_rdma++];
-			l->device = ob_xstrdup(k);
-			jk(qk, q, k);
-			if (!json_is_object(v)) {
-				T(bad_type(c, qk, "object", v));
-				continue;
-			}
-			r = get_u32(c, v, "hcaHandles", qk, &l->hca_handles);
-			T(r);
-			l->has_hca_handles = r > 0;
-			r = get_u32(c, v, "hcaObjects", qk, &l->hca_objects);
-			T(r);
-			l->has_hca_objects = r > 0;
-		}
-	}
+	T(res_network(c, o, path, rs));
+	T(res_rdma(c, o, path, rs));
 
 	T(get_map(c, o, "unified", path, &rs->unified, &rs->n_unified));
 	return res;
@@ -1103,9 +1172,120 @@ static int parse_time_offset(struct pc *c, const json_t *o, const char *key, con
 	return res;
 }
 
-static int parse_linux(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+static int linux_time_offsets(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "timeOffsets", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_time_offsets *t = &l->time_offsets;
+	jp(q, path, "timeOffsets");
+	T(parse_time_offset(c, x, "boottime", q, &t->has_boottime, &t->boottime_secs,
+			    &t->boottime_nanosecs));
+	T(parse_time_offset(c, x, "monotonic", q, &t->has_monotonic, &t->monotonic_secs,
+			    &t->monotonic_nanosecs));
+	return res;
+}
+
+static int linux_intel_rdt(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
 {
 	char q[P], q2[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "intelRdt", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_intel_rdt *rdt = &l->intel_rdt;
+	jp(q, path, "intelRdt");
+	rdt->present = true;
+	T(get_str(c, x, "closID", q, &rdt->clos_id));
+	T(get_str(c, x, "l3CacheSchema", q, &rdt->l3_cache_schema));
+	r = get_str(c, x, "memBwSchema", q, &rdt->mem_bw_schema);
+	T(r);
+	if (r > 0 && (!startswith(rdt->mem_bw_schema, "MB:") || strchr(rdt->mem_bw_schema, '\n')))
+		T(bad(c, jp(q2, q, "memBwSchema"), "`%s` does not start with `MB:`",
+		      rdt->mem_bw_schema));
+	T(get_strv(c, x, "schemata", q, &rdt->schemata));
+	T(get_bool(c, x, "enableMonitoring", q, &rdt->enable_monitoring));
+	T(get_bool(c, x, "enableCMT", q, &rdt->enable_cmt));
+	T(get_bool(c, x, "enableMBM", q, &rdt->enable_mbm));
+	return res;
+}
+
+static int linux_memory_policy(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+{
+	char q[P], q2[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "memoryPolicy", path, &x);
+	if (r <= 0)
+		return r;
+	struct ob_memory_policy *mp = &l->memory_policy;
+	jp(q, path, "memoryPolicy");
+	mp->present = true;
+	r = get_enum(c, x, "mode", q, "memory policy mode", ob_spec_mpol_modes, &mp->mode, NULL);
+	T(r == 0 ? missing(c, q, "mode") : r);
+	T(get_str(c, x, "nodes", q, &mp->nodes));
+	if (mp->nodes && !cpu_list_ok(mp->nodes))
+		T(bad(c, jp(q2, q, "nodes"), "`%s` is not a node list", mp->nodes));
+	r = get_strv(c, x, "flags", q, &mp->flags);
+	T(r);
+	if (r > 0)
+		T(check_enum_strv(c, jp(q2, q, "flags"), "memory policy flag", mp->flags,
+				  ob_spec_mpol_flags));
+	return res;
+}
+
+static int linux_net_devices(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+{
+	char q[P], q2[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "netDevices", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "netDevices");
+	l->net_devices = ob_xcalloc(json_object_size(x) + 1, sizeof(*l->net_devices));
+	const char *k;
+	json_t *v;
+	json_object_foreach(x, k, v)
+	{
+		char qk[P];
+		struct ob_net_device *d = &l->net_devices[l->n_net_devices++];
+		d->host_name = ob_xstrdup(k);
+		jk(qk, q, k);
+		if (!ob_ifname_valid(k))
+			T(bad(c, qk, "`%s` is not a valid interface name", k));
+		if (!json_is_object(v)) {
+			T(bad_type(c, qk, "object", v));
+			continue;
+		}
+		r = get_str(c, v, "name", qk, &d->name);
+		T(r);
+		if (r > 0 && !ob_ifname_valid(d->name))
+			T(bad(c, jp(q2, qk, "name"), "`%s` is not a valid interface name",
+			      d->name));
+	}
+	return res;
+}
+
+static int linux_personality(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+{
+	char q[P];
+	json_t *x;
+	int res = 0, r = get_obj(c, o, "personality", path, &x);
+	if (r <= 0)
+		return r;
+	jp(q, path, "personality");
+	l->has_personality = true;
+	r = get_enum(c, x, "domain", q, "personality domain", personality_domains,
+		     &l->personality_domain, NULL);
+	T(r == 0 ? missing(c, q, "domain") : r);
+	T(get_strv(c, x, "flags", q, &l->personality_flags));
+	return res;
+}
+
+static int parse_linux(struct pc *c, const json_t *o, const char *path, struct ob_linux *l)
+{
+	char q[P];
 	json_t *x, *a;
 	int res = 0, r;
 
@@ -1121,16 +1301,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 	T(get_idmaps(c, o, "uidMappings", path, &l->uid_mappings, &l->n_uid_mappings));
 	T(get_idmaps(c, o, "gidMappings", path, &l->gid_mappings, &l->n_gid_mappings));
 
-	r = get_obj(c, o, "timeOffsets", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_time_offsets *t = &l->time_offsets;
-		jp(q, path, "timeOffsets");
-		T(parse_time_offset(c, x, "boottime", q, &t->has_boottime, &t->boottime_secs,
-				    &t->boottime_nanosecs));
-		T(parse_time_offset(c, x, "monotonic", q, &t->has_monotonic, &t->monotonic_secs,
-				    &t->monotonic_nanosecs));
-	}
+	T(linux_time_offsets(c, o, path, l));
 
 	r = get_arr(c, o, "devices", path, &a);
 	T(r);
@@ -1146,71 +1317,9 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 	if (r > 0)
 		T(parse_resources(c, x, jp(q, path, "resources"), &l->resources));
 
-	r = get_obj(c, o, "intelRdt", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_intel_rdt *rdt = &l->intel_rdt;
-		jp(q, path, "intelRdt");
-		rdt->present = true;
-		T(get_str(c, x, "closID", q, &rdt->clos_id));
-		T(get_str(c, x, "l3CacheSchema", q, &rdt->l3_cache_schema));
-		r = get_str(c, x, "memBwSchema", q, &rdt->mem_bw_schema);
-		T(r);
-		if (r > 0 &&
-		    (!startswith(rdt->mem_bw_schema, "MB:") || strchr(rdt->mem_bw_schema, '\n')))
-			T(bad(c, jp(q2, q, "memBwSchema"), "`%s` does not start with `MB:`",
-			      rdt->mem_bw_schema));
-		T(get_strv(c, x, "schemata", q, &rdt->schemata));
-		T(get_bool(c, x, "enableMonitoring", q, &rdt->enable_monitoring));
-		T(get_bool(c, x, "enableCMT", q, &rdt->enable_cmt));
-		T(get_bool(c, x, "enableMBM", q, &rdt->enable_mbm));
-	}
-
-	r = get_obj(c, o, "memoryPolicy", path, &x);
-	T(r);
-	if (r > 0) {
-		struct ob_memory_policy *mp = &l->memory_policy;
-		jp(q, path, "memoryPolicy");
-		mp->present = true;
-		r = get_enum(c, x, "mode", q, "memory policy mode", ob_spec_mpol_modes, &mp->mode,
-			     NULL);
-		T(r == 0 ? missing(c, q, "mode") : r);
-		T(get_str(c, x, "nodes", q, &mp->nodes));
-		if (mp->nodes && !cpu_list_ok(mp->nodes))
-			T(bad(c, jp(q2, q, "nodes"), "`%s` is not a node list", mp->nodes));
-		r = get_strv(c, x, "flags", q, &mp->flags);
-		T(r);
-		if (r > 0)
-			T(check_enum_strv(c, jp(q2, q, "flags"), "memory policy flag", mp->flags,
-					  ob_spec_mpol_flags));
-	}
-
-	r = get_obj(c, o, "netDevices", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "netDevices");
-		l->net_devices = ob_xcalloc(json_object_size(x) + 1, sizeof(*l->net_devices));
-		const char *k;
-		json_t *v;
-		json_object_foreach(x, k, v)
-		{
-			char qk[P];
-			struct ob_net_device *d = &l->net_devices[l->n_net_devices++];
-			d->host_name = ob_xstrdup(k);
-			jk(qk, q, k);
-			if (!ob_ifname_valid(k))
-				T(bad(c, qk, "`%s` is not a valid interface name", k));
-			if (!json_is_object(v)) {
-				T(bad_type(c, qk, "object", v));
-				continue;
-			}
-			r = get_str(c, v, "name", qk, &d->name);
-			T(r);
-			if (r > 0 && !ob_ifname_valid(d->name))
-				T(bad(c, jp(q2, qk, "name"), "`%s` is not a valid interface name",
-				      d->name));
-		}
-	}
+	T(linux_intel_rdt(c, o, path, l));
+	T(linux_memory_policy(c, o, path, l));
+	T(linux_net_devices(c, o, path, l));
 
 	T(get_map(c, o, "sysctl", path, &l->sysctl, &l->n_sysctl));
 
@@ -1230,16 +1339,7 @@ static int parse_linux(struct pc *c, const json_t *o, const char *path, struct o
 	T(get_strv(c, o, "readonlyPaths", path, &l->readonly_paths));
 	T(get_str(c, o, "mountLabel", path, &l->mount_label));
 
-	r = get_obj(c, o, "personality", path, &x);
-	T(r);
-	if (r > 0) {
-		jp(q, path, "personality");
-		l->has_personality = true;
-		r = get_enum(c, x, "domain", q, "personality domain", personality_domains,
-			     &l->personality_domain, NULL);
-		T(r == 0 ? missing(c, q, "domain") : r);
-		T(get_strv(c, x, "flags", q, &l->personality_flags));
-	}
+	T(linux_personality(c, o, path, l));
 	return res;
 }
 
