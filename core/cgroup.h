@@ -12,7 +12,7 @@
  * directories and ob_cgroup_destroy removes them again.
  *
  * Test hook: ob_cgroup_set_root(DIR) makes DIR the cgroup root instead of mountinfo's
- * mounts (the test tools set it from OCIBOX_CGROUP_ROOT: test/tools/cgroot.c; the product
+ * mounts (the test tools set it from the environment: test/tools/cgroot.c; the product
  * reads no environment for it; a container's state records it, so later commands on that
  * container use the same tree). The layout is then read from the tree: DIR/cgroup.controllers
  * present = v2 rooted at DIR; otherwise every DIR/<name> holding cgroup.procs is a v1

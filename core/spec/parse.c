@@ -1495,48 +1495,62 @@ int ob_spec_load(const char *path, struct ob_spec **ret, struct ob_err *err)
 	return ob_spec_parse(text, len, path, ret, err);
 }
 
-int ob_spec_parse_process(const char *text, size_t len, const char *name, struct ob_process *ret,
-			  struct ob_err *err)
+/* A document that is one object of a spec (a process, linux.resources): fn parses it into
+ * out, which free_fn empties again on failure. */
+static int parse_part(const char *text, size_t len, const char *name,
+		      int (*fn)(struct pc *c, const json_t *o, void *out),
+		      void (*free_fn)(void *out), void *out, struct ob_err *err)
 {
 	json_t *root = ob_spec_json_load(text, len, name, err);
 	if (!root)
 		return -EINVAL;
 	struct pc c = {.name = name, .err = err};
-	struct ob_process p = {0};
-	int r;
-	if (!json_is_object(root))
-		r = bad(&c, "", "the document is not a JSON object");
-	else
-		r = parse_process(&c, root, "", &p);
+	int r = json_is_object(root) ? fn(&c, root, out)
+				     : bad(&c, "", "the document is not a JSON object");
 	json_decref(root);
-	if (r < 0) {
-		ob_process_free(&p);
-		return r;
-	}
-	*ret = p;
-	return 0;
+	if (r < 0)
+		free_fn(out);
+	return r < 0 ? r : 0;
+}
+
+static int process_part(struct pc *c, const json_t *o, void *out)
+{
+	return parse_process(c, o, "", out);
+}
+
+static void process_part_free(void *out)
+{
+	ob_process_free(out);
+}
+
+int ob_spec_parse_process(const char *text, size_t len, const char *name, struct ob_process *ret,
+			  struct ob_err *err)
+{
+	struct ob_process p = {0};
+	int r = parse_part(text, len, name, process_part, process_part_free, &p, err);
+	if (r == 0)
+		*ret = p;
+	return r;
+}
+
+static int resources_part(struct pc *c, const json_t *o, void *out)
+{
+	return parse_resources(c, o, "", out);
+}
+
+static void resources_part_free(void *out)
+{
+	ob_resources_free(out);
 }
 
 int ob_spec_parse_resources(const char *text, size_t len, const char *name,
 			    struct ob_resources *ret, struct ob_err *err)
 {
-	json_t *root = ob_spec_json_load(text, len, name, err);
-	if (!root)
-		return -EINVAL;
-	struct pc c = {.name = name, .err = err};
 	struct ob_resources rs = {0};
-	int r;
-	if (!json_is_object(root))
-		r = bad(&c, "", "the document is not a JSON object");
-	else
-		r = parse_resources(&c, root, "", &rs);
-	json_decref(root);
-	if (r < 0) {
-		ob_resources_free(&rs);
-		return r;
-	}
-	*ret = rs;
-	return 0;
+	int r = parse_part(text, len, name, resources_part, resources_part_free, &rs, err);
+	if (r == 0)
+		*ret = rs;
+	return r;
 }
 
 const struct ob_namespace *ob_spec_namespace(const struct ob_spec *s, enum ob_ns_type t)
