@@ -1,8 +1,10 @@
 # ocibox - one hand-written Makefile. `make`, `make check`, `make demo`, `make STATIC=1`.
 #
-# Knobs: STATIC=1 (a static binary in build/static/), V=1 (show the commands), WERROR=0|1
-# (-Werror; on by default in a git checkout, off in a release tree), CC, CFLAGS, CPPFLAGS,
-# LDFLAGS from the environment (Debian's hardening flags: make deb passes dpkg-buildflags).
+# Knobs: STATIC=1 (a static binary in build/static/), SANITIZE=1 (ASan+UBSan in
+# build/sanitize/; `make check SANITIZE=1` runs the suite against it), V=1 (show the
+# commands), WERROR=0|1 (-Werror; on by default in a git checkout, off in a release tree),
+# CC, CFLAGS, CPPFLAGS, LDFLAGS from the environment (Debian's hardening flags: make deb
+# passes dpkg-buildflags).
 # Install: PREFIX, DESTDIR, BINDIR, LIBEXECDIR, CNIDIR, MANDIR, BASHCOMPDIR, INSTALL_GENERIC=1.
 
 CC      ?= cc
@@ -23,8 +25,15 @@ COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # leaves one kind of object in the other's binary.
 ifeq ($(STATIC),1)
 B       ?= build/static
+else ifeq ($(SANITIZE),1)
+B       ?= build/sanitize
 else
 B       ?= build
+endif
+# make SANITIZE=1 [check]: ocibox with AddressSanitizer and UndefinedBehaviorSanitizer (any
+# report is an error); the test tools, not the product, come from the plain build.
+ifeq ($(SANITIZE),1)
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 endif
 
 ifeq ($(V),1)
@@ -44,8 +53,9 @@ else
 CFLAGS  ?= -O2 -g
 endif
 OB_CFLAGS := -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wno-unused-parameter \
-	-Wno-format-truncation -ffunction-sections -fdata-sections -D_GNU_SOURCE -I$(B)/gen -I.
-OB_LDFLAGS := -Wl,--gc-sections
+	-Wno-format-truncation -ffunction-sections -fdata-sections -D_GNU_SOURCE -I$(B)/gen -I. \
+	$(SAN)
+OB_LDFLAGS := -Wl,--gc-sections $(SAN)
 # Static: libnl's name-service references go to netutil/static-nss.c (no NSS, no dlopen),
 # and a link map for `make size`.
 ifeq ($(STATIC),1)
@@ -165,8 +175,20 @@ $(B)/test/tiocsti: test/tools/tiocsti.c
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
 
+ifeq ($(SAN),)
 check: all $(TEST_TOOLS)
 	@test/run $(TESTS)
+else
+# The suite against build/sanitize (helpers.bash reads OB_BUILD); the reports go to
+# $(B)/san/, and any report fails the check. The tests' own makes must not inherit
+# SANITIZE=1 (command-line variables are in MAKEFLAGS and the environment).
+check: all
+	@$(MAKE) --no-print-directory SANITIZE= B=build $(TEST_TOOLS:$(B)/%=build/%)
+	@rm -rf $(B)/san && mkdir -p $(B)/san
+	@MAKEFLAGS= SANITIZE= OB_BUILD=$(B) ASAN_OPTIONS=log_path=$(CURDIR)/$(B)/san/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(B)/san/ubsan test/run $(TESTS); \
+	  s=$$?; if ls $(B)/san | grep -q .; then head -n 40 $(B)/san/*; exit 1; fi; exit $$s
+endif
 
 test: check
 

@@ -13,8 +13,9 @@ bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/lo
 bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-OCIBOX="$TOP/build/ocibox"
-PATH="$TOP/build/bin:$PATH"
+# make check SANITIZE=1 runs the suite against build/sanitize (OB_BUILD); tools stay in build/
+OCIBOX="$TOP/${OB_BUILD:-build}/ocibox"
+PATH="$TOP/${OB_BUILD:-build}/bin:$PATH"
 FIXTURES="$TOP/test/fixtures"
 TOOLS="$TOP/build/test"   # test/tools/*.c built by make check
 BUSYBOX=${BUSYBOX:-/bin/busybox}

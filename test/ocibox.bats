@@ -16,8 +16,8 @@ listed_applets() {
 
 @test "every listed applet has a symlink in build/bin and answers --help with its usage" {
 	for a in $(listed_applets); do
-		[ "$(readlink "$TOP/build/bin/$a")" = ../ocibox ]
-		run "$TOP/build/bin/$a" --help
+		[ "$(readlink "$(dirname "$OCIBOX")/bin/$a")" = ../ocibox ]
+		run "$(dirname "$OCIBOX")/bin/$a" --help
 		assert_success
 		assert_line --index 0 --partial "Usage:"
 		assert_output --partial "$a"
@@ -53,7 +53,7 @@ listed_applets() {
 }
 
 @test "the same applet by symlink, by name and by runc verb gives the same output" {
-	run "$TOP/build/bin/oci-spec" -o -
+	run "$(dirname "$OCIBOX")/bin/oci-spec" -o -
 	assert_success
 	by_link=$output
 	echo "$by_link" | jq -e '.ociVersion == "1.3.0"'
@@ -117,7 +117,7 @@ listed_applets() {
 
 @test "runc-style applets take global options after the symlink name too" {
 	echo '[' >"$BATS_TEST_TMPDIR/bad.json"
-	run "$TOP/build/bin/oci-spec" --log "$BATS_TEST_TMPDIR/log" --log-format=json --validate "$BATS_TEST_TMPDIR/bad.json"
+	run "$(dirname "$OCIBOX")/bin/oci-spec" --log "$BATS_TEST_TMPDIR/log" --log-format=json --validate "$BATS_TEST_TMPDIR/bad.json"
 	assert_failure 1
 	jq -e 'select(.level == "error") | .msg | test("bad.json:[0-9]+:[0-9]+")' "$BATS_TEST_TMPDIR/log"
 }

@@ -493,7 +493,7 @@ hob() {
 	make_bundle
 	set_cmd 'sleep 100'
 	oci-spec -i "$BUNDLE/config.json" -o "$BUNDLE/config.json" -f \
-		--hook "createRuntime:$TOP/build/bin/veth-setup:veth-setup:add:--host-if:$HIF:--addr:10.106.0.2/24:--host-addr:10.106.0.1/24:--gateway:10.106.0.1"
+		--hook "createRuntime:$(dirname "$OCIBOX")/bin/veth-setup:veth-setup:add:--host-if:$HIF:--addr:10.106.0.2/24:--host-addr:10.106.0.1/24:--gateway:10.106.0.1"
 	run hob create -b "$BUNDLE" c1
 	assert_success
 	local pid=$(ob state c1 | jq .pid)
