@@ -300,9 +300,7 @@ refused() {
 	for c in "memory.limit = -2|$r.memory.limit: -2 is not a limit (-1 is unlimited)" \
 		"memory.swap = -5|$r.memory.swap: -5 is not a limit (-1 is unlimited)" \
 		"memory.reservation = -3|$r.memory.reservation: -3 is not a limit (-1 is unlimited)" \
-		"cpu.shares = 0|$r.cpu.shares: 0 is not a weight (2 or more)" \
 		"cpu.quota = -7|$r.cpu.quota: -7 is not a limit (-1 is unlimited)" \
-		"cpu.period = 0|$r.cpu.period: 0 is not a period (microseconds, 1000 or more)" \
 		"cpu.idle = 2|$r.cpu.idle: 2 is not 0 or 1" \
 		"pids.limit = -2|$r.pids.limit: -2 is not a limit (-1 is unlimited)" \
 		"blockIO.weight = 5|$r.blockIO.weight: 5 is out of range [10, 1000]"; do
@@ -322,8 +320,10 @@ refused() {
 	assert_failure 1
 	assert_output "oci-update: $BATS_TEST_TMPDIR/res.json: memory.limit: -2 is not a limit (-1 is unlimited)"
 	ob delete --force "$ID"
-	# -1 stays unlimited
-	update_config ".$r.memory.limit = -1 | .$r.pids.limit = -1 | .process.args = [\"/bin/true\"]"
+	# -1 stays unlimited; 0 shares, quota, period and blockIO weight are "not set", as
+	# Docker sends them
+	update_config ".$r.memory.limit = -1 | .$r.pids.limit = -1 | .process.args = [\"/bin/true\"]
+		| .$r.cpu = {\"shares\": 0, \"quota\": 0, \"period\": 0} | .$r.blockIO = {\"weight\": 0}"
 	run ob run -b "$BUNDLE" "$ID"
 	assert_success
 }

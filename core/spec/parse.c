@@ -891,14 +891,12 @@ static int res_cpu(struct pc *c, const json_t *o, const char *path, struct ob_re
 	r = get_i64(c, x, "idle", q, &cp->idle);
 	T(r);
 	cp->has_idle = r > 0;
+	/* shares, quota and period 0 are "not set" (Docker sends `"shares": 0`; runc and the
+	 * cgroup code below skip them) */
 	char q2[P];
-	if (cp->has_shares && cp->shares == 0)
-		T(bad(c, jp(q2, q, "shares"), "0 is not a weight (2 or more)"));
 	T(limit_at_least_m1(c, q, "quota", cp->has_quota, cp->quota));
 	T(limit_at_least_m1(c, q, "realtimeRuntime", cp->has_realtime_runtime,
 			    cp->realtime_runtime));
-	if (cp->has_period && cp->period == 0)
-		T(bad(c, jp(q2, q, "period"), "0 is not a period (microseconds, 1000 or more)"));
 	if (cp->has_idle && cp->idle != 0 && cp->idle != 1)
 		T(bad(c, jp(q2, q, "idle"), "%" PRId64 " is not 0 or 1", cp->idle));
 	return res;
