@@ -25,6 +25,11 @@ int ob_state_validate_id(const char *id, struct ob_err *err)
 	}
 	if (!ok)
 		return ob_error_msg(err, EINVAL, "invalid container id `%s`", id);
+	/* ROOT/.new-* are creates in progress (swept when no lock is held), and `list` skips
+	 * dot names: an id of ours never starts with a dot */
+	if (id[0] == '.')
+		return ob_error_msg(err, EINVAL, "invalid container id `%s`: it starts with `.`",
+				    id);
 	return 0;
 }
 

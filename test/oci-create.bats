@@ -64,6 +64,11 @@ setup() { container_setup; }
 	done
 	run obq create -b "$BUNDLE" 'a/b'
 	assert_output "oci-create: invalid container id \`a/b\`"
+	# the names of creates in progress (ROOT/.new-*), which the next create sweeps
+	run obq create -b "$BUNDLE" .new-web
+	assert_failure 1
+	assert_output "oci-create: invalid container id \`.new-web\`: it starts with \`.\`"
+	[ ! -e "$OB_ROOT/.new-web" ]
 	run obq create -b "$BUNDLE" 'ok_-+.1'
 	assert_success
 }
