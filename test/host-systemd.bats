@@ -28,11 +28,18 @@ setup_file() {
 		echo "# the guest did not power off by itself" >&3
 }
 
+# Each test reads the log; without one it skips (here, not in section: `run section` is a
+# subshell, where skip would not end the test).
+setup() {
+	[ "${OB_BUILD:-build}" = build ] ||
+		skip "a sanitizer build ($OB_BUILD) does not run in the guest (no ASan runtime there)"
+	[ -f "$BATS_FILE_TMPDIR/serial.log" ] ||
+		skip "no guest log (needs root, qemu-system-x86_64, debootstrap and a Debian kernel in /boot)"
+}
+
 # section NAME: the lines of one section of the guest's serial log, then "rc=N".
 section() {
 	local log="$BATS_FILE_TMPDIR/serial.log"
-	[ "${OB_BUILD:-build}" = build ] || skip "a sanitizer build ($OB_BUILD) does not run in the guest (no ASan runtime there)"
-	[ -f "$log" ] || skip "no guest log (needs root, qemu-system-x86_64, debootstrap and a Debian kernel in /boot)"
 	tr -d '\r' <"$log" | awk -v n="$1" '$0 == "=== " n {on = 1; next}
 		on && index($0, "=== end " n " ") == 1 {sub(/.* /, ""); print; exit}
 		on' | grep -v '^\[ *[0-9.]*\] '
