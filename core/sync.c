@@ -116,9 +116,11 @@ int ob_sync_expect(int sock, int kind, const struct ob_sync_fd_sink *sink, struc
 		ssize_t n = recv_one(sock, &in);
 		if (n == -EAGAIN)
 			return ob_error_msg(err, EAGAIN, "sync: no message");
-		if (n < 0)
+		/* ECONNRESET: the other end died with our message unread (an init killed,
+		 * e.g. by its memory limit, before it read GO): an end like EOF */
+		if (n < 0 && n != -ECONNRESET)
 			return ob_error(err, (int)-n, "sync: read");
-		if (n == 0) {
+		if (n <= 0) {
 			ret->m.kind = OB_SYNC_EOF;
 			if (kind == OB_SYNC_EOF)
 				return 0;

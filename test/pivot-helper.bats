@@ -8,6 +8,9 @@ bats_require_minimum_version 1.5.0
 setup() {
 	common_setup
 	requires root
+	# make check SANITIZE=1: LeakSanitizer stops the world through /proc/PID/task, which a
+	# switched root does not have (it spins or fails at exit); ASan and UBSan stay on
+	[ "${OB_BUILD:-build}" = build ] || export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 	NEWROOT="$BATS_TEST_TMPDIR/newroot"
 	mkdir -p "$NEWROOT"
 }
@@ -70,6 +73,8 @@ chroot_tree() {
 }
 
 @test "pivot-helper: a rootfs/ramfs root (pivot_root EINVAL) falls back to MS_MOVE + chroot" {
+	[ "${OB_BUILD:-build}" = build ] ||
+		skip "ocibox runs in a root without /proc: a sanitizer runtime warns on the stderr read here"
 	# the root of a chroot into a ramfs directory that is no mount point: pivot_root(2)
 	# fails with EINVAL there, as on an initramfs
 	R="$BATS_TEST_TMPDIR/ram"
@@ -83,6 +88,8 @@ ramfs"
 }
 
 @test "pivot-helper: a failing pivot_root says so and undoes the bind of NEWROOT on itself" {
+	[ "${OB_BUILD:-build}" = build ] ||
+		skip "ocibox runs in a root without /proc: a sanitizer runtime warns on the stderr read here"
 	# on ext4 (not ramfs) the EINVAL of a chroot root that is no mount point is an error
 	C="$BATS_TEST_TMPDIR/ch"
 	chroot_tree "$C"
